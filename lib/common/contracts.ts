@@ -1,0 +1,112 @@
+/**
+ * The small interfaces through which the constructs meet. `ErpAppService`
+ * depends on these, not on the concrete database, vault and tunnel classes,
+ * so that any implementation (DigitalOcean, AWS RDS, S3, Spaces) can be wired in.
+ */
+
+/** What a database firewall rule may admit, as DigitalOcean names the rule types. */
+export enum DatabaseAccessSourceType {
+  /** A droplet, by id. */
+  DROPLET = 'droplet',
+  /** Every droplet with a tag. */
+  TAG = 'tag',
+  /** A DigitalOcean Kubernetes cluster, by id. */
+  KUBERNETES = 'k8s',
+  /** An IPv4 address or CIDR block. */
+  IP_ADDRESS = 'ip_addr',
+  /** An App Platform app, by id. */
+  APP = 'app',
+}
+
+/** One entry a database firewall admits. */
+export interface DatabaseAccessSource {
+  /** The kind of source. */
+  readonly type: DatabaseAccessSourceType;
+  /** The droplet id, tag name, cluster id, CIDR or app id. */
+  readonly value: string;
+}
+
+/** Something that runs on compute a database can admit (an app runtime, a droplet group, a cluster). */
+export interface IDatabaseClient {
+  /** The firewall entries that admit this client. */
+  readonly databaseAccessSources: DatabaseAccessSource[];
+}
+
+/** The engine family of a database, as an app's backup and driver needs it. */
+export enum DatabaseEngineFamily {
+  POSTGRES = 'postgres',
+  MYSQL = 'mysql',
+  VALKEY = 'valkey',
+}
+
+/** How an app connects to a database. Every value may be a token; `password` and `uri` are sensitive. */
+export interface DatabaseConnection {
+  readonly engine: DatabaseEngineFamily;
+  /** Host to use from inside the private network (the VPC). */
+  readonly host: string;
+  readonly port: string;
+  readonly user: string;
+  /** Sensitive. */
+  readonly password: string;
+  /** The default database name (empty for Valkey). */
+  readonly database: string;
+  /** Full connection URI with TLS required. Sensitive. */
+  readonly uri: string;
+  /**
+   * Environment variables an app reads, split by sensitivity.
+   * `plain` holds host, port, names; `secret` holds passwords and URIs.
+   */
+  readonly environment: AppEnvironment;
+}
+
+/** Environment variables for an app process, split so that secrets can be kept out of plain text. */
+export interface AppEnvironment {
+  readonly plain: Record<string, string>;
+  readonly secret: Record<string, string>;
+}
+
+/** A database an app can connect to. */
+export interface IConnectableDatabase {
+  /** How to connect. */
+  readonly connection: DatabaseConnection;
+  /** Admits the given clients or sources through the database's firewall. */
+  allowFrom(...sources: Array<IDatabaseClient | DatabaseAccessSource>): void;
+}
+
+/** Credentials and settings a backup job needs to upload to a vault. */
+export interface BackupJobEnvironment {
+  /** The S3-compatible endpoint URL. */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly dailyPrefix: string;
+  readonly weeklyPrefix: string;
+  readonly monthlyPrefix: string;
+  /** Extra arguments the uploader needs (for example `--sse aws:kms --sse-kms-key-id <arn>`), as a list. */
+  readonly uploadArgs: string[];
+  /** The variables, split by sensitivity (access key id and secret are in `secret`). */
+  readonly environment: AppEnvironment;
+}
+
+/** A place backups can be written to. */
+export interface IBackupDestination {
+  /**
+   * Creates (once per id) a writer identity that may only put objects under
+   * the vault's prefixes, and returns what a backup job needs.
+   */
+  grantWrite(id: string): BackupJobEnvironment;
+}
+
+/** What a connector (`cloudflared`) needs to serve a tunnel. */
+export interface TunnelConnector {
+  readonly tunnelId: string;
+  /** The connector token. Sensitive. */
+  readonly token: string;
+  /** The container image of the connector, pinned. */
+  readonly image: string;
+}
+
+/** An ingress an app can serve through. */
+export interface ITunnelIngress {
+  readonly connector: TunnelConnector;
+}

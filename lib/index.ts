@@ -1,0 +1,10 @@
+// The public API of cdktf-erp-constructs: re-exports only.
+export * from './errors';
+export * from './common';
+export * from './config';
+export * from './backup';
+export * from './database';
+export * from './tunnel';
+export * from './app-service';
+export * from './cost';
+export * from './checks';

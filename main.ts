@@ -1,0 +1,3 @@
+import { App } from 'cdktf';
+const app = new App();
+app.synth();

@@ -14,6 +14,7 @@
  *
  * Options: --only <substring> checks only stacks whose name contains it;
  *          --no-synth reuses the previous synth output;
+ *          TF_CHECK_DIR=<dir> works in another folder than .tf-check;
  *          TF_CHECK_ONLINE=1 also checks stacks whose providers are not in the mirror (downloads them).
  */
 'use strict';
@@ -23,7 +24,7 @@ const path = require('path');
 const { spawnSync, spawn } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const work = path.join(root, '.tf-check');
+const work = process.env.TF_CHECK_DIR ? path.resolve(process.env.TF_CHECK_DIR) : path.join(root, '.tf-check');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const noSynth = args.includes('--no-synth');

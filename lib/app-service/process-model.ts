@@ -1,0 +1,245 @@
+/**
+ * The process model of an ERP web app: what runs, from which image, with which
+ * command, port, health check and environment. Plain readonly data (JSON
+ * friendly), so an app description file can hold it; every runtime (Compose on
+ * droplets, the local Docker engine, Kubernetes) is an adapter from this model.
+ */
+
+/**
+ * A command, in exec form (`['php', 'artisan', 'queue:work']`) or as one shell
+ * line (`'php artisan queue:work --tries=3'`), which runs through `/bin/sh -c`.
+ */
+export type ProcessCommand = string | readonly string[];
+
+/** CPU and memory ceilings of one process (per replica). */
+export interface ResourceLimits {
+  /** CPU cores, fractions allowed (`0.5`). */
+  readonly cpus: number;
+  /** Memory ceiling in MiB. */
+  readonly memoryMib: number;
+}
+
+/**
+ * How a runtime decides a process is healthy. Give `path` (an HTTP GET on the
+ * process port that must answer 2xx/3xx; the image needs curl or wget) or
+ * `command` (exit 0 = healthy), not both.
+ */
+export interface HealthCheck {
+  /**
+   * HTTP path probed on the process port (`/health`).
+   * @default - none; give `command` instead
+   */
+  readonly path?: string;
+  /**
+   * Command that exits 0 when the process is healthy.
+   * @default - none; give `path` instead
+   */
+  readonly command?: ProcessCommand;
+  /**
+   * Seconds between two checks.
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds one check may take.
+   * @default 10
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the process counts as unhealthy.
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after start during which failures do not count.
+   * @default 40
+   */
+  readonly startPeriodSeconds?: number;
+}
+
+/** The process that serves HTTP. Every app has exactly one. */
+export interface WebProcess {
+  /** Image reference (`registry/repo:tag` or `...@sha256:digest`). */
+  readonly image: string;
+  /**
+   * Command that starts the server.
+   * @default - the image's default command
+   */
+  readonly command?: ProcessCommand;
+  /** Port the server listens on inside its container. */
+  readonly port: number;
+  /**
+   * Health check of the server.
+   * @default - none (a warning is emitted)
+   */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * Copies of the server.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory ceilings per replica.
+   * @default - no limits
+   */
+  readonly resources?: ResourceLimits;
+}
+
+/** A background process (queue worker, Celery worker). */
+export interface WorkerProcess {
+  /** Process name, a DNS label (`queue`, `celery-default`). */
+  readonly name: string;
+  /**
+   * Image reference.
+   * @default - the web process image
+   */
+  readonly image?: string;
+  /** Command that starts the worker. */
+  readonly command: ProcessCommand;
+  /**
+   * Copies of the worker.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory ceilings per replica.
+   * @default - no limits
+   */
+  readonly resources?: ResourceLimits;
+  /**
+   * Health check of the worker.
+   * @default - none
+   */
+  readonly healthCheck?: HealthCheck;
+}
+
+/** One scheduled command. */
+export interface CronEntry {
+  /** Entry name, a DNS label (`backup-rates`). */
+  readonly name: string;
+  /**
+   * When to run: a 5-field cron expression (minute hour day-of-month month
+   * day-of-week; ranges, steps, lists and month/day names allowed) or a macro
+   * (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`). Times are UTC.
+   */
+  readonly schedule: string;
+  /** Command to run, in the scheduler's image. */
+  readonly command: ProcessCommand;
+}
+
+/**
+ * Scheduled work: explicit cron entries, and/or the framework's every-minute
+ * runner (`php artisan schedule:run`), which is then run once a minute.
+ */
+export interface SchedulerProcess {
+  /**
+   * Image the scheduled commands run in.
+   * @default - the web process image
+   */
+  readonly image?: string;
+  /**
+   * Cron entries.
+   * @default - none
+   */
+  readonly entries?: readonly CronEntry[];
+  /**
+   * The framework's scheduler command, run every minute (`php artisan schedule:run`).
+   * @default - none
+   */
+  readonly everyMinute?: ProcessCommand;
+  /**
+   * CPU and memory ceilings of each run.
+   * @default - no limits
+   */
+  readonly resources?: ResourceLimits;
+}
+
+/** A WebSocket server beside the web process. */
+export interface WebSocketProcess {
+  /**
+   * Process name, a DNS label.
+   * @default 'websocket'
+   */
+  readonly name?: string;
+  /**
+   * Image reference.
+   * @default - the web process image
+   */
+  readonly image?: string;
+  /** Command that starts the server. */
+  readonly command: ProcessCommand;
+  /** Port the server listens on inside its container. */
+  readonly port: number;
+  /**
+   * Health check of the server.
+   * @default - none
+   */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * CPU and memory ceilings.
+   * @default - no limits
+   */
+  readonly resources?: ResourceLimits;
+}
+
+/** A one-off command (database migrations) that must succeed before web starts, on each deploy. */
+export interface ReleaseCommand {
+  /**
+   * Image reference.
+   * @default - the web process image
+   */
+  readonly image?: string;
+  /** The command (`php artisan migrate --force`, `alembic upgrade head`, `npx prisma migrate deploy`). */
+  readonly command: ProcessCommand;
+}
+
+/** Every process of an app. */
+export interface AppProcesses {
+  /** The HTTP server (exactly one). */
+  readonly web: WebProcess;
+  /**
+   * Background workers.
+   * @default - none
+   */
+  readonly workers?: readonly WorkerProcess[];
+  /**
+   * Scheduled work.
+   * @default - none
+   */
+  readonly scheduler?: SchedulerProcess;
+  /**
+   * A WebSocket server.
+   * @default - none
+   */
+  readonly websocket?: WebSocketProcess;
+  /**
+   * Command run before web starts on each deploy.
+   * @default - none
+   */
+  readonly release?: ReleaseCommand;
+}
+
+/** The process model: processes plus the environment they share. */
+export interface ProcessModel {
+  /** The processes. */
+  readonly processes: AppProcesses;
+  /**
+   * Plain environment variables for every app process.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Secret environment variables for every app process; kept out of user data,
+   * compose files and images (values may be tokens of sensitive variables).
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** Health check defaults, as the reference deployments use them. */
+export const HEALTH_CHECK_DEFAULTS = {
+  intervalSeconds: 30,
+  timeoutSeconds: 10,
+  retries: 3,
+  startPeriodSeconds: 40,
+} as const;

@@ -1,0 +1,122 @@
+import { IConstruct } from 'constructs';
+import { DatabaseConnection, IDatabaseClient } from '../common/contracts';
+import { ResourceLimits } from './process-model';
+
+/**
+ * The final, normalized process model a runtime turns into resources: every
+ * default applied, commands in exec form, the processes and jobs the intents
+ * added (tunnel connector, backup jobs) included, secrets grouped by who may
+ * read them. Runtimes read it once, at synthesis, so that intents called after
+ * construction end up in the output.
+ */
+export interface ResolvedApp {
+  /** App name, a DNS label. */
+  readonly name: string;
+  /** Long-running processes, web first. */
+  readonly processes: readonly ResolvedProcess[];
+  /** Scheduled commands (cron entries, the every-minute runner, backup jobs). */
+  readonly jobs: readonly ResolvedJob[];
+  /** The command that must succeed before web starts, if any. */
+  readonly release?: ResolvedRelease;
+  /**
+   * Secret variables by group. `app` is read by every app process, the
+   * release and the scheduler; other groups (`tunnel`, `backup-<job>`) only by
+   * the process or job that names them.
+   */
+  readonly secretGroups: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Connections the app was given with `connectTo`, in call order. */
+  readonly databases: readonly DatabaseConnection[];
+  /** True when one of the connected databases is a managed cache (Valkey/Redis); otherwise runtimes add a cache container. */
+  readonly hasManagedCache: boolean;
+}
+
+/** What a process is for; runtimes use it to pick ordering and exposure. */
+export enum ProcessRole {
+  WEB = 'web',
+  WORKER = 'worker',
+  WEBSOCKET = 'websocket',
+  /** The tunnel connector (`cloudflared`). */
+  CONNECTOR = 'connector',
+}
+
+/** A health check with every default applied. */
+export interface ResolvedHealthCheck {
+  /** HTTP path probed on `port`, when the check is an HTTP probe. */
+  readonly httpPath?: string;
+  /** Port of the HTTP probe. */
+  readonly port?: number;
+  /** Exec-form command, when the check is a command. */
+  readonly command?: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/** One long-running process. */
+export interface ResolvedProcess {
+  /** Name, a DNS label, unique in the app. */
+  readonly name: string;
+  readonly role: ProcessRole;
+  readonly image: string;
+  /** Exec-form command; undefined = the image's default. */
+  readonly command?: readonly string[];
+  /** Port the process listens on, when it serves one. */
+  readonly port?: number;
+  readonly healthCheck?: ResolvedHealthCheck;
+  readonly replicas: number;
+  readonly resources?: ResourceLimits;
+  /** Plain variables of this process. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secret groups this process reads (keys of `ResolvedApp.secretGroups`). */
+  readonly secretGroups: readonly string[];
+  /** True for app code (reads the app environment); false for infrastructure processes (connector). */
+  readonly isAppCode: boolean;
+}
+
+/** One scheduled command. */
+export interface ResolvedJob {
+  /** Name, a DNS label, unique in the app. */
+  readonly name: string;
+  /** 5-field cron expression or macro, UTC. */
+  readonly schedule: string;
+  readonly image: string;
+  /** Exec-form command. */
+  readonly command: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secretGroups: readonly string[];
+  readonly resources?: ResourceLimits;
+  /** True for app code (reads the app environment and the runtime's cache variables). */
+  readonly isAppCode: boolean;
+}
+
+/** The release command. */
+export interface ResolvedRelease {
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secretGroups: readonly string[];
+}
+
+/** What an app hands its runtime when it binds. */
+export interface AppBinding {
+  /** The app construct. */
+  readonly scope: IConstruct;
+  /** App name, a DNS label. */
+  readonly name: string;
+  /** The final model; call it at synthesis (inside a `Lazy` producer or a late hook), not at bind time. */
+  resolve(): ResolvedApp;
+}
+
+/**
+ * Where an app's processes run: an adapter from the process model to
+ * resources. A runtime is bound to exactly one app.
+ */
+export interface IAppRuntime {
+  /** The firewall entries a database needs to admit this runtime's compute. */
+  readonly databaseClient: IDatabaseClient;
+  /** Called once by `ErpAppService` in its constructor. */
+  bind(app: AppBinding): void;
+  /** The URL other components inside the runtime (the tunnel connector) use to reach a process on a port. */
+  internalUrl(processName: string, port: number): string;
+}

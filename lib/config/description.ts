@@ -1,0 +1,244 @@
+/**
+ * The app description: one typed, JSON-friendly description of an ERP or
+ * invoicing web app, from which the tier stacks (`dev`, `prod`, `ha`,
+ * `local`) are built. A team writes it once (as JSON or YAML) and points the
+ * app at it with `ERP_APP_DESCRIPTION=path` or the cdktf.json context key
+ * `appDescription`.
+ */
+
+/** The tiers a description can override. */
+export type TierName = 'dev' | 'prod' | 'ha' | 'local';
+
+/** Every tier, in the order the app builds them. */
+export const TIER_NAMES: readonly TierName[] = ['dev', 'prod', 'ha', 'local'];
+
+/** A health check of an HTTP process. */
+export interface DescriptionHealthCheck {
+  /** The HTTP path probed on the process's port (`/health`). */
+  readonly path: string;
+  /** @default 30 */
+  readonly intervalSeconds?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly retries?: number;
+  /** @default 40 */
+  readonly startPeriodSeconds?: number;
+}
+
+/** The web process: the one that serves HTTP. */
+export interface DescriptionWebProcess {
+  /** Container image reference with a tag (`ghcr.io/acme/erp:1.4.2`). */
+  readonly image: string;
+  /** Command to run. @default - the image's own entrypoint and command */
+  readonly command?: string[];
+  /** The port the process listens on inside its container. */
+  readonly port: number;
+  /** @default - no health check */
+  readonly healthCheck?: DescriptionHealthCheck;
+  /** @default 1 */
+  readonly replicas?: number;
+}
+
+/** A background worker (queue consumer, Celery worker). */
+export interface DescriptionWorker {
+  /** A DNS label naming the worker (`queue`). */
+  readonly name: string;
+  /** @default - the web image */
+  readonly image?: string;
+  readonly command: string[];
+  /** @default 1 */
+  readonly replicas?: number;
+}
+
+/** A scheduled command. */
+export interface DescriptionCronJob {
+  /** A DNS label naming the job (`cleanup`). */
+  readonly name: string;
+  /** A five-field cron line (`0 4 * * *`). */
+  readonly schedule: string;
+  readonly command: string[];
+  /** @default - the web image */
+  readonly image?: string;
+}
+
+/** The scheduler: the framework's every-minute runner and/or cron jobs. */
+export interface DescriptionScheduler {
+  /** A command the framework runs every minute (`php artisan schedule:run`). @default - none */
+  readonly everyMinute?: string[];
+  /** @default - none */
+  readonly jobs?: DescriptionCronJob[];
+}
+
+/** A WebSocket server. */
+export interface DescriptionWebSocket {
+  /** @default - the web image */
+  readonly image?: string;
+  readonly command: string[];
+  readonly port: number;
+  /** The public path routed to it (`/ws`). @default '/ws' */
+  readonly path?: string;
+}
+
+/** The app's processes. */
+export interface DescriptionProcesses {
+  readonly web: DescriptionWebProcess;
+  /** @default - none */
+  readonly workers?: DescriptionWorker[];
+  /** @default - none */
+  readonly scheduler?: DescriptionScheduler;
+  /** @default - none */
+  readonly websocket?: DescriptionWebSocket;
+  /** A command that runs before the web process starts on every deploy (migrations). @default - none */
+  readonly release?: string[];
+  /** Other HTTP processes routed by path (a frontend, a monitor UI). @default - none */
+  readonly services?: DescriptionService[];
+}
+
+/** Another HTTP process, routed by path on the app's domain. */
+export interface DescriptionService {
+  /** A DNS label (`frontend`). */
+  readonly name: string;
+  readonly image: string;
+  /** @default - the image's own command */
+  readonly command?: string[];
+  readonly port: number;
+  /** The path prefix routed to it (`/beholder`); `/` for the root. */
+  readonly path: string;
+  /** Put Cloudflare Access in front of it. @default false */
+  readonly admin?: boolean;
+  /** @default - no health check */
+  readonly healthCheck?: DescriptionHealthCheck;
+}
+
+/** Database engines a description may ask for. */
+export type DescriptionDatabaseEngine = 'postgres' | 'mysql';
+
+/** The app's database. */
+export interface DescriptionDatabase {
+  /** `postgres` or `mysql`. */
+  readonly engine: DescriptionDatabaseEngine;
+  /** Major version: PostgreSQL 13 to 17, MySQL 8. */
+  readonly version: number;
+  /** The database to create. @default - the app name */
+  readonly name?: string;
+  /** The app's user. @default - the app name */
+  readonly user?: string;
+  /** A connection pool in front of PostgreSQL (PgBouncer-style), sized in connections. @default - none on dev, 20 on prod and ha */
+  readonly poolSize?: number;
+}
+
+/** The cache (Redis-compatible). */
+export interface DescriptionCache {
+  /** `valkey` (managed on prod and ha, a container on dev and local). */
+  readonly engine: 'valkey';
+}
+
+/** Backup schedule and retention. */
+export interface DescriptionBackups {
+  /** Five-field cron line of the dump job. @default '0 2 * * *' */
+  readonly schedule?: string;
+  /** @default 30 */
+  readonly dailyRetentionDays?: number;
+  /** @default 12 */
+  readonly weeklyRetentionWeeks?: number;
+  /** @default 12 */
+  readonly monthlyRetentionMonths?: number;
+}
+
+/** An admin tool (phpMyAdmin, Flower) published behind Cloudflare Access. */
+export interface DescriptionAdminTool {
+  /** A DNS label naming the tool, also its subdomain (`pma` -> pma.<domain>). */
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  /** Emails allowed through Access. @default - none */
+  readonly allowEmails?: string[];
+  /** Email domains allowed through Access (`example.com`). @default - none */
+  readonly allowEmailDomains?: string[];
+}
+
+/** Cloudflare account and zone. */
+export interface DescriptionCloudflare {
+  /** 32 hex characters. */
+  readonly accountId: string;
+  /** 32 hex characters. */
+  readonly zoneId: string;
+  /** The zone's domain (`example.com`); the app's domain must be inside it. */
+  readonly zoneName: string;
+}
+
+/** What a tier may override. */
+export interface TierOverrides {
+  /** Droplet size slug (`s-4vcpu-8gb`). @default - the tier's default */
+  readonly dropletSize?: string;
+  /** @default - the tier's default */
+  readonly dropletCount?: number;
+  /** Database size slug (`db-s-2vcpu-4gb`). @default - the tier's default */
+  readonly databaseSize?: string;
+  /** @default - the tier's default */
+  readonly databaseNodeCount?: number;
+  /** Cache size slug. @default - the tier's default */
+  readonly cacheSize?: string;
+  /** Kubernetes node size slug. @default - the tier's default */
+  readonly nodeSize?: string;
+  /** @default - the tier's default */
+  readonly minNodes?: number;
+  /** @default - the tier's default */
+  readonly maxNodes?: number;
+  /** @default - the tier's default */
+  readonly webReplicas?: number;
+  /** Local tier only: the localhost port the web process is published on. @default 8080 */
+  readonly localPort?: number;
+}
+
+/** Where Terraform keeps state. */
+export interface DescriptionBackend {
+  /** `local` (the default), `cloud` (Terraform Cloud / HCP Terraform) or `s3`. */
+  readonly type: 'local' | 'cloud' | 's3';
+  /** Terraform Cloud organization (type `cloud`). */
+  readonly organization?: string;
+  /** @default 'app.terraform.io' */
+  readonly hostname?: string;
+  /** S3 backend bucket (type `s3`). */
+  readonly bucket?: string;
+  /** S3 backend region (type `s3`). @default - the description's awsRegion */
+  readonly region?: string;
+}
+
+/** The whole description of an app. */
+export interface AppDescription {
+  /** A DNS label (lowercase letters, digits, hyphens; at most 32). */
+  readonly name: string;
+  /** The public domain (`fact.example.com`), inside the Cloudflare zone. */
+  readonly domain: string;
+  /** Serve `*.domain` too (a tenant per subdomain). @default false */
+  readonly tenantSubdomains?: boolean;
+  /** DigitalOcean region slug. @default 'fra1' */
+  readonly region?: string;
+  /** AWS region of the backup vault. @default 'eu-central-1' */
+  readonly awsRegion?: string;
+  /** AWS region the HA tier replicates backups to. @default 'eu-west-1' */
+  readonly awsReplicaRegion?: string;
+  readonly processes: DescriptionProcesses;
+  readonly database: DescriptionDatabase;
+  /** @default - no cache */
+  readonly cache?: DescriptionCache;
+  /** @default - daily at 02:00, 30 days / 12 weeks / 12 months */
+  readonly backups?: DescriptionBackups;
+  /** @default - none */
+  readonly adminTools?: DescriptionAdminTool[];
+  /** Plain environment of every process. @default - none */
+  readonly environment?: Record<string, string>;
+  readonly cloudflare: DescriptionCloudflare;
+  /** SSH key ids or fingerprints known to DigitalOcean; droplets require at least one. */
+  readonly sshKeys: string[];
+  /** CIDRs allowed to reach SSH on droplets. @default - none (no inbound port open) */
+  readonly adminCidrs?: string[];
+  /** Where alerts go (uptime, CPU, memory, disk). @default - no alerts */
+  readonly alertEmail?: string;
+  /** @default - local state */
+  readonly backend?: DescriptionBackend;
+  /** Per-tier overrides. @default - the tier defaults */
+  readonly tiers?: Partial<Record<TierName, TierOverrides>>;
+}

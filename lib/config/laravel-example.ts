@@ -1,0 +1,52 @@
+import { AppDescription } from './description';
+
+/**
+ * The built-in example: a multi-tenant Laravel e-invoicing app, as teams run
+ * it today on one server with Docker Compose (nginx + php-fpm, queue workers
+ * under supervisor, the Laravel scheduler, MariaDB/MySQL, Redis, a tenant per
+ * subdomain, phpMyAdmin for admins). Here MySQL 8 replaces MariaDB 10.5 and
+ * phpMyAdmin sits behind Cloudflare Access instead of an open port.
+ */
+export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
+  name: 'facturador',
+  domain: 'fact.example.com',
+  tenantSubdomains: true,
+  region: 'fra1',
+  awsRegion: 'eu-central-1',
+  awsReplicaRegion: 'eu-west-1',
+  processes: {
+    // One image holds nginx and php-fpm (as the reference's nginx1 + fpm1 pair) and serves on 8080.
+    web: {
+      image: 'ghcr.io/example/facturador:2.4.1',
+      port: 8080,
+      healthCheck: { path: '/health', intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 40 },
+    },
+    workers: [
+      { name: 'queue', command: ['php', 'artisan', 'queue:work', 'redis', '--sleep=3', '--tries=3', '--max-time=3600'], replicas: 2 },
+    ],
+    scheduler: { everyMinute: ['php', 'artisan', 'schedule:run'] },
+    release: ['php', 'artisan', 'migrate', '--force'],
+  },
+  database: { engine: 'mysql', version: 8, name: 'facturador', user: 'facturador' },
+  cache: { engine: 'valkey' },
+  backups: { schedule: '0 2 * * *', dailyRetentionDays: 30, weeklyRetentionWeeks: 12, monthlyRetentionMonths: 12 },
+  adminTools: [
+    { name: 'pma', image: 'phpmyadmin:5.2.1', port: 80, allowEmailDomains: ['example.com'] },
+  ],
+  environment: {
+    APP_ENV: 'production',
+    APP_URL: 'https://fact.example.com',
+    LOG_CHANNEL: 'stderr',
+    QUEUE_CONNECTION: 'redis',
+    CACHE_DRIVER: 'redis',
+    SESSION_DRIVER: 'redis',
+  },
+  cloudflare: {
+    accountId: '0123456789abcdef0123456789abcdef',
+    zoneId: 'fedcba9876543210fedcba9876543210',
+    zoneName: 'example.com',
+  },
+  sshKeys: ['3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa'],
+  adminCidrs: ['203.0.113.10/32'],
+  alertEmail: 'ops@example.com',
+};

@@ -1,0 +1,422 @@
+import { DoRegion } from '../common/region';
+import { Problems } from '../private/validate';
+import { AppDescription, TIER_NAMES } from './description';
+
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HEX32 = /^[0-9a-f]{32}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const PG_VERSIONS = [13, 14, 15, 16, 17];
+const MYSQL_VERSIONS = [8];
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Walks one object of the description, recording problems under a path prefix. */
+class Walker {
+  constructor(private readonly p: Problems) {}
+
+  /** Flags keys that are not part of the schema (a typo would otherwise be ignored silently). */
+  public known(obj: Obj, path: string, keys: string[]): void {
+    for (const k of Object.keys(obj)) {
+      if (!keys.includes(k)) {
+        this.p.add(join(path, k), obj[k], 'is not a field of the app description', `remove it, or use one of: ${keys.join(', ')}`);
+      }
+    }
+  }
+
+  public object(obj: Obj, key: string, path: string, required: boolean): Obj | undefined {
+    const v = obj[key];
+    if (v === undefined) {
+      if (required) this.p.add(join(path, key), v, 'is required', `add "${key}" (an object)`);
+      return undefined;
+    }
+    if (!isObject(v)) {
+      this.p.add(join(path, key), v, 'must be an object', `give "${key}" as an object ({ ... })`);
+      return undefined;
+    }
+    return v;
+  }
+
+  public string(obj: Obj, key: string, path: string, required: boolean, pattern?: RegExp, fix?: string): string | undefined {
+    const v = obj[key];
+    if (v === undefined) {
+      if (required) this.p.add(join(path, key), v, 'is required', fix ?? `add "${key}" (a string)`);
+      return undefined;
+    }
+    if (typeof v !== 'string') {
+      this.p.add(join(path, key), v, 'must be a string', fix ?? `give "${key}" as a string`);
+      return undefined;
+    }
+    if (pattern && !pattern.test(v)) {
+      this.p.add(join(path, key), v, 'is malformed', fix ?? `match ${pattern}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  public int(obj: Obj, key: string, path: string, required: boolean, min: number, max: number, fix?: string): number | undefined {
+    const v = obj[key];
+    if (v === undefined) {
+      if (required) this.p.add(join(path, key), v, 'is required', fix ?? `add "${key}" (a whole number from ${min} to ${max})`);
+      return undefined;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      this.p.add(join(path, key), v, `must be a whole number from ${min} to ${max}`, fix ?? `use a whole number from ${min} to ${max}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  public bool(obj: Obj, key: string, path: string): void {
+    const v = obj[key];
+    if (v !== undefined && typeof v !== 'boolean') this.p.add(join(path, key), v, 'must be true or false', `give "${key}" as true or false`);
+  }
+
+  public command(obj: Obj, key: string, path: string, required: boolean): void {
+    const v = obj[key];
+    if (v === undefined) {
+      if (required) this.p.add(join(path, key), v, 'is required', `add "${key}" as a list of strings (["php", "artisan", "queue:work"])`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x.length > 0)) {
+      this.p.add(join(path, key), v, 'must be a non-empty list of non-empty strings', 'give the command as an argument list, e.g. ["php", "artisan", "migrate", "--force"]');
+    }
+  }
+
+  public array(obj: Obj, key: string, path: string): unknown[] | undefined {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) {
+      this.p.add(join(path, key), v, 'must be a list', `give "${key}" as a list ([ ... ])`);
+      return undefined;
+    }
+    return v;
+  }
+
+  public cron(obj: Obj, key: string, path: string, required: boolean): void {
+    const v = this.string(obj, key, path, required, undefined, 'give a five-field cron line such as "0 2 * * *"');
+    if (v !== undefined) {
+      const why = cronProblem(v);
+      if (why) this.p.add(join(path, key), v, `is not a cron line: ${why}`, 'give five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *"');
+    }
+  }
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path ? `${path}.${key}` : key;
+}
+
+const CRON_FIELDS: Array<[string, number, number]> = [
+  ['minute', 0, 59],
+  ['hour', 0, 23],
+  ['day of month', 1, 31],
+  ['month', 1, 12],
+  ['day of week', 0, 7],
+];
+const CRON_NAMES: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
+};
+
+/** Why a five-field cron line does not parse, or undefined when it does. */
+export function cronProblem(line: string): string | undefined {
+  const fields = line.trim().split(/\s+/);
+  if (fields.length !== 5) return `it has ${fields.length} field(s), not 5`;
+  for (let i = 0; i < 5; i++) {
+    const [name, min, max] = CRON_FIELDS[i];
+    for (const part of fields[i].split(',')) {
+      const m = /^(\*|([a-z0-9]+)(-([a-z0-9]+))?)(\/(\d+))?$/i.exec(part);
+      if (!m) return `the ${name} field "${fields[i]}" is not a value, range, list or step`;
+      const num = (s: string): number => (/^\d+$/.test(s) ? Number(s) : CRON_NAMES[s.toLowerCase()] ?? NaN);
+      if (m[2] !== undefined) {
+        const lo = num(m[2]);
+        const hi = m[4] !== undefined ? num(m[4]) : lo;
+        if (Number.isNaN(lo) || Number.isNaN(hi) || lo < min || hi > max || lo > hi) {
+          return `the ${name} field "${fields[i]}" is outside ${min}-${max}`;
+        }
+      }
+      if (m[6] !== undefined && Number(m[6]) === 0) return `the ${name} field "${fields[i]}" has a step of 0`;
+    }
+  }
+  return undefined;
+}
+
+function checkHealth(w: Walker, obj: Obj, path: string): void {
+  const h = w.object(obj, 'healthCheck', path, false);
+  if (!h) return;
+  const hp = join(path, 'healthCheck');
+  w.known(h, hp, ['path', 'intervalSeconds', 'timeoutSeconds', 'retries', 'startPeriodSeconds']);
+  w.string(h, 'path', hp, true, /^\/[^\s]*$/, 'give an HTTP path starting with "/", e.g. "/health"');
+  w.int(h, 'intervalSeconds', hp, false, 1, 3600);
+  w.int(h, 'timeoutSeconds', hp, false, 1, 3600);
+  w.int(h, 'retries', hp, false, 1, 100);
+  w.int(h, 'startPeriodSeconds', hp, false, 0, 3600);
+}
+
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE_FIX = 'give an image reference such as "ghcr.io/acme/erp:1.4.2" (lowercase repository, a tag)';
+
+function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
+  const names = new Set<string>();
+  const procs = w.object(d, 'processes', '', true);
+  if (!procs) return names;
+  const path = 'processes';
+  w.known(procs, path, ['web', 'workers', 'scheduler', 'websocket', 'release', 'services']);
+  const web = w.object(procs, 'web', path, true);
+  if (web) {
+    const wp = join(path, 'web');
+    w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas']);
+    w.string(web, 'image', wp, true, IMAGE, IMAGE_FIX);
+    w.command(web, 'command', wp, false);
+    w.int(web, 'port', wp, true, 1, 65535, 'use the port the web process listens on, from 1 to 65535 (e.g. 8080)');
+    w.int(web, 'replicas', wp, false, 1, 100);
+    checkHealth(w, web, wp);
+    names.add('web');
+  }
+  const addName = (name: unknown, at: string): void => {
+    if (typeof name !== 'string') return;
+    if (names.has(name)) p.add(at, name, 'is used by another process', 'give every process, worker, job and admin tool its own name');
+    names.add(name);
+  };
+  const workers = w.array(procs, 'workers', path) ?? [];
+  workers.forEach((raw, i) => {
+    const wp = join(join(path, 'workers'), i);
+    if (!isObject(raw)) return p.add(wp, raw, 'must be an object', 'give each worker as { "name": ..., "command": [...] }');
+    w.known(raw, wp, ['name', 'image', 'command', 'replicas']);
+    w.string(raw, 'name', wp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "queue")');
+    w.string(raw, 'image', wp, false, IMAGE, IMAGE_FIX);
+    w.command(raw, 'command', wp, true);
+    w.int(raw, 'replicas', wp, false, 1, 100);
+    addName(raw.name, join(wp, 'name'));
+  });
+  const sched = w.object(procs, 'scheduler', path, false);
+  if (sched) {
+    const sp = join(path, 'scheduler');
+    w.known(sched, sp, ['everyMinute', 'jobs']);
+    w.command(sched, 'everyMinute', sp, false);
+    (w.array(sched, 'jobs', sp) ?? []).forEach((raw, i) => {
+      const jp = join(join(sp, 'jobs'), i);
+      if (!isObject(raw)) return p.add(jp, raw, 'must be an object', 'give each job as { "name": ..., "schedule": "0 4 * * *", "command": [...] }');
+      w.known(raw, jp, ['name', 'schedule', 'command', 'image']);
+      w.string(raw, 'name', jp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "cleanup")');
+      w.cron(raw, 'schedule', jp, true);
+      w.command(raw, 'command', jp, true);
+      w.string(raw, 'image', jp, false, IMAGE, IMAGE_FIX);
+      addName(raw.name, join(jp, 'name'));
+    });
+  }
+  const ws = w.object(procs, 'websocket', path, false);
+  if (ws) {
+    const wsp = join(path, 'websocket');
+    w.known(ws, wsp, ['image', 'command', 'port', 'path']);
+    w.string(ws, 'image', wsp, false, IMAGE, IMAGE_FIX);
+    w.command(ws, 'command', wsp, true);
+    w.int(ws, 'port', wsp, true, 1, 65535, 'use the port the WebSocket server listens on, from 1 to 65535');
+    w.string(ws, 'path', wsp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/ws"');
+    addName('websocket', wsp);
+  }
+  w.command(procs, 'release', path, false);
+  (w.array(procs, 'services', path) ?? []).forEach((raw, i) => {
+    const sp = join(join(path, 'services'), i);
+    if (!isObject(raw)) return p.add(sp, raw, 'must be an object', 'give each service as { "name", "image", "port", "path" }');
+    w.known(raw, sp, ['name', 'image', 'command', 'port', 'path', 'admin', 'healthCheck']);
+    w.string(raw, 'name', sp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "frontend")');
+    w.string(raw, 'image', sp, true, IMAGE, IMAGE_FIX);
+    w.command(raw, 'command', sp, false);
+    w.int(raw, 'port', sp, true, 1, 65535, 'use the port the service listens on, from 1 to 65535');
+    w.string(raw, 'path', sp, true, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/beholder"');
+    w.bool(raw, 'admin', sp);
+    checkHealth(w, raw, sp);
+    addName(raw.name, join(sp, 'name'));
+  });
+  return names;
+}
+
+function checkDatabase(w: Walker, p: Problems, d: Obj): void {
+  const db = w.object(d, 'database', '', true);
+  if (!db) return;
+  w.known(db, 'database', ['engine', 'version', 'name', 'user', 'poolSize']);
+  const engine = db.engine;
+  if (engine !== 'postgres' && engine !== 'mysql') {
+    p.add('database.engine', engine, 'is not a database engine this library runs', 'use "postgres" (PostgreSQL 13 to 17) or "mysql" (MySQL 8; MariaDB apps run on it)');
+  } else {
+    const versions = engine === 'postgres' ? PG_VERSIONS : MYSQL_VERSIONS;
+    if (!versions.includes(db.version as number)) {
+      p.add('database.version', db.version, `is not a ${engine} version DigitalOcean offers`, `use one of ${versions.join(', ')}`);
+    }
+    if (db.poolSize !== undefined && engine !== 'postgres') {
+      p.add('database.poolSize', db.poolSize, 'connection pools exist only for PostgreSQL', 'remove poolSize, or use engine "postgres"');
+    }
+  }
+  w.string(db, 'name', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
+  w.string(db, 'user', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
+  w.int(db, 'poolSize', 'database', false, 1, 500);
+}
+
+function checkBackups(w: Walker, p: Problems, d: Obj): void {
+  const b = w.object(d, 'backups', '', false);
+  if (!b) return;
+  w.known(b, 'backups', ['schedule', 'dailyRetentionDays', 'weeklyRetentionWeeks', 'monthlyRetentionMonths']);
+  w.cron(b, 'schedule', 'backups', false);
+  const daily = w.int(b, 'dailyRetentionDays', 'backups', false, 1, 3650);
+  const weekly = w.int(b, 'weeklyRetentionWeeks', 'backups', false, 1, 520);
+  const monthly = w.int(b, 'monthlyRetentionMonths', 'backups', false, 1, 120);
+  if (daily !== undefined && weekly !== undefined && weekly * 7 < daily) {
+    p.add('backups.weeklyRetentionWeeks', weekly, `keeps weekly dumps (${weekly * 7} days) for less time than daily ones (${daily} days)`, 'keep weekly dumps at least as long as daily ones');
+  }
+  if (weekly !== undefined && monthly !== undefined && monthly * 30 < weekly * 7) {
+    p.add('backups.monthlyRetentionMonths', monthly, `keeps monthly dumps (${monthly * 30} days) for less time than weekly ones (${weekly * 7} days)`, 'keep monthly dumps at least as long as weekly ones');
+  }
+}
+
+function checkTiers(w: Walker, p: Problems, d: Obj): void {
+  const tiers = w.object(d, 'tiers', '', false);
+  if (!tiers) return;
+  for (const [tier, raw] of Object.entries(tiers)) {
+    const tp = join('tiers', tier);
+    if (!TIER_NAMES.includes(tier as never)) {
+      p.add(tp, tier, 'is not a tier', `use one of ${TIER_NAMES.join(', ')}`);
+      continue;
+    }
+    if (!isObject(raw)) {
+      p.add(tp, raw, 'must be an object', 'give the overrides as an object');
+      continue;
+    }
+    w.known(raw, tp, ['dropletSize', 'dropletCount', 'databaseSize', 'databaseNodeCount', 'cacheSize', 'nodeSize', 'minNodes', 'maxNodes', 'webReplicas', 'localPort']);
+    const slug = /^[a-z0-9][a-z0-9-]*$/;
+    w.string(raw, 'dropletSize', tp, false, slug, 'give a DigitalOcean size slug such as "s-4vcpu-8gb"');
+    w.string(raw, 'databaseSize', tp, false, slug, 'give a DigitalOcean database size slug such as "db-s-2vcpu-4gb"');
+    w.string(raw, 'cacheSize', tp, false, slug, 'give a DigitalOcean database size slug such as "db-s-1vcpu-1gb"');
+    w.string(raw, 'nodeSize', tp, false, slug, 'give a DigitalOcean size slug such as "s-4vcpu-8gb"');
+    w.int(raw, 'dropletCount', tp, false, 1, 20);
+    w.int(raw, 'databaseNodeCount', tp, false, 1, 3, 'DigitalOcean clusters have 1 to 3 nodes');
+    const min = w.int(raw, 'minNodes', tp, false, 1, 100);
+    const max = w.int(raw, 'maxNodes', tp, false, 1, 100);
+    if (min !== undefined && max !== undefined && max < min) p.add(join(tp, 'maxNodes'), max, `is below minNodes (${min})`, 'make maxNodes at least minNodes');
+    w.int(raw, 'webReplicas', tp, false, 1, 100);
+    w.int(raw, 'localPort', tp, false, 1024, 65535, 'use an unprivileged port from 1024 to 65535 (e.g. 8080)');
+  }
+}
+
+/**
+ * Validates an app description read from JSON or YAML and returns it typed.
+ * Every problem is gathered into one ErpValidationError that names each field,
+ * the value received and the fix.
+ *
+ * @param input the parsed description
+ * @param source where it came from (a file path), named in the error
+ */
+export function validateAppDescription(input: unknown, source = 'app description'): AppDescription {
+  const p = new Problems();
+  const w = new Walker(p);
+  if (!isObject(input)) {
+    p.add('(root)', input, 'must be an object', 'write the description as one JSON or YAML object with name, domain, processes, database, cloudflare and sshKeys');
+    p.throwIfAny(source);
+  }
+  const d = input as Obj;
+  w.known(d, '', ['name', 'domain', 'tenantSubdomains', 'region', 'awsRegion', 'awsReplicaRegion', 'processes', 'database', 'cache', 'backups',
+    'adminTools', 'environment', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers']);
+  w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
+  const domain = w.string(d, 'domain', '', true, DOMAIN, 'give a lowercase domain name such as "fact.example.com" (no scheme, no path, no wildcard)');
+  w.bool(d, 'tenantSubdomains', '');
+  const region = w.string(d, 'region', '', false);
+  if (region !== undefined && !DoRegion.isKnown(region)) {
+    p.add('region', region, 'is not a DigitalOcean region', `use one of ${DoRegion.ALL.map((r) => r.slug).join(', ')}`);
+  }
+  w.string(d, 'awsRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
+  w.string(d, 'awsReplicaRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-west-1"');
+  if (d.awsReplicaRegion !== undefined && d.awsReplicaRegion === (d.awsRegion ?? 'eu-central-1')) {
+    p.add('awsReplicaRegion', d.awsReplicaRegion, 'is the same region as the vault', 'replicate backups to a second region (e.g. "eu-west-1")');
+  }
+  const names = checkProcesses(w, p, d);
+  checkDatabase(w, p, d);
+  const cache = w.object(d, 'cache', '', false);
+  if (cache) {
+    w.known(cache, 'cache', ['engine']);
+    if (cache.engine !== 'valkey') p.add('cache.engine', cache.engine, 'is not a cache engine this library runs', 'use "valkey" (Redis-compatible; DigitalOcean offers Valkey in place of Redis)');
+  }
+  checkBackups(w, p, d);
+  (w.array(d, 'adminTools', '') ?? []).forEach((raw, i) => {
+    const ap = join('adminTools', i);
+    if (!isObject(raw)) return p.add(ap, raw, 'must be an object', 'give each admin tool as { "name", "image", "port", "allowEmailDomains" }');
+    w.known(raw, ap, ['name', 'image', 'port', 'allowEmails', 'allowEmailDomains']);
+    const name = w.string(raw, 'name', ap, true, DNS_LABEL, 'use a DNS label (e.g. "pma"); it becomes the subdomain');
+    w.string(raw, 'image', ap, true, IMAGE, IMAGE_FIX);
+    w.int(raw, 'port', ap, true, 1, 65535, 'use the port the tool listens on, from 1 to 65535');
+    const emails = w.array(raw, 'allowEmails', ap) ?? [];
+    emails.forEach((e, j) => {
+      if (typeof e !== 'string' || !EMAIL.test(e)) p.add(join(join(ap, 'allowEmails'), j), e, 'is not an email address', 'give an address such as "admin@example.com"');
+    });
+    const domains = w.array(raw, 'allowEmailDomains', ap) ?? [];
+    domains.forEach((e, j) => {
+      if (typeof e !== 'string' || !DOMAIN.test(e)) p.add(join(join(ap, 'allowEmailDomains'), j), e, 'is not a domain', 'give a domain such as "example.com"');
+    });
+    if (emails.length === 0 && domains.length === 0) {
+      p.add(ap, name, 'lets nobody through Cloudflare Access', 'add allowEmails or allowEmailDomains: admin tools are never public');
+    }
+    if (name !== undefined) {
+      if (names.has(name)) p.add(join(ap, 'name'), name, 'is used by another process', 'give every process and admin tool its own name');
+      names.add(name);
+    }
+  });
+  const env = w.object(d, 'environment', '', false);
+  if (env) {
+    for (const [k, v] of Object.entries(env)) {
+      if (!ENV_NAME.test(k)) p.add(join('environment', k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
+      if (typeof v !== 'string') p.add(join('environment', k), v, 'must be a string', 'quote the value');
+      if (/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(k)) {
+        p.add(join('environment', k), '<hidden>', 'looks like a secret in the plain environment', 'do not put secrets in the description: database, vault and tunnel credentials are wired in by the stacks');
+      }
+    }
+  }
+  const cf = w.object(d, 'cloudflare', '', true);
+  if (cf) {
+    w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName']);
+    w.string(cf, 'accountId', 'cloudflare', true, HEX32, 'give the Cloudflare account id: 32 lowercase hex characters (dashboard, Overview, API section)');
+    w.string(cf, 'zoneId', 'cloudflare', true, HEX32, 'give the Cloudflare zone id: 32 lowercase hex characters (dashboard, Overview, API section)');
+    const zone = w.string(cf, 'zoneName', 'cloudflare', true, DOMAIN, 'give the zone\'s domain, such as "example.com"');
+    if (zone && domain && domain !== zone && !domain.endsWith(`.${zone}`)) {
+      p.add('domain', domain, `is not inside the Cloudflare zone "${zone}"`, `use a name ending in ".${zone}", or the zone that holds "${domain}"`);
+    }
+  }
+  const keys = w.array(d, 'sshKeys', '');
+  if (keys === undefined || keys.length === 0) {
+    p.add('sshKeys', d.sshKeys, 'needs at least one SSH key', 'add the id or fingerprint of an SSH key known to DigitalOcean (doctl compute ssh-key list)');
+  } else {
+    keys.forEach((k, i) => {
+      if (typeof k !== 'string' || !/^(\d+|([0-9a-f]{2}:){15}[0-9a-f]{2})$/.test(k)) {
+        p.add(join('sshKeys', i), k, 'is not an SSH key id or MD5 fingerprint', 'give a DigitalOcean key id ("12345678") or fingerprint ("3b:16:...:9f")');
+      }
+    });
+  }
+  (w.array(d, 'adminCidrs', '') ?? []).forEach((c, i) => {
+    const m = typeof c === 'string' ? CIDR.exec(c) : null;
+    const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+    if (!ok) p.add(join('adminCidrs', i), c, 'is not an IPv4 CIDR', 'give a block such as "203.0.113.10/32"');
+    else if (Number(m[5]) === 0) p.add(join('adminCidrs', i), c, 'opens SSH to the whole internet', 'give the office or VPN address, such as "203.0.113.10/32"');
+  });
+  w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
+  const backend = w.object(d, 'backend', '', false);
+  if (backend) {
+    w.known(backend, 'backend', ['type', 'organization', 'hostname', 'bucket', 'region']);
+    const type = backend.type;
+    if (type !== 'local' && type !== 'cloud' && type !== 's3') {
+      p.add('backend.type', type, 'is not a backend', 'use "local", "cloud" (Terraform Cloud) or "s3"');
+    }
+    if (type === 'cloud') w.string(backend, 'organization', 'backend', true, /^[A-Za-z0-9_-]+$/, 'give the Terraform Cloud organization name');
+    if (type === 's3') w.string(backend, 'bucket', 'backend', true, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'give the S3 bucket that holds state');
+    w.string(backend, 'hostname', 'backend', false, DOMAIN, 'give the Terraform Enterprise host, e.g. "app.terraform.io"');
+    w.string(backend, 'region', 'backend', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
+  }
+  checkTiers(w, p, d);
+  p.throwIfAny(source);
+  return d as unknown as AppDescription;
+}

@@ -1,0 +1,80 @@
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
+import { AppDescription, DescriptionBackend, TierName } from '../lib/config/description';
+import { Problems } from '../lib/private/validate';
+
+/** Environment variables that pick the backend without editing the description. */
+export const BACKEND_ENV = {
+  /** `local`, `cloud` or `s3`. */
+  type: 'ERP_TF_BACKEND',
+  /** Terraform Cloud organization (the variable Terraform itself reads). */
+  organization: 'TF_CLOUD_ORGANIZATION',
+  /** Terraform Cloud / Enterprise host (the variable Terraform itself reads). */
+  hostname: 'TF_CLOUD_HOSTNAME',
+  /** S3 state bucket. */
+  bucket: 'ERP_TF_STATE_BUCKET',
+  /** S3 state bucket region. */
+  region: 'ERP_TF_STATE_REGION',
+} as const;
+
+/** The backend of a stack: the description's, overridden by the environment. */
+export function backendSettings(description: AppDescription, env: NodeJS.ProcessEnv = process.env): DescriptionBackend {
+  const base = description.backend ?? { type: 'local' as const };
+  const type = (env[BACKEND_ENV.type] as DescriptionBackend['type'] | undefined) ?? base.type;
+  const p = new Problems();
+  p.check(['local', 'cloud', 's3'].includes(type), BACKEND_ENV.type, type, 'is not a backend', 'use "local", "cloud" (Terraform Cloud) or "s3"');
+  p.throwIfAny('environment');
+  return {
+    type,
+    organization: env[BACKEND_ENV.organization] ?? base.organization,
+    hostname: env[BACKEND_ENV.hostname] ?? base.hostname,
+    bucket: env[BACKEND_ENV.bucket] ?? base.bucket,
+    region: env[BACKEND_ENV.region] ?? base.region,
+  };
+}
+
+/** The Terraform Cloud workspace of a stack: one per app and stack. */
+export function workspaceName(description: AppDescription, tier: TierName): string {
+  return `${description.name}-${tier}`;
+}
+
+/**
+ * Configures where the stack keeps its state:
+ * - `local` (default): `terraform.<stack>.tfstate` beside the synthesized stack;
+ * - `cloud`: Terraform Cloud, organization from the description or TF_CLOUD_ORGANIZATION, workspace `<app>-<stack>`;
+ * - `s3`: an S3 bucket, key `<app>/<stack>.tfstate`, encrypted, with S3's native lock file.
+ */
+export function configureBackend(stack: TerraformStack, description: AppDescription, tier: TierName, env: NodeJS.ProcessEnv = process.env): void {
+  const b = backendSettings(description, env);
+  switch (b.type) {
+    case 'cloud': {
+      const p = new Problems();
+      p.check(!!b.organization, 'backend.organization', b.organization, 'is required for the "cloud" backend',
+        `set backend.organization in the app description, or the ${BACKEND_ENV.organization} environment variable`);
+      p.throwIfAny(stack);
+      new CloudBackend(stack, {
+        organization: b.organization!,
+        hostname: b.hostname,
+        workspaces: new NamedCloudWorkspace(workspaceName(description, tier)),
+      });
+      return;
+    }
+    case 's3': {
+      const p = new Problems();
+      p.check(!!b.bucket, 'backend.bucket', b.bucket, 'is required for the "s3" backend',
+        `set backend.bucket in the app description, or the ${BACKEND_ENV.bucket} environment variable`);
+      p.throwIfAny(stack);
+      const backend = new S3Backend(stack, {
+        bucket: b.bucket!,
+        key: `${description.name}/${tier}.tfstate`,
+        region: b.region ?? description.awsRegion ?? 'eu-central-1',
+        encrypt: true,
+      });
+      // Terraform >= 1.10 locks S3 state with a lock object; cdktf 0.21's S3BackendConfig has no typed field for it.
+      backend.addOverride('use_lockfile', true);
+      return;
+    }
+    case 'local':
+    default:
+      new LocalBackend(stack, { path: `terraform.${tier}.tfstate` });
+  }
+}

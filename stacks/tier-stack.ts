@@ -1,0 +1,28 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AppDescription, TierName } from '../lib/config/description';
+import { configureBackend } from './backend';
+import { TierSettings, tierSettings } from './tiers';
+
+/** Props of every tier stack. */
+export interface TierStackProps {
+  /** The validated app description. */
+  readonly description: AppDescription;
+  /** Environment the backend choice is read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What every tier stack shares: its description, its settings and its backend. */
+export abstract class TierStack extends TerraformStack {
+  public readonly description: AppDescription;
+  public readonly tier: TierName;
+  public readonly settings: TierSettings;
+
+  constructor(scope: Construct, tier: TierName, props: TierStackProps) {
+    super(scope, tier);
+    this.description = props.description;
+    this.tier = tier;
+    this.settings = tierSettings(props.description, tier);
+    configureBackend(this, props.description, tier, props.env);
+  }
+}

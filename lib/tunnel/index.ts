@@ -1,1 +1,3 @@
-export {};
+export * from './access';
+export * from './zone-security';
+export * from './tunnel-ingress';

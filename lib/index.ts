@@ -8,3 +8,4 @@ export * from './tunnel';
 export * from './app-service';
 export * from './cost';
 export * from './checks';
+export * from './monitoring';

@@ -1,0 +1,134 @@
+import { Construct } from 'constructs';
+import { MonitorAlert } from '@cdktf/provider-digitalocean/lib/monitor-alert';
+import { UptimeAlert } from '@cdktf/provider-digitalocean/lib/uptime-alert';
+import { UptimeCheck } from '@cdktf/provider-digitalocean/lib/uptime-check';
+import { Problems, checkInt, isUnresolved } from '../private/validate';
+
+/** Regions DigitalOcean probes uptime checks from. */
+export enum UptimeRegion {
+  US_EAST = 'us_east',
+  US_WEST = 'us_west',
+  EU_WEST = 'eu_west',
+  SE_ASIA = 'se_asia',
+}
+
+/** Thresholds of the droplet alerts, in percent. */
+export interface DropletAlertThresholds {
+  /** @default 80 */
+  readonly cpuPercent?: number;
+  /** @default 85 */
+  readonly memoryPercent?: number;
+  /** @default 85 */
+  readonly diskPercent?: number;
+}
+
+/** Props of {@link AppMonitoring}. */
+export interface AppMonitoringProps {
+  /** A name for the checks and alerts (the app and tier: `facturador-prod`). */
+  readonly name: string;
+  /** Public health URLs probed by uptime checks (`https://fact.example.com/health`). */
+  readonly healthUrls: string[];
+  /** Where alerts go. */
+  readonly alertEmails: string[];
+  /** Droplet tag whose droplets get CPU, memory and disk alerts. @default - no droplet alerts (Kubernetes nodes, local) */
+  readonly dropletTag?: string;
+  /** @default - 80 / 85 / 85 */
+  readonly thresholds?: DropletAlertThresholds;
+  /** @default - us_east, eu_west */
+  readonly regions?: UptimeRegion[];
+  /** Alert when a response takes longer than this, in milliseconds. @default 2000 */
+  readonly latencyThresholdMs?: number;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * What teams watched by hand on their one server, as DigitalOcean monitoring:
+ * an uptime check per public health URL with alerts when it is down, slow or its
+ * certificate is about to expire, and CPU, memory and disk alerts on the
+ * droplets of a tag. Everything goes to the given emails.
+ */
+export class AppMonitoring extends Construct {
+  /** One uptime check per health URL, in order. */
+  public readonly checks: UptimeCheck[] = [];
+  /** The droplet alerts (cpu, memory, disk) when a tag was given. */
+  public readonly dropletAlerts: MonitorAlert[] = [];
+
+  constructor(scope: Construct, id: string, props: AppMonitoringProps) {
+    super(scope, id);
+    const p = new Problems();
+    p.check(props.healthUrls.length > 0, 'healthUrls', props.healthUrls, 'is empty', 'give at least one public health URL, e.g. "https://app.example.com/health"');
+    props.healthUrls.forEach((u, i) => {
+      p.check(isUnresolved(u) || /^https?:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(u), `healthUrls[${i}]`, u, 'is not an http(s) URL', 'give a URL such as "https://app.example.com/health"');
+    });
+    p.check(props.alertEmails.length > 0, 'alertEmails', props.alertEmails, 'is empty', 'give at least one address alerts go to');
+    props.alertEmails.forEach((e, i) => p.check(EMAIL.test(e), `alertEmails[${i}]`, e, 'is not an email address', 'give an address such as "ops@example.com"'));
+    const t = props.thresholds ?? {};
+    checkInt(p, 'thresholds.cpuPercent', t.cpuPercent, 1, 100);
+    checkInt(p, 'thresholds.memoryPercent', t.memoryPercent, 1, 100);
+    checkInt(p, 'thresholds.diskPercent', t.diskPercent, 1, 100);
+    checkInt(p, 'latencyThresholdMs', props.latencyThresholdMs, 100, 60000);
+    p.throwIfAny(this);
+
+    const email = props.alertEmails;
+    const regions = props.regions ?? [UptimeRegion.US_EAST, UptimeRegion.EU_WEST];
+    props.healthUrls.forEach((url, i) => {
+      const suffix = i === 0 ? '' : `${i + 1}`;
+      const check = new UptimeCheck(this, `Check${suffix}`, {
+        name: `${props.name}-health${suffix ? `-${suffix}` : ''}`,
+        target: url,
+        type: url.startsWith('https') ? 'https' : 'http',
+        regions,
+        enabled: true,
+      });
+      this.checks.push(check);
+      new UptimeAlert(this, `Down${suffix}`, {
+        checkId: check.id,
+        name: `${props.name} is down${suffix ? ` (${suffix})` : ''}`,
+        type: 'down_global',
+        period: '2m',
+        notifications: [{ email }],
+      });
+      new UptimeAlert(this, `Latency${suffix}`, {
+        checkId: check.id,
+        name: `${props.name} is slow${suffix ? ` (${suffix})` : ''}`,
+        type: 'latency',
+        comparison: 'greater_than',
+        threshold: props.latencyThresholdMs ?? 2000,
+        period: '5m',
+        notifications: [{ email }],
+      });
+      if (url.startsWith('https')) {
+        new UptimeAlert(this, `Certificate${suffix}`, {
+          checkId: check.id,
+          name: `${props.name} certificate expires soon${suffix ? ` (${suffix})` : ''}`,
+          type: 'ssl_expiry',
+          comparison: 'less_than',
+          threshold: 14,
+          period: '5m',
+          notifications: [{ email }],
+        });
+      }
+    });
+
+    if (props.dropletTag) {
+      const metrics: Array<[string, string, string, number]> = [
+        ['Cpu', 'v1/insights/droplet/cpu', 'CPU', t.cpuPercent ?? 80],
+        ['Memory', 'v1/insights/droplet/memory_utilization_percent', 'memory', t.memoryPercent ?? 85],
+        ['Disk', 'v1/insights/droplet/disk_utilization_percent', 'disk', t.diskPercent ?? 85],
+      ];
+      for (const [id, type, what, value] of metrics) {
+        this.dropletAlerts.push(new MonitorAlert(this, id, {
+          description: `${props.name}: ${what} above ${value}% for 10 minutes`,
+          type,
+          compare: 'GreaterThan',
+          value,
+          window: '10m',
+          tags: [props.dropletTag],
+          enabled: true,
+          alerts: { email },
+        }));
+      }
+    }
+  }
+}

@@ -30,10 +30,10 @@ describe('AppMonitoring', () => {
 
   test('alerts on droplet CPU, memory and disk for the tag', () => {
     const alerts = Object.values(out.resource.digitalocean_monitor_alert) as any[];
-    expect(alerts.map((a) => [a.type, a.value])).toEqual([
+    expect(alerts.map((a) => [a.type, a.value]).sort()).toEqual([
       ['v1/insights/droplet/cpu', 80],
-      ['v1/insights/droplet/memory_utilization_percent', 85],
       ['v1/insights/droplet/disk_utilization_percent', 85],
+      ['v1/insights/droplet/memory_utilization_percent', 85],
     ]);
     for (const a of alerts) expect(a.tags).toEqual(['facturador-prod']);
   });

@@ -6,6 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // The examples import the library by its package name, as a user's app does.
+  moduleNameMapper: { '^cdktf-erp-constructs$': '<rootDir>/lib/index.ts' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.js'],
   testTimeout: 60000,
 };

@@ -201,3 +201,11 @@ export function jobEnvironment(opts: {
 export function nameSafe(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'grant';
 }
+
+/** Records a problem when a bucket name breaks the S3 (and Spaces) naming rules. */
+export function checkBucketName(p: Problems, prop: string, name: string | undefined): void {
+  if (name === undefined || isUnresolved(name)) return;
+  const ok = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+  p.check(ok, prop, name, 'is not a valid bucket name',
+    'use 3 to 63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit');
+}

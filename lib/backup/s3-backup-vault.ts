@@ -1,0 +1,372 @@
+import { Construct } from 'constructs';
+import { Annotations } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-replication-configuration';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { BackupJobEnvironment } from '../common/contracts';
+import { Problems, isUnresolved } from '../private/validate';
+import { VAULT_DEFAULTS, checkBucketName, jobEnvironment, nameSafe, planVault } from './private/plan';
+import { PolicyStatement, policyJson, prefixObjectArns } from './private/policy';
+import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
+import {
+  BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, ColdStorage, IBackupVault,
+} from './props';
+
+/** Props of `S3BackupVault`: the shared vault props. */
+export interface S3BackupVaultProps extends BackupVaultProps {}
+
+/**
+ * The off-site home of database dumps, on Amazon S3.
+ *
+ * Safe by default: the bucket (id `Resource`) is protected from `terraform destroy`, never
+ * force-destroyed, versioned, owner-enforced (no ACLs), blocks every kind of public access,
+ * is encrypted with its own rotated KMS key (bucket key on), and its policy denies requests
+ * without TLS and uploads that ask for another encryption or another key. Lifecycle rules keep
+ * `daily/` 30 days, `weekly/` 12 weeks and `monthly/` 12 months (moved to Glacier Flexible
+ * Retrieval after 30 days), remove old versions after 30 days and abort unfinished uploads after 7.
+ * Object lock and replication to a second region are opt-in.
+ *
+ * `grantWrite(id)` makes a writer that may only put objects under the three prefixes and use the
+ * key to encrypt: it cannot delete, overwrite-destroy (versions are kept), list or read backups.
+ *
+ * ```ts
+ * const vault = new S3BackupVault(stack, 'Backups', { rootPrefix: 'invoicing' });
+ * const job = vault.grantWrite('DumpJob'); // job.environment.plain / job.environment.secret
+ * ```
+ */
+export class S3BackupVault extends Construct implements IBackupVault {
+  /** The bucket (construct id `Resource`). */
+  public readonly bucket: S3Bucket;
+  /** The customer-managed key; undefined with `BackupEncryption.S3_MANAGED`. */
+  public readonly key?: KmsKey;
+  public readonly versioning: S3BucketVersioningA;
+  public readonly ownershipControls: S3BucketOwnershipControls;
+  public readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  public readonly encryptionConfiguration: S3BucketServerSideEncryptionConfigurationA;
+  public readonly bucketPolicy: S3BucketPolicy;
+  public readonly lifecycleConfiguration: S3BucketLifecycleConfiguration;
+  /** The object lock default retention; undefined without `objectLock`. */
+  public readonly objectLockConfiguration?: S3BucketObjectLockConfigurationA;
+
+  /** The replica bucket and its key, in the second region; undefined without `replication`. */
+  public readonly replicaBucket?: S3Bucket;
+  public readonly replicaKey?: KmsKey;
+  /** The role S3 assumes to replicate; undefined without `replication`. */
+  public readonly replicationRole?: IamRole;
+  public readonly replicationConfiguration?: S3BucketReplicationConfigurationA;
+
+  public readonly bucketName: string;
+  public readonly bucketArn: string;
+  /** The AWS region of the bucket (the stack provider's region). */
+  public readonly region: string;
+  /** The key's ARN; undefined with `BackupEncryption.S3_MANAGED`. */
+  public readonly keyArn?: string;
+  public readonly prefixes: BackupPrefixes;
+  /** The regional S3 endpoint (`https://s3.<region>.amazonaws.com`). */
+  public readonly endpoint: string;
+  /** The arguments `aws s3 cp` needs to pass the bucket policy (`--sse aws:kms --sse-kms-key-id <arn>`). */
+  public readonly uploadArgs: string[];
+  /** The replica bucket's name; undefined without `replication`. */
+  public readonly replicaBucketName?: string;
+  /** The replica's region; undefined without `replication`. */
+  public readonly replicaRegion?: string;
+
+  /** The IAM policy (JSON) of every identity `grantWrite` makes: put under the prefixes, encrypt with the key. */
+  public readonly writerPolicyJson: string;
+  /** The IAM policy (JSON) of every identity `grantRead` makes: list, get, decrypt. */
+  public readonly readerPolicyJson: string;
+
+  private readonly grants = new Map<string, BackupJobEnvironment>();
+  private readonly partition: DataAwsPartition;
+
+  constructor(scope: Construct, id: string, props: S3BackupVaultProps = {}) {
+    super(scope, id);
+    const p = new Problems();
+    const plan = planVault(p, props, ColdStorage.glacierFlexibleRetrieval(30));
+    const encryption = props.encryption ?? BackupEncryption.KMS;
+    p.check(Object.values(BackupEncryption).includes(encryption), 'encryption', encryption,
+      'is not a vault encryption', 'use BackupEncryption.KMS or BackupEncryption.S3_MANAGED');
+    checkBucketName(p, 'bucketName', props.bucketName);
+    const bucketPrefix = props.bucketPrefix ?? VAULT_DEFAULTS.bucketPrefix;
+    checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
+    const replicaPrefix = props.replication?.bucketPrefix ?? `${bucketPrefix}replica-`;
+    if (props.replication) {
+      checkBucketPrefix(p, props.replication.bucketPrefix !== undefined ? 'replication.bucketPrefix' : 'bucketPrefix', replicaPrefix);
+      p.check(Boolean(props.replication.provider?.alias), 'replication.provider', props.replication.provider?.alias,
+        'must be an AwsProvider with an `alias`, configured for the second region',
+        "create `new AwsProvider(stack, 'replica', { alias: 'replica', region: '<second region>' })` and pass it");
+    }
+    p.throwIfAny(this);
+
+    if (!plan.protectFromDestroy) {
+      Annotations.of(this).addWarning('protectFromDestroy is false: `terraform destroy` can delete this backup vault.');
+    }
+
+    this.partition = new DataAwsPartition(this, 'Partition', {});
+    const regionData = new DataAwsRegion(this, 'Region', {});
+    this.region = regionData.name;
+    this.endpoint = `https://s3.${this.region}.${this.partition.dnsSuffix}`;
+
+    const main = buildSecureBucket(this, {
+      plan,
+      encryption,
+      objectLock: props.objectLock,
+      bucketName: props.bucketName,
+      bucketPrefix,
+      description: `the backups in the ${this.node.path} vault`,
+    });
+    this.bucket = main.bucket;
+    this.key = main.key;
+    this.versioning = main.versioning;
+    this.ownershipControls = main.ownershipControls;
+    this.publicAccessBlock = main.publicAccessBlock;
+    this.encryptionConfiguration = main.encryption;
+    this.bucketPolicy = main.policy;
+    this.lifecycleConfiguration = main.lifecycle;
+    this.objectLockConfiguration = main.objectLock;
+
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.keyArn = this.key?.arn;
+    this.prefixes = plan.prefixes;
+    this.uploadArgs = this.keyArn ? ['--sse', 'aws:kms', '--sse-kms-key-id', this.keyArn] : ['--sse', 'AES256'];
+    this.writerPolicyJson = policyJson(this.writerStatements());
+    this.readerPolicyJson = policyJson(this.readerStatements());
+
+    if (props.replication) {
+      const replicaScope = new Construct(this, 'Replica');
+      const replica = buildSecureBucket(replicaScope, {
+        plan,
+        encryption,
+        objectLock: props.objectLock,
+        bucketPrefix: replicaPrefix,
+        description: `the replicated backups of the ${this.node.path} vault`,
+        provider: props.replication.provider,
+      });
+      const replicaRegion = new DataAwsRegion(replicaScope, 'Region', { provider: props.replication.provider });
+      this.replicaBucket = replica.bucket;
+      this.replicaKey = replica.key;
+      this.replicaBucketName = replica.bucket.bucket;
+      this.replicaRegion = replicaRegion.name;
+      this.replicationRole = new IamRole(this, 'ReplicationRole', {
+        namePrefix: 'erp-backup-replication-',
+        description: `Lets S3 replicate ${this.node.path} to ${replicaRegion.name}`,
+        assumeRolePolicy: trustPolicy(BackupPrincipal.service('s3.amazonaws.com')),
+      });
+      new IamRolePolicy(this, 'ReplicationPolicy', {
+        role: this.replicationRole.id,
+        policy: policyJson(this.replicationStatements(main, replica, replicaRegion.name, props.objectLock !== undefined)),
+      });
+      this.replicationConfiguration = new S3BucketReplicationConfigurationA(this, 'Replication', {
+        bucket: this.bucket.id,
+        role: this.replicationRole.arn,
+        rule: [{
+          id: 'replicate-backups',
+          status: 'Enabled',
+          filter: { prefix: plan.prefixes.root },
+          // Deleting in the primary region never deletes the copy.
+          deleteMarkerReplication: { status: 'Disabled' },
+          sourceSelectionCriteria: this.key ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+          destination: {
+            bucket: replica.bucket.arn,
+            storageClass: 'STANDARD',
+            encryptionConfiguration: replica.key ? { replicaKmsKeyId: replica.key.arn } : undefined,
+          },
+        }],
+        dependsOn: [main.versioning, replica.versioning],
+      });
+    }
+  }
+
+  /**
+   * Creates (once per id) a writer: an IAM user with an access key, or a role `options.principal`
+   * assumes. It may put objects under the vault's prefixes and encrypt with the vault's key, nothing else.
+   */
+  public grantWrite(id: string, options: BackupGrantOptions = {}): BackupJobEnvironment {
+    return this.grant('Writer', id, this.writerPolicyJson, options);
+  }
+
+  /** Creates (once per id) a reader for restores: list the bucket, get objects and their versions, decrypt. */
+  public grantRead(id: string, options: BackupGrantOptions = {}): BackupJobEnvironment {
+    return this.grant('Reader', id, this.readerPolicyJson, options);
+  }
+
+  private grant(kind: 'Writer' | 'Reader', id: string, policy: string, options: BackupGrantOptions): BackupJobEnvironment {
+    const cacheKey = `${kind}/${id}`;
+    const cached = this.grants.get(cacheKey);
+    if (cached) return cached;
+    const scope = new Construct(this, `${id}${kind}`);
+    let plain: Record<string, string> = {};
+    let secret: Record<string, string> = {};
+    if (options.principal) {
+      const role = new IamRole(scope, 'Role', {
+        namePrefix: `erp-backup-${kind.toLowerCase()}-`,
+        description: `Backup ${kind.toLowerCase()} ${id} of ${this.node.path}`,
+        assumeRolePolicy: trustPolicy(options.principal),
+      });
+      new IamRolePolicy(scope, 'Policy', { role: role.id, policy });
+      plain = { AWS_ROLE_ARN: role.arn };
+    } else {
+      const user = new IamUser(scope, 'User', {
+        name: `erp-backup-${kind.toLowerCase()}-${nameSafe(id).slice(0, 32)}-${scope.node.addr.slice(0, 8)}`,
+      });
+      new IamUserPolicy(scope, 'Policy', { user: user.name, policy });
+      const key = new IamAccessKey(scope, 'AccessKey', { user: user.name });
+      secret = { AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret };
+    }
+    if (this.keyArn) plain.BACKUP_KMS_KEY_ARN = this.keyArn;
+    const env = jobEnvironment({
+      endpoint: this.endpoint,
+      bucket: this.bucketName,
+      region: this.region,
+      prefixes: this.prefixes,
+      uploadArgs: this.uploadArgs,
+      plain,
+      secret,
+    });
+    this.grants.set(cacheKey, env);
+    return env;
+  }
+
+  private prefixList(): string[] {
+    return [this.prefixes.daily, this.prefixes.weekly, this.prefixes.monthly];
+  }
+
+  private writerStatements(): PolicyStatement[] {
+    const statements: PolicyStatement[] = [{
+      Sid: 'PutBackupsUnderVaultPrefixes',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
+    }];
+    if (this.keyArn) {
+      statements.push(
+        {
+          Sid: 'EncryptWithVaultKey',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
+          Resource: [this.keyArn],
+        },
+        {
+          // S3 reads back the encrypted parts of a multipart upload to complete it, as the uploader.
+          Sid: 'CompleteMultipartUploadsThroughS3',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: [this.keyArn],
+          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
+        },
+      );
+    }
+    return statements;
+  }
+
+  private readerStatements(): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'ListBackups',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+        Resource: [this.bucketArn],
+        Condition: this.prefixes.root ? { StringLike: { 's3:prefix': [`${this.prefixes.root}*`] } } : undefined,
+      },
+      {
+        Sid: 'ReadBackups',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
+      },
+    ];
+    if (this.keyArn) {
+      statements.push({
+        Sid: 'DecryptWithVaultKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: [this.keyArn],
+        Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
+      });
+    }
+    return statements;
+  }
+
+  private replicationStatements(main: SecureBucket, replica: SecureBucket, replicaRegion: string, locked: boolean): PolicyStatement[] {
+    const source = main.bucket.arn;
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'ReadReplicationConfiguration',
+        Effect: 'Allow',
+        Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+        Resource: [source],
+      },
+      {
+        Sid: 'ReadSourceVersions',
+        Effect: 'Allow',
+        Action: [
+          's3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging',
+          ...(locked ? ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] : []),
+        ],
+        Resource: [`${source}/*`],
+      },
+      {
+        Sid: 'WriteReplicas',
+        Effect: 'Allow',
+        Action: ['s3:ReplicateObject', 's3:ReplicateTags'],
+        Resource: [`${replica.bucket.arn}/*`],
+      },
+    ];
+    if (main.key && replica.key) {
+      statements.push(
+        {
+          Sid: 'DecryptSource',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: [main.key.arn],
+          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
+        },
+        {
+          Sid: 'EncryptReplicas',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+          Resource: [replica.key.arn],
+          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(replicaRegion) } },
+        },
+      );
+    }
+    return statements;
+  }
+
+  private s3Service(region: string): string {
+    return `s3.${region}.${this.partition.dnsSuffix}`;
+  }
+}
+
+/** The trust policy that lets `principal` assume a role. */
+function trustPolicy(principal: BackupPrincipal): string {
+  const federated = principal.type === 'Federated';
+  return policyJson([{
+    Sid: 'AssumeRole',
+    Effect: 'Allow',
+    Principal: { [principal.type]: principal.identifier },
+    Action: [federated ? 'sts:AssumeRoleWithWebIdentity' : 'sts:AssumeRole'],
+    Condition: principal.stringEquals ? { StringEquals: principal.stringEquals } : undefined,
+  }]);
+}
+
+function checkBucketPrefix(p: Problems, prop: string, prefix: string): void {
+  if (isUnresolved(prefix)) return;
+  p.check(/^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix), prop, prefix, 'is not a valid bucket name prefix',
+    'use at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit');
+}

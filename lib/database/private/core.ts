@@ -79,9 +79,10 @@ export function toAccessSources(
 ): DatabaseAccessSource[] {
   const out: DatabaseAccessSource[] = [];
   entries.forEach((entry, i) => {
-    const sources = isClient(entry) ? entry.databaseAccessSources : [entry];
+    const client = isClient(entry);
+    const sources: DatabaseAccessSource[] = client ? entry.databaseAccessSources : [entry as DatabaseAccessSource];
     sources.forEach((s, j) => {
-      const where = isClient(entry) ? `${prop}[${i}].databaseAccessSources[${j}]` : `${prop}[${i}]`;
+      const where = client ? `${prop}[${i}].databaseAccessSources[${j}]` : `${prop}[${i}]`;
       if (checkAccessSource(p, where, s, allowPublicInternet)) out.push({ type: s.type, value: s.value });
     });
   });

@@ -1,0 +1,495 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { DatabaseCluster } from '@cdktf/provider-digitalocean/lib/database-cluster';
+import { DatabaseConnectionPool } from '@cdktf/provider-digitalocean/lib/database-connection-pool';
+import { DatabaseDb } from '@cdktf/provider-digitalocean/lib/database-db';
+import { DatabaseFirewall, DatabaseFirewallRule } from '@cdktf/provider-digitalocean/lib/database-firewall';
+import { DatabaseReplica } from '@cdktf/provider-digitalocean/lib/database-replica';
+import { DatabaseUser } from '@cdktf/provider-digitalocean/lib/database-user';
+import { DataDigitaloceanDatabaseCa } from '@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca';
+import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
+import {
+  DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase,
+} from '../common/contracts';
+import { DoRegion, checkRegion } from '../common/region';
+import { Problems, checkInt, isUnresolved } from '../private/validate';
+import {
+  ConnectionPoolMode, DatabaseSize, MySqlAuthPlugin, MySqlSqlMode, ValkeyEvictionPolicy,
+} from './engine';
+import { buildConnection, checkCoreProps, idPart, toAccessSources } from './private/core';
+import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
+
+/** A PostgreSQL connection pool (PgBouncer) in front of one database. */
+export interface ConnectionPoolOptions {
+  /** The pool name (apps connect to it as if it were a database). */
+  readonly name: string;
+  /** Backend connections the pool holds; all pools together must fit the size's limit. */
+  readonly size: number;
+  /** The database the pool serves: one of `databases`, or `defaultdb`. */
+  readonly database: string;
+  /**
+   * How backend connections are handed out.
+   * @default ConnectionPoolMode.TRANSACTION
+   */
+  readonly mode?: ConnectionPoolMode;
+  /**
+   * The user the pool connects as: one of `users`, or `doadmin`.
+   * @default - the pool passes through the credentials each client presents
+   */
+  readonly user?: string;
+}
+
+/** A read-only node that serves queries, possibly in another region. */
+export interface ReadReplicaOptions {
+  /** The replica name (3 to 63 lowercase letters, digits and hyphens). */
+  readonly name: string;
+  /**
+   * The replica size.
+   * @default - the cluster's size
+   */
+  readonly size?: DatabaseSize;
+  /**
+   * The replica region. In the cluster's region the replica joins the cluster's VPC.
+   * @default - the cluster's region
+   */
+  readonly region?: DoRegion;
+}
+
+/** Creates the cluster from a backup of another cluster, at a point in time. */
+export interface BackupRestoreOptions {
+  /** The name of the cluster whose backup to restore. */
+  readonly sourceClusterName: string;
+  /**
+   * The point in time to restore, ISO 8601 in UTC (`2026-03-01T12:00:00Z`); DigitalOcean keeps the last 7 days.
+   * @default - the most recent backup
+   */
+  readonly backupCreatedAt?: string;
+}
+
+/** Props of a DigitalOcean managed database. */
+export interface ManagedDatabaseProps extends DatabaseCoreProps {
+  /** The region of the cluster. */
+  readonly region: DoRegion;
+  /**
+   * The VPC the cluster joins (a `Vpc` or its id). Apps in the same VPC reach it on the private host.
+   * @default - a VPC is created for the cluster (child `Vpc`)
+   */
+  readonly vpc?: Vpc | string;
+  /**
+   * The project the cluster belongs to.
+   * @default - the account's default project
+   */
+  readonly projectId?: string;
+  /**
+   * PostgreSQL connection pools.
+   * @default - none
+   */
+  readonly connectionPools?: ConnectionPoolOptions[];
+  /**
+   * Read-only replicas (PostgreSQL and MySQL).
+   * @default - none
+   */
+  readonly readReplicas?: ReadReplicaOptions[];
+  /**
+   * What Valkey evicts when memory is full (Valkey only).
+   * @default ValkeyEvictionPolicy.NO_EVICTION for Valkey (queues and sessions are never dropped silently)
+   */
+  readonly evictionPolicy?: ValkeyEvictionPolicy;
+  /**
+   * The MySQL SQL mode flags (MySQL only).
+   * @default - DigitalOcean's default SQL mode
+   */
+  readonly sqlModes?: MySqlSqlMode[];
+  /**
+   * How the created MySQL users authenticate (MySQL only).
+   * @default MySqlAuthPlugin.CACHING_SHA2_PASSWORD
+   */
+  readonly mysqlAuthPlugin?: MySqlAuthPlugin;
+  /**
+   * Create the cluster from a backup of another cluster.
+   * @default - an empty cluster
+   */
+  readonly backupRestore?: BackupRestoreOptions;
+}
+
+/**
+ * The rule the firewall holds while nobody is admitted.
+ *
+ * DigitalOcean treats a cluster without trusted sources as open to any
+ * source ("By default, database clusters are accessible from any source",
+ * DigitalOcean database firewall reference), and the Terraform resource
+ * needs at least one rule. So an "empty" firewall holds this single entry:
+ * 192.0.2.1 is in TEST-NET-1 (RFC 5737), reserved for documentation, never
+ * routed on the internet and outside the private ranges DigitalOcean VPCs
+ * use, so no client can connect from it. The first real source replaces it.
+ */
+export const NOBODY_FIREWALL_RULE: DatabaseAccessSource = Object.freeze({
+  type: DatabaseAccessSourceType.IP_ADDRESS,
+  value: '192.0.2.1',
+});
+
+/** DigitalOcean's limit of rules (trusted sources) per database firewall. */
+export const MAX_FIREWALL_RULES = 100;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/**
+ * A DigitalOcean managed database cluster (PostgreSQL, MySQL or Valkey), safe by default:
+ * in a private network, behind a firewall that admits nobody until `allowFrom` names a
+ * client, protected from destroy, TLS required in every URI and app variable.
+ *
+ *   const db = new ManagedDatabase(stack, 'Database', {
+ *     name: 'erp-prod-db', engine: DatabaseEngine.postgres(16), size: DatabaseSize.DB_S_2VCPU_4GB,
+ *     nodeCount: 2, region: DoRegion.FRA1, databases: ['erp'], users: ['erp_app'],
+ *     connectionPools: [{ name: 'erp-pool', database: 'erp', user: 'erp_app', size: 40 }],
+ *   });
+ *   db.allowFrom(DatabaseAccess.tag('erp-web'));
+ */
+export class ManagedDatabase extends Construct implements IConnectableDatabase {
+  /** The cluster resource. */
+  public readonly cluster: DatabaseCluster;
+  /** The firewall (trusted sources) of the cluster. */
+  public readonly firewall: DatabaseFirewall;
+  /** The VPC created for the cluster, when no `vpc` was given. */
+  public readonly vpc?: Vpc;
+  /** The id of the VPC the cluster is in. */
+  public readonly vpcId: string;
+  /** The created databases, by name. */
+  public readonly databases: Readonly<Record<string, DatabaseDb>>;
+  /** The created users, by name. */
+  public readonly users: Readonly<Record<string, DatabaseUser>>;
+  /** The connection pools, by name. */
+  public readonly connectionPools: Readonly<Record<string, DatabaseConnectionPool>>;
+  /** The read replicas, by name. */
+  public readonly replicas: Readonly<Record<string, DatabaseReplica>>;
+  /** The firewalls of the read replicas, by replica name (they admit the same sources as the cluster). */
+  public readonly replicaFirewalls: Readonly<Record<string, DatabaseFirewall>>;
+  /** The engine family. */
+  public readonly engine: DatabaseEngineFamily;
+
+  /** The public host name. */
+  public readonly host: string;
+  /** The host name inside the VPC. */
+  public readonly privateHost: string;
+  /** The port. */
+  public readonly port: string;
+  /** The admin user. */
+  public readonly user: string;
+  /** The admin password. Sensitive. */
+  public readonly password: string;
+  /** The admin URI on the public host, TLS required. Sensitive. */
+  public readonly uri: string;
+  /** The admin URI on the private host, TLS required. Sensitive. */
+  public readonly privateUri: string;
+  /** The CA certificate (PEM) that signs the server certificate (MySQL clients verify with it), when the engine is MySQL. */
+  public readonly caCertificate?: string;
+
+  private readonly props: ManagedDatabaseProps;
+  private readonly sources: DatabaseAccessSource[] = [];
+  private readonly firewalls: DatabaseFirewall[] = [];
+  private connectionCache?: DatabaseConnection;
+
+  constructor(scope: Construct, id: string, props: ManagedDatabaseProps) {
+    super(scope, id);
+    this.props = props;
+    const p = new Problems();
+    checkCoreProps(p, props);
+    checkRegion(p, 'region', props.region);
+    this.checkPlatformProps(p, props);
+    const initial = toAccessSources(p, 'allowFrom', props.allowFrom ?? [], props.allowPublicInternet ?? false);
+    p.check(initial.length <= MAX_FIREWALL_RULES, 'allowFrom', initial.length,
+      `names more than DigitalOcean's ${MAX_FIREWALL_RULES} trusted sources`, 'admit a tag shared by the clients instead of each one');
+    p.throwIfAny(this);
+
+    const engine = props.engine;
+    this.engine = engine.family;
+    const lifecycle = { preventDestroy: props.preventDestroy ?? true };
+    const region = props.region.slug;
+
+    if (props.vpc === undefined) {
+      this.vpc = new Vpc(this, 'Vpc', { name: `${props.name}-vpc`, region, description: `Private network of database ${props.name}` });
+      this.vpcId = this.vpc.id;
+    } else {
+      this.vpcId = typeof props.vpc === 'string' ? props.vpc : props.vpc.id;
+    }
+
+    this.cluster = new DatabaseCluster(this, 'Resource', {
+      name: props.name,
+      engine: engine.slug,
+      version: engine.version,
+      size: props.size.slug,
+      nodeCount: props.nodeCount ?? 1,
+      region,
+      privateNetworkUuid: this.vpcId,
+      projectId: props.projectId,
+      tags: props.tags,
+      evictionPolicy: engine.family === DatabaseEngineFamily.VALKEY ? (props.evictionPolicy ?? ValkeyEvictionPolicy.NO_EVICTION) : undefined,
+      sqlMode: props.sqlModes && props.sqlModes.length > 0 ? props.sqlModes.join(',') : undefined,
+      maintenanceWindow: props.maintenanceWindow
+        ? [{ day: props.maintenanceWindow.day, hour: `${String(props.maintenanceWindow.hourUtc).padStart(2, '0')}:00` }]
+        : undefined,
+      backupRestore: props.backupRestore
+        ? { databaseName: props.backupRestore.sourceClusterName, backupCreatedAt: props.backupRestore.backupCreatedAt }
+        : undefined,
+      lifecycle,
+    });
+
+    this.firewall = new DatabaseFirewall(this, 'Firewall', { clusterId: this.cluster.id, rule: this.firewallRules(), lifecycle });
+    this.firewalls.push(this.firewall);
+
+    const databases: Record<string, DatabaseDb> = {};
+    for (const name of props.databases ?? []) {
+      databases[name] = new DatabaseDb(this, `Database-${idPart(name)}`, { clusterId: this.cluster.id, name, lifecycle });
+    }
+    this.databases = databases;
+
+    const users: Record<string, DatabaseUser> = {};
+    for (const name of props.users ?? []) {
+      users[name] = new DatabaseUser(this, `User-${idPart(name)}`, {
+        clusterId: this.cluster.id,
+        name,
+        mysqlAuthPlugin: engine.family === DatabaseEngineFamily.MYSQL ? props.mysqlAuthPlugin : undefined,
+      });
+    }
+    this.users = users;
+
+    const pools: Record<string, DatabaseConnectionPool> = {};
+    for (const pool of props.connectionPools ?? []) {
+      pools[pool.name] = new DatabaseConnectionPool(this, `Pool-${idPart(pool.name)}`, {
+        clusterId: this.cluster.id,
+        name: pool.name,
+        mode: pool.mode ?? ConnectionPoolMode.TRANSACTION,
+        size: pool.size,
+        dbName: databases[pool.database]?.name ?? pool.database,
+        user: pool.user === undefined ? undefined : (users[pool.user]?.name ?? pool.user),
+      });
+    }
+    this.connectionPools = pools;
+
+    const replicas: Record<string, DatabaseReplica> = {};
+    const replicaFirewalls: Record<string, DatabaseFirewall> = {};
+    for (const r of props.readReplicas ?? []) {
+      const replicaRegion = r.region?.slug ?? region;
+      const replica = new DatabaseReplica(this, `Replica-${idPart(r.name)}`, {
+        clusterId: this.cluster.id,
+        name: r.name,
+        size: (r.size ?? props.size).slug,
+        region: replicaRegion,
+        // A VPC is regional: a replica elsewhere gets that region's default VPC.
+        privateNetworkUuid: replicaRegion === region ? this.vpcId : undefined,
+        tags: props.tags,
+        lifecycle,
+      });
+      replicas[r.name] = replica;
+      const fw = new DatabaseFirewall(this, `Replica-${idPart(r.name)}-Firewall`, { clusterId: replica.uuid, rule: this.firewallRules(), lifecycle });
+      replicaFirewalls[r.name] = fw;
+      this.firewalls.push(fw);
+    }
+    this.replicas = replicas;
+    this.replicaFirewalls = replicaFirewalls;
+
+    if (engine.family === DatabaseEngineFamily.MYSQL) {
+      this.caCertificate = new DataDigitaloceanDatabaseCa(this, 'Ca', { clusterId: this.cluster.id }).certificate;
+    }
+
+    this.host = this.cluster.host;
+    this.privateHost = this.cluster.privateHost;
+    this.port = Token.asString(this.cluster.port);
+    this.user = this.cluster.user;
+    this.password = this.cluster.password;
+    this.uri = this.cluster.uri;
+    this.privateUri = this.cluster.privateUri;
+
+    if (initial.length > 0) this.addSources(initial);
+  }
+
+  /**
+   * How an app in the VPC connects: the private host, the first created user and
+   * database (else the admin user and default database), TLS required.
+   */
+  public get connection(): DatabaseConnection {
+    if (!this.connectionCache) {
+      const firstUser = this.props.users?.[0];
+      const firstDb = this.props.databases?.[0];
+      const user = firstUser !== undefined ? this.users[firstUser] : undefined;
+      const isValkey = this.engine === DatabaseEngineFamily.VALKEY;
+      this.connectionCache = buildConnection({
+        engine: this.props.engine,
+        host: this.privateHost,
+        port: this.port,
+        user: user ? user.name : this.cluster.user,
+        password: user ? user.password : this.cluster.password,
+        database: isValkey ? '' : (firstDb !== undefined ? this.databases[firstDb].name : this.cluster.database),
+        caCertificate: this.caCertificate,
+      });
+    }
+    return this.connectionCache;
+  }
+
+  /** How an app in the VPC connects through a connection pool (PgBouncer), TLS required. */
+  public poolConnection(poolName: string): DatabaseConnection {
+    const pool = this.requirePool(poolName);
+    const spec = (this.props.connectionPools ?? []).find((x) => x.name === poolName)!;
+    const user = spec.user !== undefined ? this.users[spec.user] : undefined;
+    const firstUser = this.props.users?.[0];
+    const fallback = firstUser !== undefined ? this.users[firstUser] : undefined;
+    const who = user ?? fallback;
+    return buildConnection({
+      engine: this.props.engine,
+      host: pool.privateHost,
+      port: Token.asString(pool.port),
+      user: who ? who.name : (spec.user ?? this.cluster.user),
+      password: who ? who.password : this.cluster.password,
+      database: pool.name,
+    });
+  }
+
+  /** The URI of a connection pool on the public host (TLS required). Sensitive. */
+  public poolUri(poolName: string): string {
+    return this.requirePool(poolName).uri;
+  }
+
+  /** The URI of a connection pool on the private host (TLS required). Sensitive. */
+  public poolPrivateUri(poolName: string): string {
+    return this.requirePool(poolName).privateUri;
+  }
+
+  /** The firewall entries admitted so far (empty: nobody can connect). */
+  public get accessSources(): readonly DatabaseAccessSource[] {
+    return [...this.sources];
+  }
+
+  /**
+   * Admits clients or sources through the firewall of the cluster and of every replica.
+   * Entries are validated; the whole internet (`0.0.0.0/0`) needs `allowPublicInternet`.
+   */
+  public allowFrom(...sources: DatabaseAccessEntry[]): void {
+    const p = new Problems();
+    const added = toAccessSources(p, 'allowFrom', sources, this.props.allowPublicInternet ?? false);
+    const total = new Set([...this.sources, ...added].map(key)).size;
+    p.check(total <= MAX_FIREWALL_RULES, 'allowFrom', total,
+      `would make ${total} trusted sources, more than DigitalOcean's limit of ${MAX_FIREWALL_RULES}`,
+      'admit a tag shared by the clients instead of each one');
+    p.throwIfAny(this);
+    this.addSources(added);
+  }
+
+  private addSources(added: DatabaseAccessSource[]): void {
+    for (const s of added) {
+      if (!this.sources.some((x) => key(x) === key(s))) this.sources.push(s);
+    }
+    for (const fw of this.firewalls) fw.putRule(this.firewallRules());
+  }
+
+  private firewallRules(): DatabaseFirewallRule[] {
+    const list = this.sources.length > 0 ? this.sources : [NOBODY_FIREWALL_RULE];
+    return list.map((s) => ({ type: s.type, value: s.value }));
+  }
+
+  private requirePool(poolName: string): DatabaseConnectionPool {
+    const pool = this.connectionPools[poolName];
+    if (!pool) {
+      const p = new Problems();
+      p.add('poolName', poolName, 'is not a connection pool of this database',
+        `use one of: ${Object.keys(this.connectionPools).join(', ') || '(none; add connectionPools)'}`);
+      p.throwIfAny(this);
+    }
+    return pool;
+  }
+
+  private checkPlatformProps(p: Problems, props: ManagedDatabaseProps): void {
+    const family = props.engine?.family;
+    if (typeof props.vpc === 'string' && !isUnresolved(props.vpc)) {
+      p.check(UUID_RE.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');
+    }
+    if (props.projectId !== undefined && !isUnresolved(props.projectId)) {
+      p.check(UUID_RE.test(props.projectId), 'projectId', props.projectId, 'is not a project id', 'use the project id (a UUID), for example project.id');
+    }
+    if (props.evictionPolicy !== undefined) {
+      p.check(family === DatabaseEngineFamily.VALKEY, 'evictionPolicy', props.evictionPolicy, 'applies to Valkey only', 'remove evictionPolicy');
+      p.check(Object.values(ValkeyEvictionPolicy).includes(props.evictionPolicy), 'evictionPolicy', props.evictionPolicy,
+        'is not an eviction policy', 'use a ValkeyEvictionPolicy member');
+    }
+    if (props.sqlModes !== undefined && props.sqlModes.length > 0) {
+      p.check(family === DatabaseEngineFamily.MYSQL, 'sqlModes', props.sqlModes, 'applies to MySQL only', 'remove sqlModes');
+      props.sqlModes.forEach((m, i) => p.check(Object.values(MySqlSqlMode).includes(m), `sqlModes[${i}]`, m,
+        'is not a MySQL SQL mode', 'use MySqlSqlMode members'));
+    }
+    if (props.mysqlAuthPlugin !== undefined) {
+      p.check(family === DatabaseEngineFamily.MYSQL, 'mysqlAuthPlugin', props.mysqlAuthPlugin, 'applies to MySQL only', 'remove mysqlAuthPlugin');
+    }
+    if (props.backupRestore !== undefined) {
+      const b = props.backupRestore;
+      p.check(typeof b.sourceClusterName === 'string' && NAME_RE.test(b.sourceClusterName), 'backupRestore.sourceClusterName',
+        b.sourceClusterName, 'is not a cluster name', 'use the name of the cluster whose backup to restore');
+      if (b.backupCreatedAt !== undefined) {
+        p.check(ISO_UTC_RE.test(b.backupCreatedAt) && !Number.isNaN(Date.parse(b.backupCreatedAt)), 'backupRestore.backupCreatedAt',
+          b.backupCreatedAt, 'is not an ISO 8601 time in UTC', 'use a time like 2026-03-01T12:00:00Z');
+      }
+    }
+    this.checkPools(p, props);
+    this.checkReplicas(p, props);
+  }
+
+  private checkPools(p: Problems, props: ManagedDatabaseProps): void {
+    const pools = props.connectionPools ?? [];
+    if (pools.length === 0) return;
+    if (props.engine?.family !== DatabaseEngineFamily.POSTGRES) {
+      p.add('connectionPools', pools.map((x) => x.name), 'are only available for PostgreSQL', 'remove connectionPools, or use DatabaseEngine.postgres()');
+      return;
+    }
+    const dbs = new Set(['defaultdb', ...(props.databases ?? [])]);
+    const users = new Set(['doadmin', ...(props.users ?? [])]);
+    const names = new Set<string>();
+    let total = 0;
+    pools.forEach((pool, i) => {
+      const at = `connectionPools[${i}]`;
+      p.check(typeof pool.name === 'string' && /^[A-Za-z0-9_-]{1,60}$/.test(pool.name), `${at}.name`, pool.name,
+        'is not a valid pool name', 'use up to 60 letters, digits, `_` and `-`');
+      p.check(!names.has(pool.name), `${at}.name`, pool.name, 'is listed twice', 'give each pool its own name');
+      names.add(pool.name);
+      checkInt(p, `${at}.size`, pool.size, 1, 10000);
+      if (typeof pool.size === 'number') total += pool.size;
+      p.check(dbs.has(pool.database), `${at}.database`, pool.database, 'is not a database of this cluster',
+        `use one of ${[...dbs].join(', ')} (add it to databases)`);
+      if (pool.user !== undefined) {
+        p.check(users.has(pool.user), `${at}.user`, pool.user, 'is not a user of this cluster', `use one of ${[...users].join(', ')} (add it to users)`);
+      }
+      if (pool.mode !== undefined) {
+        p.check(Object.values(ConnectionPoolMode).includes(pool.mode), `${at}.mode`, pool.mode, 'is not a pool mode', 'use a ConnectionPoolMode member');
+      }
+    });
+    const limit = props.size instanceof DatabaseSize ? props.size.poolConnectionLimit : undefined;
+    if (limit !== undefined && total > limit) {
+      p.add('connectionPools', total, `the pool sizes add up to more than the ${limit} backend connections of ${props.size.slug}`,
+        `shrink the pools to ${limit} connections in all, or choose a larger size`);
+    }
+  }
+
+  private checkReplicas(p: Problems, props: ManagedDatabaseProps): void {
+    const replicas = props.readReplicas ?? [];
+    if (replicas.length === 0) return;
+    if (props.engine?.family === DatabaseEngineFamily.VALKEY) {
+      p.add('readReplicas', replicas.map((r) => r.name), 'are only available for PostgreSQL and MySQL', 'remove readReplicas for Valkey');
+      return;
+    }
+    const names = new Set<string>([props.name]);
+    replicas.forEach((r, i) => {
+      const at = `readReplicas[${i}]`;
+      p.check(typeof r.name === 'string' && NAME_RE.test(r.name), `${at}.name`, r.name, 'is not a valid replica name',
+        'use 3 to 63 lowercase letters, digits and hyphens, starting with a letter');
+      p.check(!names.has(r.name), `${at}.name`, r.name, 'is already the name of the cluster or of another replica', 'give each replica its own name');
+      names.add(r.name);
+      checkRegion(p, `${at}.region`, r.region);
+      if (r.size !== undefined && !(r.size instanceof DatabaseSize)) {
+        p.add(`${at}.size`, r.size, 'is not a DatabaseSize', 'use a DatabaseSize member or DatabaseSize.of(slug)');
+      }
+    });
+  }
+}
+
+function key(s: DatabaseAccessSource): string {
+  return `${s.type}:${s.value}`;
+}

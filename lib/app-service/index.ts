@@ -1,1 +1,5 @@
-export {};
+export * from './process-model';
+export * from './runtime';
+export * from './app-service';
+export * from './droplet-size';
+export * from './droplet-runtime';

@@ -1,0 +1,311 @@
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress,
+} from '../common/contracts';
+import { ErpValidationError } from '../errors';
+import { Problems, isUnresolved } from '../private/validate';
+import { backupJob } from './private/backup-job';
+import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
+import { HEALTH_CHECK_DEFAULTS, HealthCheck, ProcessCommand, ProcessModel } from './process-model';
+import {
+  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
+} from './runtime';
+
+/** Props of `ErpAppService`: the process model, a name and where it runs. */
+export interface ErpAppServiceProps extends ProcessModel {
+  /** App name, a DNS label; names the compose project, containers and folders (`/opt/<name>`). */
+  readonly name: string;
+  /** Where the processes run (`DropletRuntime`, `DockerRuntime`). */
+  readonly runtime: IAppRuntime;
+}
+
+/** Options of `ErpAppService.backupTo`. */
+export interface BackupOptions {
+  /**
+   * When the job runs: a 5-field cron expression or macro, UTC.
+   * @default '0 2 * * *'
+   */
+  readonly schedule?: string;
+  /**
+   * Database to dump (PostgreSQL or MySQL).
+   * @default - the first SQL database given to `connectTo`
+   */
+  readonly database?: IConnectableDatabase;
+  /**
+   * Job name, a DNS label; also the file name prefix of the dumps.
+   * @default 'backup'
+   */
+  readonly name?: string;
+  /**
+   * Image the job runs in; the dump tool and the AWS CLI are installed at run time when the image lacks them.
+   * @default 'alpine:3.20'
+   */
+  readonly image?: string;
+  /**
+   * Require TLS to the database.
+   * @default true (false for a `LocalDatabase`)
+   */
+  readonly requireTls?: boolean;
+}
+
+/** Implemented by databases that run without TLS on a private container network (the local tier). */
+export interface IPlainTextDatabase {
+  /** True: the database speaks without TLS. */
+  readonly plainTextOnly: boolean;
+}
+
+interface AddedJob {
+  readonly job: ResolvedJob;
+  readonly group: string;
+  readonly secrets: Record<string, string>;
+}
+
+/** The connector process name. */
+export const CONNECTOR_PROCESS = 'cloudflared';
+
+/**
+ * An ERP or invoicing web app: its processes (web, workers, scheduler,
+ * WebSocket, release command), their images, commands, health checks,
+ * environment and secrets, run by a runtime (`DropletRuntime` on DigitalOcean
+ * droplets with Docker Compose, `DockerRuntime` on a local Docker engine).
+ *
+ * Intents wire it to the other constructs: `connectTo(db)` admits the app
+ * through the database firewall and hands it the connection environment,
+ * `backupTo(vault)` adds the nightly dump-and-upload job, `serveThrough(tunnel)`
+ * adds the tunnel connector. They may be called after construction; the
+ * runtime reads the final model at synthesis.
+ *
+ * ```ts
+ * const app = new ErpAppService(stack, 'App', {
+ *   name: 'erp', runtime,
+ *   processes: { web: { image: 'ghcr.io/acme/erp:1.4.2', port: 8080, healthCheck: { path: '/health' } } },
+ * });
+ * app.connectTo(db);
+ * app.backupTo(vault);
+ * app.serveThrough(tunnel);
+ * ```
+ */
+export class ErpAppService extends Construct {
+  /** App name. */
+  public readonly name: string;
+  /** The runtime the processes run on. */
+  public readonly runtime: IAppRuntime;
+  /** The process model as given. */
+  public readonly model: ProcessModel;
+
+  private readonly connections: DatabaseConnection[] = [];
+  private readonly connected = new Set<IConnectableDatabase>();
+  private readonly admitted = new Set<IConnectableDatabase>();
+  private readonly extraPlain: Record<string, string> = {};
+  private readonly extraSecret: Record<string, string> = {};
+  private readonly jobs: AddedJob[] = [];
+  private connector?: { image: string; token: string };
+
+  constructor(scope: Construct, id: string, props: ErpAppServiceProps) {
+    super(scope, id);
+    const p = new Problems();
+    if (!isUnresolved(props.name)) {
+      p.check(typeof props.name === 'string' && DNS_LABEL_RE.test(props.name), 'name', props.name, 'is not a DNS label',
+        'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp, facturador)');
+    }
+    p.check(props.runtime !== undefined && typeof props.runtime?.bind === 'function', 'runtime', props.runtime, 'is not an app runtime',
+      'pass a DropletRuntime or a DockerRuntime');
+    validateProcessModel(p, props, (m) => Annotations.of(this).addWarning(m));
+    p.throwIfAny(this);
+
+    this.name = props.name;
+    this.runtime = props.runtime;
+    this.model = { processes: props.processes, environment: props.environment, secrets: props.secrets };
+    const binding: AppBinding = { scope: this, name: this.name, resolve: () => this.resolve() };
+    this.runtime.bind(binding);
+  }
+
+  /**
+   * Admits this app through the database's firewall and adds the connection
+   * environment: plain variables to the environment, passwords and URIs to the secrets.
+   */
+  public connectTo(db: IConnectableDatabase): void {
+    if (this.connected.has(db)) return;
+    const p = new Problems();
+    const env = db.connection.environment;
+    for (const key of [...Object.keys(env.plain), ...Object.keys(env.secret)]) {
+      const clash = this.model.environment?.[key] !== undefined || this.model.secrets?.[key] !== undefined
+        || this.extraPlain[key] !== undefined || this.extraSecret[key] !== undefined;
+      p.check(!clash, `connectTo(db).environment.${key}`, key, 'is already set by the app or an earlier connection',
+        `remove ${key} from the app environment, or connect databases whose variables differ (give the database an env prefix)`);
+    }
+    p.throwIfAny(this);
+    this.admit(db);
+    this.connected.add(db);
+    this.connections.push(db.connection);
+    Object.assign(this.extraPlain, env.plain);
+    Object.assign(this.extraSecret, env.secret);
+  }
+
+  /**
+   * Grants this app write access to the vault and adds the backup job: dump
+   * (pg_dump or mysqldump), gzip, upload to the daily prefix on every run, to
+   * the weekly prefix on Sundays and to the monthly prefix on the 1st.
+   */
+  public backupTo(vault: IBackupDestination, options: BackupOptions = {}): void {
+    const p = new Problems();
+    const jobName = options.name ?? 'backup';
+    const schedule = options.schedule ?? '0 2 * * *';
+    p.check(typeof jobName === 'string' && DNS_LABEL_RE.test(jobName), 'backupTo.options.name', jobName, 'is not a DNS label', "use lowercase letters, digits and '-' (backup, backup-ledger)");
+    const taken = this.allProcessNames();
+    p.check(!taken.includes(jobName), 'backupTo.options.name', jobName, 'is already the name of a process or job', 'give each backup job its own name');
+    checkSchedule(p, 'backupTo.options.schedule', schedule);
+    const image = options.image ?? 'alpine:3.20';
+    checkImage(p, 'backupTo.options.image', image, true, (m) => Annotations.of(this).addWarning(m));
+    const db = options.database ?? [...this.connected].find((d) => d.connection.engine !== DatabaseEngineFamily.VALKEY);
+    if (db === undefined) {
+      p.add('backupTo.options.database', undefined, 'is not given and the app is connected to no SQL database', 'call connectTo(db) first, or pass options.database');
+    } else if (!isUnresolved(db.connection.engine)) {
+      p.check(db.connection.engine !== DatabaseEngineFamily.VALKEY, 'backupTo.options.database', db.connection.engine,
+        'is a cache, which has nothing to dump', 'pass a PostgreSQL or MySQL database');
+    }
+    p.throwIfAny(this);
+    this.admit(db!);
+    const env = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
+    const requireTls = options.requireTls ?? !(db as unknown as Partial<IPlainTextDatabase>).plainTextOnly;
+    const parts = backupJob(jobName, db!.connection, env, requireTls);
+    const group = `backup-${jobName}`;
+    this.jobs.push({
+      group,
+      secrets: parts.secret,
+      job: {
+        name: jobName, schedule, image, command: ['/bin/sh', '-c', parts.script],
+        environment: parts.plain, secretGroups: [group], isAppCode: false,
+      },
+    });
+  }
+
+  /** Adds the tunnel connector process (`cloudflared tunnel --no-autoupdate run`), its token kept as a secret. */
+  public serveThrough(tunnel: ITunnelIngress): void {
+    if (this.connector !== undefined) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'serveThrough(tunnel)', value: 'a second tunnel', problem: 'the app already serves through a tunnel',
+        fix: 'route every hostname through one TunnelIngress',
+      }]);
+    }
+    this.connector = { image: tunnel.connector.image, token: tunnel.connector.token };
+  }
+
+  /** The URL a tunnel route points at to reach a process (`http://web:8080` in Compose). */
+  public internalUrl(processName: string = 'web'): string {
+    const procs = this.model.processes;
+    let port: number | undefined;
+    if (processName === 'web') port = procs.web.port;
+    else if (procs.websocket && (procs.websocket.name ?? 'websocket') === processName) port = procs.websocket.port;
+    if (port === undefined) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'internalUrl(process)', value: processName, problem: 'is not a process that serves a port',
+        fix: `use 'web'${procs.websocket ? ` or '${procs.websocket.name ?? 'websocket'}'` : ''}`,
+      }]);
+    }
+    return this.runtime.internalUrl(processName, port);
+  }
+
+  /** The final model the runtime renders: defaults applied, intents included. */
+  public resolve(): ResolvedApp {
+    const m = this.model;
+    const procs = m.processes;
+    const webImage = procs.web.image;
+    const appEnv = { ...(m.environment ?? {}), ...this.extraPlain };
+    const appSecrets = { ...(m.secrets ?? {}), ...this.extraSecret };
+    const secretGroups: Record<string, Record<string, string>> = { app: appSecrets };
+    const processes: ResolvedProcess[] = [{
+      name: 'web', role: ProcessRole.WEB, image: webImage, command: execForm(procs.web.command), port: procs.web.port,
+      healthCheck: health(procs.web.healthCheck, procs.web.port), replicas: procs.web.replicas ?? 1,
+      resources: procs.web.resources, environment: { ...appEnv, PORT: String(procs.web.port) }, secretGroups: ['app'], isAppCode: true,
+    }];
+    for (const w of procs.workers ?? []) {
+      processes.push({
+        name: w.name, role: ProcessRole.WORKER, image: w.image ?? webImage, command: execForm(w.command),
+        healthCheck: health(w.healthCheck, undefined), replicas: w.replicas ?? 1, resources: w.resources,
+        environment: appEnv, secretGroups: ['app'], isAppCode: true,
+      });
+    }
+    if (procs.websocket) {
+      const ws = procs.websocket;
+      processes.push({
+        name: ws.name ?? 'websocket', role: ProcessRole.WEBSOCKET, image: ws.image ?? webImage, command: execForm(ws.command),
+        port: ws.port, healthCheck: health(ws.healthCheck, ws.port), replicas: 1, resources: ws.resources,
+        environment: { ...appEnv, PORT: String(ws.port) }, secretGroups: ['app'], isAppCode: true,
+      });
+    }
+    if (this.connector) {
+      secretGroups.tunnel = { TUNNEL_TOKEN: this.connector.token };
+      processes.push({
+        name: CONNECTOR_PROCESS, role: ProcessRole.CONNECTOR, image: this.connector.image,
+        command: ['tunnel', '--no-autoupdate', '--metrics', '0.0.0.0:20241', 'run'], replicas: 1,
+        environment: {}, secretGroups: ['tunnel'], isAppCode: false,
+      });
+    }
+    const jobs: ResolvedJob[] = [];
+    const sch = procs.scheduler;
+    if (sch) {
+      const image = sch.image ?? webImage;
+      if (sch.everyMinute !== undefined) {
+        jobs.push({ name: 'schedule-run', schedule: '* * * * *', image, command: execForm(sch.everyMinute)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true });
+      }
+      for (const e of sch.entries ?? []) {
+        jobs.push({ name: e.name, schedule: e.schedule, image, command: execForm(e.command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true });
+      }
+    }
+    for (const j of this.jobs) {
+      jobs.push(j.job);
+      secretGroups[j.group] = j.secrets;
+    }
+    return {
+      name: this.name,
+      processes,
+      jobs,
+      release: procs.release
+        ? { image: procs.release.image ?? webImage, command: execForm(procs.release.command)!, environment: appEnv, secretGroups: ['app'] }
+        : undefined,
+      secretGroups,
+      databases: [...this.connections],
+      hasManagedCache: this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY),
+    };
+  }
+
+  private admit(db: IConnectableDatabase): void {
+    if (this.admitted.has(db)) return;
+    this.admitted.add(db);
+    db.allowFrom(this.runtime.databaseClient);
+  }
+
+  private allProcessNames(): string[] {
+    const procs = this.model.processes;
+    return [
+      'web', ...RESERVED_NAMES.filter((n) => n !== 'backup'),
+      ...(procs.workers ?? []).map((w) => w.name),
+      ...(procs.scheduler?.entries ?? []).map((e) => e.name),
+      ...(procs.websocket ? [procs.websocket.name ?? 'websocket'] : []),
+      ...(procs.scheduler?.everyMinute !== undefined ? ['schedule-run'] : []),
+      ...this.jobs.map((j) => j.job.name),
+    ];
+  }
+}
+
+/** A shell line becomes `/bin/sh -c <line>`; an exec list is kept. */
+export function execForm(command: ProcessCommand | undefined): string[] | undefined {
+  if (command === undefined) return undefined;
+  if (typeof command === 'string') return ['/bin/sh', '-c', command];
+  return [...command];
+}
+
+function health(h: HealthCheck | undefined, port: number | undefined): ResolvedHealthCheck | undefined {
+  if (h === undefined) return undefined;
+  return {
+    httpPath: h.path,
+    port: h.path !== undefined ? port : undefined,
+    command: h.command !== undefined ? execForm(h.command) : undefined,
+    intervalSeconds: h.intervalSeconds ?? HEALTH_CHECK_DEFAULTS.intervalSeconds,
+    timeoutSeconds: h.timeoutSeconds ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds,
+    retries: h.retries ?? HEALTH_CHECK_DEFAULTS.retries,
+    startPeriodSeconds: h.startPeriodSeconds ?? HEALTH_CHECK_DEFAULTS.startPeriodSeconds,
+  };
+}

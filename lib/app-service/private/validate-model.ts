@@ -1,0 +1,212 @@
+import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { parseCron } from './cron';
+import { parseImageReference } from './image-ref';
+import { HealthCheck, ProcessCommand, ProcessModel, ResourceLimits } from '../process-model';
+
+/** A DNS label: lowercase letters, digits and "-", starting with a letter, up to 63 characters. */
+export const DNS_LABEL_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A POSIX environment variable name. */
+export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Process names the runtimes use for their own services. */
+export const RESERVED_NAMES: readonly string[] = ['release', 'redis', 'cloudflared', 'backup', 'scheduler', 'schedule-run'];
+
+/** Records every problem of a process model; warnings go to `warn`. */
+export function validateProcessModel(p: Problems, model: ProcessModel, warn: (message: string) => void): void {
+  if (!model || typeof model !== 'object') {
+    p.add('processes', model, 'is missing', 'give processes: { web: { image, port } }');
+    return;
+  }
+  const procs = model.processes;
+  if (!procs || typeof procs !== 'object') {
+    p.add('processes', procs, 'is missing', 'give processes: { web: { image, port } }');
+    return;
+  }
+  const names = new Map<string, string>();
+  const claim = (name: string | undefined, prop: string) => {
+    if (name === undefined || isUnresolved(name)) return;
+    const isLabel = typeof name === 'string' && DNS_LABEL_RE.test(name);
+    p.check(isLabel, prop, name, 'is not a DNS label', 'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (`queue`, `celery-default`)');
+    if (!isLabel) return;
+    if (RESERVED_NAMES.includes(name)) {
+      p.add(prop, name, 'is a name the runtimes use for their own services', `pick another name than ${RESERVED_NAMES.join(', ')}`);
+      return;
+    }
+    const first = names.get(name);
+    if (first !== undefined) {
+      p.add(prop, name, `is already the name of ${first}`, 'give every process, worker and cron entry its own name');
+      return;
+    }
+    names.set(name, prop);
+  };
+
+  // exactly one web process
+  const web = procs.web as unknown;
+  if (web === undefined || web === null) {
+    p.add('processes.web', web, 'is missing: an app has exactly one web process', 'give processes.web: { image, port }');
+  } else if (Array.isArray(web)) {
+    p.add('processes.web', `${web.length} entries`, 'must be one web process, not a list', 'keep one web process; run other HTTP servers as websocket or behind the web process');
+  } else if (typeof web !== 'object') {
+    p.add('processes.web', web, 'is not a process', 'give processes.web: { image, port }');
+  } else {
+    names.set('web', 'processes.web');
+    const w = procs.web;
+    checkImage(p, 'processes.web.image', w.image, true, warn);
+    if (w.command !== undefined) checkCommand(p, 'processes.web.command', w.command);
+    checkPort(p, 'processes.web.port', w.port, true);
+    if (w.healthCheck !== undefined) checkHealth(p, 'processes.web.healthCheck', w.healthCheck);
+    else warn('processes.web has no health check: runtimes cannot tell a broken deploy from a healthy one. Add healthCheck: { path: "/health" }.');
+    checkInt(p, 'processes.web.replicas', w.replicas, 1, 100);
+    checkResources(p, 'processes.web.resources', w.resources);
+  }
+
+  if (procs.workers !== undefined) {
+    if (!Array.isArray(procs.workers)) {
+      p.add('processes.workers', procs.workers, 'is not a list', 'give a list of { name, command }');
+    } else {
+      procs.workers.forEach((wk, i) => {
+        const base = `processes.workers[${i}]`;
+        claim(wk?.name, `${base}.name`);
+        checkImage(p, `${base}.image`, wk?.image, false, warn);
+        checkCommand(p, `${base}.command`, wk?.command);
+        checkInt(p, `${base}.replicas`, wk?.replicas, 1, 100);
+        checkResources(p, `${base}.resources`, wk?.resources);
+        if (wk?.healthCheck !== undefined) checkHealth(p, `${base}.healthCheck`, wk.healthCheck, false);
+      });
+    }
+  }
+
+  const sch = procs.scheduler;
+  if (sch !== undefined) {
+    checkImage(p, 'processes.scheduler.image', sch.image, false, warn);
+    checkResources(p, 'processes.scheduler.resources', sch.resources);
+    const entries = sch.entries ?? [];
+    if (!Array.isArray(entries)) {
+      p.add('processes.scheduler.entries', entries, 'is not a list', 'give a list of { name, schedule, command }');
+    } else {
+      entries.forEach((e, i) => {
+        const base = `processes.scheduler.entries[${i}]`;
+        claim(e?.name, `${base}.name`);
+        checkSchedule(p, `${base}.schedule`, e?.schedule);
+        checkCommand(p, `${base}.command`, e?.command);
+      });
+    }
+    if (sch.everyMinute !== undefined) checkCommand(p, 'processes.scheduler.everyMinute', sch.everyMinute);
+    if ((Array.isArray(entries) ? entries.length : 0) === 0 && sch.everyMinute === undefined) {
+      p.add('processes.scheduler', sch, 'has neither entries nor an everyMinute runner', 'add cron entries, an everyMinute command, or remove the scheduler');
+    }
+  }
+
+  const ws = procs.websocket;
+  if (ws !== undefined) {
+    claim(ws.name ?? 'websocket', 'processes.websocket.name');
+    checkImage(p, 'processes.websocket.image', ws.image, false, warn);
+    checkCommand(p, 'processes.websocket.command', ws.command);
+    checkPort(p, 'processes.websocket.port', ws.port, true);
+    if (ws.healthCheck !== undefined) checkHealth(p, 'processes.websocket.healthCheck', ws.healthCheck);
+    checkResources(p, 'processes.websocket.resources', ws.resources);
+  }
+
+  if (procs.release !== undefined) {
+    checkImage(p, 'processes.release.image', procs.release.image, false, warn);
+    checkCommand(p, 'processes.release.command', procs.release.command);
+  }
+
+  checkEnvironment(p, 'environment', model.environment);
+  checkEnvironment(p, 'secrets', model.secrets);
+  checkSecretValues(p, 'secrets', model.secrets);
+  for (const key of Object.keys(model.secrets ?? {})) {
+    if (model.environment && Object.prototype.hasOwnProperty.call(model.environment, key)) {
+      p.add(`secrets.${key}`, key, 'is also a plain environment variable', `keep ${key} in secrets only and remove it from environment`);
+    }
+  }
+}
+
+export function checkImage(p: Problems, prop: string, image: string | undefined, required: boolean, warn: (m: string) => void): void {
+  if (image === undefined) {
+    if (required) p.add(prop, image, 'is missing', 'give an image reference such as ghcr.io/acme/erp:1.4.2');
+    return;
+  }
+  if (isUnresolved(image)) return;
+  const r = parseImageReference(image);
+  if (!r.ok) {
+    p.add(prop, image, `is not an image reference: ${r.error}`, 'use [registry/]repository[:tag][@sha256:digest], e.g. ghcr.io/acme/erp:1.4.2');
+    return;
+  }
+  if (r.ref.digest === undefined && (r.ref.tag === undefined || r.ref.tag === 'latest')) {
+    warn(`${prop} "${image}" ${r.ref.tag === undefined ? 'has no tag' : 'uses the tag latest'}: deploys are not reproducible and a restart may pick up another version. Pin a version tag or a digest.`);
+  }
+}
+
+export function checkCommand(p: Problems, prop: string, command: ProcessCommand | undefined): void {
+  if (isUnresolved(command)) return;
+  const ok = typeof command === 'string'
+    ? command.trim().length > 0
+    : Array.isArray(command) && command.length > 0 && command.every((c) => typeof c === 'string') && command[0].length > 0;
+  p.check(ok, prop, command, 'is not a command', "give a shell line ('php artisan queue:work') or an exec list (['node', 'server.js'])");
+}
+
+export function checkPort(p: Problems, prop: string, port: number | undefined, required: boolean): void {
+  if (port === undefined) {
+    if (required) p.add(prop, port, 'is missing', 'give the port the process listens on, 1 to 65535');
+    return;
+  }
+  checkInt(p, prop, port, 1, 65535, 'give the port the process listens on, 1 to 65535');
+}
+
+export function checkSchedule(p: Problems, prop: string, schedule: string | undefined): void {
+  if (isUnresolved(schedule)) return;
+  const r = parseCron(schedule as string);
+  if (!r.ok) p.add(prop, schedule, `is not a cron schedule: ${r.error}`, "use 5 fields 'minute hour day-of-month month day-of-week' (e.g. '0 2 * * *') or @daily, @hourly, @weekly, @monthly");
+}
+
+function checkHealth(p: Problems, prop: string, h: HealthCheck, httpAllowed = true): void {
+  const hasPath = h.path !== undefined;
+  const hasCommand = h.command !== undefined;
+  if (hasPath === hasCommand) {
+    p.add(prop, h, hasPath ? 'has both path and command' : 'has neither path nor command', httpAllowed ? 'give either path (an HTTP GET on the process port) or command' : 'give command (a worker serves no port)');
+  }
+  if (hasPath) {
+    if (!httpAllowed) p.add(`${prop}.path`, h.path, 'needs a port, and this process has none', 'give command instead');
+    else p.check(typeof h.path === 'string' && /^\/[^\s'"]*$/.test(h.path), `${prop}.path`, h.path, 'is not an absolute URL path', "start with '/' and use no spaces or quotes ('/health')");
+  }
+  if (hasCommand) checkCommand(p, `${prop}.command`, h.command);
+  checkInt(p, `${prop}.intervalSeconds`, h.intervalSeconds, 1, 3600);
+  checkInt(p, `${prop}.timeoutSeconds`, h.timeoutSeconds, 1, 3600);
+  checkInt(p, `${prop}.retries`, h.retries, 1, 100);
+  checkInt(p, `${prop}.startPeriodSeconds`, h.startPeriodSeconds, 0, 3600);
+  const interval = h.intervalSeconds ?? 30;
+  const timeout = h.timeoutSeconds ?? 10;
+  if (Number.isInteger(interval) && Number.isInteger(timeout) && timeout > interval) {
+    p.add(`${prop}.timeoutSeconds`, timeout, `is longer than intervalSeconds (${interval})`, 'make the timeout at most the interval');
+  }
+}
+
+function checkResources(p: Problems, prop: string, r: ResourceLimits | undefined): void {
+  if (r === undefined) return;
+  if (!isUnresolved(r.cpus)) {
+    p.check(typeof r.cpus === 'number' && r.cpus > 0 && r.cpus <= 256, `${prop}.cpus`, r.cpus, 'must be a number of CPU cores above 0', 'give a fraction or count of cores, e.g. 0.5 or 2');
+  }
+  checkInt(p, `${prop}.memoryMib`, r.memoryMib, 6, 1048576, 'give whole MiB, at least 6 (Docker\'s minimum), e.g. 512');
+  if (r.memoryMib === undefined) p.add(`${prop}.memoryMib`, undefined, 'is missing', 'give whole MiB, e.g. 512');
+}
+
+export function checkEnvironment(p: Problems, prop: string, env: Readonly<Record<string, string>> | undefined): void {
+  if (env === undefined) return;
+  if (typeof env !== 'object' || Array.isArray(env)) {
+    p.add(prop, env, 'is not a map of names to values', 'give { NAME: "value" }');
+    return;
+  }
+  for (const [k, v] of Object.entries(env)) {
+    p.check(ENV_NAME_RE.test(k), `${prop}.${k}`, k, 'is not a valid environment variable name', 'use letters, digits and "_", not starting with a digit (APP_ENV)');
+    p.check(typeof v === 'string', `${prop}.${k}`, v, 'is not a string', 'give the value as a string ("3" not 3)');
+  }
+}
+
+function checkSecretValues(p: Problems, prop: string, env: Readonly<Record<string, string>> | undefined): void {
+  if (env === undefined || typeof env !== 'object') return;
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v !== 'string' || isUnresolved(v)) continue;
+    // never echo a secret value back in an error message
+    p.check(!/['\n\r]/.test(v), `${prop}.${k}`, '<hidden>', 'contains a single quote or a line break, which an env file cannot hold', 'use a value without \' and line breaks (base64-encode it if needed)');
+  }
+}

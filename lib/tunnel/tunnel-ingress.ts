@@ -204,7 +204,6 @@ export interface TunnelAccessGate {
 
 interface RouteEntry {
   readonly route: TunnelRoute;
-  readonly key: string;
   readonly gate?: TunnelAccessGate;
 }
 
@@ -437,7 +436,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
           + 'or set allowPublicAdmin: true if it is public on purpose.');
       }
     }
-    this.entries.push({ route, key: routeKey(route), gate });
+    this.entries.push({ route, gate });
   }
 
   private makeAccessGate(route: TunnelRoute, policy: AccessPolicy): TunnelAccessGate {

@@ -1,0 +1,2 @@
+/** The name of the stack the scale app synthesizes. */
+export const SCALE_STACK = 'scale';

@@ -1,0 +1,197 @@
+import { DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { PriceCatalogue, PriceSource, S3StorageClass } from './catalogue';
+import { CostAssumptions, CostItem, CostItemStatus } from './item';
+import { priceResources } from './private/pricers';
+
+/** Options of an estimate. */
+export interface EstimateOptions {
+  /**
+   * The prices to use.
+   * @default PriceCatalogue.standard()
+   */
+  readonly catalogue?: PriceCatalogue;
+  /**
+   * Usage assumptions.
+   * @default - the defaults of each `CostAssumptions` field
+   */
+  readonly assumptions?: CostAssumptions;
+}
+
+/** The resolved assumptions, defaults filled in. */
+export const DEFAULT_ASSUMPTIONS: Required<Omit<CostAssumptions, 's3StorageGibByAddress'>> = {
+  s3StorageGibPerBucket: 50,
+  s3StorageClassShares: { [S3StorageClass.STANDARD]: 1 },
+  spacesStorageGib: 250,
+  defaultAwsRegion: 'us-east-1',
+};
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Formats US dollars: `$1,234.50`. */
+export function formatUsd(usd: number): string {
+  const abs = Math.abs(usd);
+  const digits = abs < 1 && Math.abs(round2(abs) - abs) > 1e-9 ? 4 : 2;
+  const s = abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${usd < 0 ? '-' : ''}$${s}`;
+}
+
+/** The itemized monthly cost of one stack. */
+export class CostEstimate {
+  constructor(
+    /** Every item, in the order of the configuration. */
+    public readonly items: readonly CostItem[],
+  ) {}
+
+  /** Items with a price (from the resource's fields or a usage assumption). */
+  public get pricedItems(): readonly CostItem[] {
+    return this.items.filter((i) => i.status === CostItemStatus.PRICED || i.status === CostItemStatus.USAGE_ASSUMED);
+  }
+
+  /** Items known to cost nothing. */
+  public get freeItems(): readonly CostItem[] {
+    return this.items.filter((i) => i.status === CostItemStatus.FREE);
+  }
+
+  /** Items with no known price, left out of the total. */
+  public get unknownItems(): readonly CostItem[] {
+    return this.items.filter((i) => i.status === CostItemStatus.NO_KNOWN_PRICE);
+  }
+
+  /** The monthly total in USD (autoscaling at its minimum), without the items that have no known price. */
+  public get totalUsd(): number {
+    return this.items.reduce((sum, i) => sum + (i.monthlyUsd ?? 0), 0);
+  }
+
+  /** The monthly total in USD with every autoscaling group at its maximum. */
+  public get maxTotalUsd(): number {
+    return this.items.reduce((sum, i) => sum + (i.maxMonthlyUsd ?? i.monthlyUsd ?? 0), 0);
+  }
+
+  /** Items of the resources at these addresses (`digitalocean_droplet.App`). */
+  public itemsOf(...addresses: string[]): readonly CostItem[] {
+    return this.items.filter((i) => addresses.includes(i.address));
+  }
+
+  /** The sum of the monthly figures of the resources at these addresses. */
+  public totalOf(...addresses: string[]): number {
+    return this.itemsOf(...addresses).reduce((sum, i) => sum + (i.monthlyUsd ?? 0), 0);
+  }
+
+  /** One line: `$247.20/month (up to $343.20 with autoscaling); 1 item with no known price`. */
+  public summary(): string {
+    let s = `${formatUsd(this.totalUsd)}/month`;
+    if (round2(this.maxTotalUsd) !== round2(this.totalUsd)) s += ` (up to ${formatUsd(this.maxTotalUsd)} with autoscaling)`;
+    const n = this.unknownItems.length;
+    if (n > 0) s += `; ${n} ${n === 1 ? 'item' : 'items'} with no known price`;
+    return s;
+  }
+
+  /** A plain-text table: priced items, free items, items with no known price, total, sources. */
+  public toTable(title?: string): string {
+    const lines: string[] = [];
+    if (title) lines.push(title);
+    const sources: string[] = [];
+    const ref = (s: PriceSource | undefined): string => {
+      if (!s) return '';
+      const text = `${s.url} (list price as of ${s.asOf})`;
+      let i = sources.indexOf(text);
+      if (i < 0) i = sources.push(text) - 1;
+      return `[${i + 1}]`;
+    };
+    const rows: string[][] = [['item', 'resource', 'quantity', 'unit price', 'monthly', 'source']];
+    for (const i of this.pricedItems) {
+      const qty = i.maxQuantity !== undefined && i.maxQuantity !== i.quantity
+        ? `${trimNumber(i.quantity)} (max ${trimNumber(i.maxQuantity)})`
+        : trimNumber(i.quantity);
+      const monthly = i.maxMonthlyUsd !== undefined && round2(i.maxMonthlyUsd) !== round2(i.monthlyUsd ?? 0)
+        ? `${formatUsd(i.monthlyUsd ?? 0)} (max ${formatUsd(i.maxMonthlyUsd)})`
+        : formatUsd(i.monthlyUsd ?? 0);
+      rows.push([
+        i.description + (i.status === CostItemStatus.USAGE_ASSUMED ? ' *' : ''),
+        i.address,
+        `${qty} ${i.unit}`,
+        formatUsd(i.unitPriceUsd ?? 0),
+        monthly,
+        ref(i.source),
+      ]);
+    }
+    lines.push(...renderRows(rows, [false, false, true, true, true, false]).map((l) => `  ${l}`));
+    const assumed = this.items.filter((i) => i.status === CostItemStatus.USAGE_ASSUMED);
+    for (const i of assumed) lines.push(`  * ${i.address}: ${i.notes.join('; ')}`);
+    if (this.freeItems.length > 0) {
+      lines.push('  free:');
+      for (const i of this.freeItems) lines.push(`    ${i.address}: ${i.description}${i.notes.length ? ` (${i.notes.join('; ')})` : ''} ${ref(i.source)}`);
+    }
+    lines.push(`  no known price (not in the total): ${this.unknownItems.length === 0 ? 'none' : ''}`);
+    for (const i of this.unknownItems) lines.push(`    ${i.address}: ${i.description} (${i.notes.join('; ')})`);
+    lines.push(`  total: ${this.summary()}`);
+    if (sources.length > 0) {
+      lines.push('  sources:');
+      sources.forEach((s, i) => lines.push(`    [${i + 1}] ${s}`));
+    }
+    return lines.join('\n');
+  }
+
+  /** A plain object for JSON (totals rounded to cents). */
+  public toJSON(): { totalUsd: number; maxTotalUsd: number; items: readonly CostItem[] } {
+    return { totalUsd: round2(this.totalUsd), maxTotalUsd: round2(this.maxTotalUsd), items: this.items };
+  }
+}
+
+function trimNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(round2(n));
+}
+
+/** @internal Left- or right-aligned columns. */
+export function renderRows(rows: readonly string[][], rightAligned: readonly boolean[]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (rightAligned[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+}
+
+/**
+ * Itemizes the monthly cost of a synthesized stack: the `cdk.tf.json` object
+ * (or its text), walking `resource.<type>.<name>` and the `provider` blocks.
+ */
+export function estimateTerraformJson(tfJson: unknown, options: EstimateOptions = {}): CostEstimate {
+  const doc = typeof tfJson === 'string' ? JSON.parse(tfJson) : tfJson;
+  const root = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
+  const catalogue = options.catalogue ?? PriceCatalogue.standard();
+  const assumptions = { ...DEFAULT_ASSUMPTIONS, ...stripUndefined(options.assumptions ?? {}) };
+  return new CostEstimate(priceResources(root, catalogue, assumptions));
+}
+
+/**
+ * Itemizes the monthly cost of a live stack. Resolves only the stack's
+ * resources and providers (never its outputs), so a stack may put the estimate
+ * into a `TerraformOutput` through `Lazy` without recursing.
+ */
+export function estimateStack(stack: TerraformStack, options: EstimateOptions = {}): CostEstimate {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolve = (obj: unknown): unknown => Tokenization.resolve(obj, { scope: stack, resolver, preparing: false });
+  const resource: Record<string, Record<string, unknown>> = {};
+  const provider: Record<string, unknown[]> = {};
+  const visit = (c: IConstruct): void => {
+    if (c instanceof TerraformResource) {
+      const tf = resolve(c.toTerraform()) as { resource?: Record<string, Record<string, unknown>> };
+      for (const [type, byName] of Object.entries(tf.resource ?? {})) {
+        resource[type] = { ...(resource[type] ?? {}), ...byName };
+      }
+    } else if (c instanceof TerraformProvider) {
+      const tf = resolve(c.toTerraform()) as { provider?: Record<string, unknown[]> };
+      for (const [name, blocks] of Object.entries(tf.provider ?? {})) {
+        provider[name] = [...(provider[name] ?? []), ...blocks];
+      }
+    }
+    for (const child of c.node.children) {
+      // A nested stack is its own configuration.
+      if (!(child instanceof TerraformStack)) visit(child);
+    }
+  };
+  visit(stack);
+  return estimateTerraformJson({ resource, provider }, options);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

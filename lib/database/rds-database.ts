@@ -11,7 +11,7 @@ import {
 } from '../common/contracts';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { DatabaseSize, MaintenanceDay } from './engine';
-import { buildConnection, checkCoreProps, idPart, toAccessSources } from './private/core';
+import { buildConnection, checkCoreProps, entrySources, idPart } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
 
 /** An AWS security group whose members an RDS database admits. */
@@ -258,9 +258,7 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
         else p.add(`${prop}[${i}].securityGroupId`, sg, 'is not a security group id', 'use an id like sg-0123456789abcdef0 (securityGroup.id)');
         return;
       }
-      const sub = new Problems();
-      const sources = toAccessSources(sub, `${prop}[${i}]`, [e], this.props.allowPublicInternet ?? false);
-      sub.all.forEach((x) => p.add(x.prop, x.value, x.problem, x.fix));
+      const sources = entrySources(p, `${prop}[${i}]`, e, this.props.allowPublicInternet ?? false);
       for (const s of sources) {
         if (s.type === DatabaseAccessSourceType.IP_ADDRESS) rules.push({ cidr: cidrOf(s) });
         else p.add(`${prop}[${i}]`, s, `a DigitalOcean ${s.type} source cannot be admitted by an AWS security group`,

@@ -73,18 +73,23 @@ function checkNames(p: Problems, prop: string, names: string[] | undefined, sql:
   });
 }
 
-/** Flattens clients and sources into firewall entries, recording problems under `prop`. */
+/** Flattens clients and sources into firewall entries, recording problems under `prop[i]`. */
 export function toAccessSources(
   p: Problems, prop: string, entries: DatabaseAccessEntry[], allowPublicInternet: boolean,
 ): DatabaseAccessSource[] {
+  return entries.flatMap((entry, i) => entrySources(p, `${prop}[${i}]`, entry, allowPublicInternet));
+}
+
+/** The valid firewall entries of one client or source, recording problems under `where`. */
+export function entrySources(
+  p: Problems, where: string, entry: DatabaseAccessEntry, allowPublicInternet: boolean,
+): DatabaseAccessSource[] {
+  const client = isClient(entry);
+  const sources: DatabaseAccessSource[] = client ? entry.databaseAccessSources : [entry as DatabaseAccessSource];
   const out: DatabaseAccessSource[] = [];
-  entries.forEach((entry, i) => {
-    const client = isClient(entry);
-    const sources: DatabaseAccessSource[] = client ? entry.databaseAccessSources : [entry as DatabaseAccessSource];
-    sources.forEach((s, j) => {
-      const where = client ? `${prop}[${i}].databaseAccessSources[${j}]` : `${prop}[${i}]`;
-      if (checkAccessSource(p, where, s, allowPublicInternet)) out.push({ type: s.type, value: s.value });
-    });
+  sources.forEach((s, j) => {
+    const at = client ? `${where}.databaseAccessSources[${j}]` : where;
+    if (checkAccessSource(p, at, s, allowPublicInternet)) out.push({ type: s.type, value: s.value });
   });
   return out;
 }

@@ -229,15 +229,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
       secret = { AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret };
     }
     if (this.keyArn) plain.BACKUP_KMS_KEY_ARN = this.keyArn;
-    const env = jobEnvironment({
-      endpoint: this.endpoint,
-      bucket: this.bucketName,
-      region: this.region,
-      prefixes: this.prefixes,
-      uploadArgs: this.uploadArgs,
-      plain,
-      secret,
-    });
+    const env = jobEnvironment(this, { plain, secret });
     this.grants.set(cacheKey, env);
     return env;
   }
@@ -261,14 +253,8 @@ export class S3BackupVault extends Construct implements IBackupVault {
           Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
           Resource: [this.keyArn],
         },
-        {
-          // S3 reads back the encrypted parts of a multipart upload to complete it, as the uploader.
-          Sid: 'CompleteMultipartUploadsThroughS3',
-          Effect: 'Allow',
-          Action: ['kms:Decrypt'],
-          Resource: [this.keyArn],
-          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
-        },
+        // S3 reads back the encrypted parts of a multipart upload to complete it, as the uploader.
+        this.decryptThroughS3('CompleteMultipartUploadsThroughS3', this.keyArn, this.region),
       );
     }
     return statements;
@@ -291,13 +277,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
       },
     ];
     if (this.keyArn) {
-      statements.push({
-        Sid: 'DecryptWithVaultKey',
-        Effect: 'Allow',
-        Action: ['kms:Decrypt'],
-        Resource: [this.keyArn],
-        Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
-      });
+      statements.push(this.decryptThroughS3('DecryptWithVaultKey', this.keyArn, this.region));
     }
     return statements;
   }
@@ -329,13 +309,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
     ];
     if (main.key && replica.key) {
       statements.push(
-        {
-          Sid: 'DecryptSource',
-          Effect: 'Allow',
-          Action: ['kms:Decrypt'],
-          Resource: [main.key.arn],
-          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
-        },
+        this.decryptThroughS3('DecryptSource', main.key.arn, this.region),
         {
           Sid: 'EncryptReplicas',
           Effect: 'Allow',
@@ -346,6 +320,17 @@ export class S3BackupVault extends Construct implements IBackupVault {
       );
     }
     return statements;
+  }
+
+  /** Allows kms:Decrypt with `keyArn`, only in requests S3 makes in `region` on the caller's behalf. */
+  private decryptThroughS3(sid: string, keyArn: string, region: string): PolicyStatement {
+    return {
+      Sid: sid,
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [keyArn],
+      Condition: { StringEquals: { 'kms:ViaService': this.s3Service(region) } },
+    };
   }
 
   private s3Service(region: string): string {

@@ -140,12 +140,7 @@ export class SpacesBackupVault extends Construct implements IBackupVault {
         `The Spaces key of grantWrite("${id}") can also list, read and delete every backup in this Space: ` +
         'Spaces keys have no write-only permission. Use S3BackupVault when backups must survive a leaked writer key.');
     }
-    const env = jobEnvironment({
-      endpoint: this.endpoint,
-      bucket: this.bucketName,
-      region: this.region,
-      prefixes: this.prefixes,
-      uploadArgs: this.uploadArgs,
+    const env = jobEnvironment(this, {
       plain: { AWS_ENDPOINT_URL: this.endpoint },
       secret: { AWS_ACCESS_KEY_ID: key.accessKey, AWS_SECRET_ACCESS_KEY: key.secretKey },
     });

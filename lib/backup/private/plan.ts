@@ -162,37 +162,41 @@ function describeProp(value: unknown): unknown {
   return value;
 }
 
-/** The environment a backup job or a restore needs, the same for every implementation. */
-export function jobEnvironment(opts: {
+/** What a job environment is made from: the vault's own attributes. */
+export interface VaultLocation {
   readonly endpoint: string;
-  readonly bucket: string;
+  readonly bucketName: string;
   readonly region: string;
   readonly prefixes: BackupPrefixes;
   readonly uploadArgs: string[];
+}
+
+/** The environment a backup job or a restore needs, the same for every implementation. */
+export function jobEnvironment(vault: VaultLocation, credentials: {
   readonly plain?: Record<string, string>;
   readonly secret: Record<string, string>;
 }): BackupJobEnvironment {
   const environment: AppEnvironment = {
     plain: {
-      AWS_DEFAULT_REGION: opts.region,
-      BACKUP_ENDPOINT: opts.endpoint,
-      BACKUP_BUCKET: opts.bucket,
-      BACKUP_DAILY_PREFIX: opts.prefixes.daily,
-      BACKUP_WEEKLY_PREFIX: opts.prefixes.weekly,
-      BACKUP_MONTHLY_PREFIX: opts.prefixes.monthly,
-      BACKUP_UPLOAD_ARGS: opts.uploadArgs.join(' '),
-      ...opts.plain,
+      AWS_DEFAULT_REGION: vault.region,
+      BACKUP_ENDPOINT: vault.endpoint,
+      BACKUP_BUCKET: vault.bucketName,
+      BACKUP_DAILY_PREFIX: vault.prefixes.daily,
+      BACKUP_WEEKLY_PREFIX: vault.prefixes.weekly,
+      BACKUP_MONTHLY_PREFIX: vault.prefixes.monthly,
+      BACKUP_UPLOAD_ARGS: vault.uploadArgs.join(' '),
+      ...credentials.plain,
     },
-    secret: opts.secret,
+    secret: credentials.secret,
   };
   return {
-    endpoint: opts.endpoint,
-    bucket: opts.bucket,
-    region: opts.region,
-    dailyPrefix: opts.prefixes.daily,
-    weeklyPrefix: opts.prefixes.weekly,
-    monthlyPrefix: opts.prefixes.monthly,
-    uploadArgs: opts.uploadArgs,
+    endpoint: vault.endpoint,
+    bucket: vault.bucketName,
+    region: vault.region,
+    dailyPrefix: vault.prefixes.daily,
+    weeklyPrefix: vault.prefixes.weekly,
+    monthlyPrefix: vault.prefixes.monthly,
+    uploadArgs: vault.uploadArgs,
     environment,
   };
 }

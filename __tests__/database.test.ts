@@ -5,7 +5,7 @@ import { DoRegion } from '../lib/common/region';
 import { ErpValidationError } from '../lib/errors';
 import {
   ConnectionPoolMode, DatabaseAccess, DatabaseEngine, DatabaseSize, MaintenanceDay, ManagedDatabase, ManagedDatabaseProps,
-  MySqlSqlMode, NOBODY_FIREWALL_RULE, ValkeyEvictionPolicy,
+  MySqlAuthPlugin, MySqlSqlMode, NOBODY_FIREWALL_RULE, ValkeyEvictionPolicy,
 } from '../lib/database';
 
 type Json = Record<string, any>;
@@ -196,6 +196,18 @@ describe('ManagedDatabase secure defaults', () => {
     });
   });
 
+  test('MySQL users get the chosen authentication plugin', () => {
+    const user = only(build({ engine: DatabaseEngine.mysql(), users: ['invoicing'], mysqlAuthPlugin: MySqlAuthPlugin.MYSQL_NATIVE_PASSWORD }),
+      'digitalocean_database_user');
+    expect(user).toMatchObject({ name: 'invoicing', mysql_auth_plugin: 'mysql_native_password' });
+  });
+
+  test('a size slug the catalogue does not know keeps its vCPU and memory when the slug shows them', () => {
+    expect(DatabaseSize.of('db-s-2vcpu-4gb')).toBe(DatabaseSize.DB_S_2VCPU_4GB);
+    expect(DatabaseSize.of('so1_5-4vcpu-32gb')).toMatchObject({ known: false, vcpus: 4, memoryGib: 32, poolConnectionLimit: 797 });
+    expect(DatabaseSize.of('mystery').poolConnectionLimit).toBeUndefined();
+  });
+
   test('the whole internet is admitted only with the explicit escape', () => {
     const json = build({ allowPublicInternet: true, allowFrom: [DatabaseAccess.cidr('0.0.0.0/0')] });
     expect(only(json, 'digitalocean_database_firewall').rule).toEqual([{ type: 'ip_addr', value: '0.0.0.0/0' }]);
@@ -253,7 +265,8 @@ describe('ManagedDatabase validation', () => {
   });
 
   test('fails on engine settings for another engine, naming each prop', () => {
-    expect(failing({ evictionPolicy: ValkeyEvictionPolicy.ALLKEYS_LRU, sqlModes: [MySqlSqlMode.ANSI] })).toEqual(['evictionPolicy', 'sqlModes']);
+    expect(failing({ evictionPolicy: ValkeyEvictionPolicy.ALLKEYS_LRU, sqlModes: [MySqlSqlMode.ANSI], mysqlAuthPlugin: MySqlAuthPlugin.MYSQL_NATIVE_PASSWORD }))
+      .toEqual(['evictionPolicy', 'sqlModes', 'mysqlAuthPlugin']);
   });
 
   test('fails on databases, users and replicas for Valkey', () => {

@@ -419,6 +419,8 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
     }
     if (props.mysqlAuthPlugin !== undefined) {
       p.check(family === DatabaseEngineFamily.MYSQL, 'mysqlAuthPlugin', props.mysqlAuthPlugin, 'applies to MySQL only', 'remove mysqlAuthPlugin');
+      p.check(Object.values(MySqlAuthPlugin).includes(props.mysqlAuthPlugin), 'mysqlAuthPlugin', props.mysqlAuthPlugin,
+        'is not a MySQL authentication plugin', 'use a MySqlAuthPlugin member');
     }
     if (props.backupRestore !== undefined) {
       const b = props.backupRestore;

@@ -39,7 +39,7 @@ export function formatUsd(usd: number): string {
 /** The itemized monthly cost of one stack. */
 export class CostEstimate {
   constructor(
-    /** Every item, in the order of the configuration. */
+    /** Every item, in the order of the resource addresses. */
     public readonly items: readonly CostItem[],
   ) {}
 

@@ -533,13 +533,16 @@ function pricerOf(type: string): Pricer | undefined {
   return EXACT[type] ?? PREFIXES.find(([re]) => re.test(type))?.[1];
 }
 
-/** Prices every resource of a synthesized configuration, in order. */
+/** Prices every resource of a synthesized configuration, in address order. */
 export function priceResources(root: Fields, catalogue: PriceCatalogue, assumptions: ResolvedAssumptions): CostItem[] {
   const items: CostItem[] = [];
   const state = { spacesCounted: false };
   const resources = (root.resource ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [type, byName] of Object.entries(resources)) {
-    for (const [name, raw] of Object.entries(byName ?? {})) {
+  // Address order, whatever order the configuration was written in: the JSON and the live tree agree.
+  for (const type of Object.keys(resources).sort()) {
+    const byName = resources[type] ?? {};
+    for (const name of Object.keys(byName).sort()) {
+      const raw = byName[name];
       const fields = block(raw) ?? {};
       const countNotes: string[] = [];
       let count = 1;

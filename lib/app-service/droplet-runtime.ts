@@ -104,6 +104,9 @@ export interface DropletRuntimeProps {
   readonly logMaxFiles?: number;
 }
 
+/** YAML 1.1 output (cloud-init reads YAML 1.1: `no`, `yes`, `on` stay quoted strings), no folding, no anchors. */
+const YAML_OPTIONS = { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as const;
+
 const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
@@ -160,7 +163,6 @@ export class DropletRuntime extends Construct implements IAppRuntime {
 
   private readonly props: DropletRuntimeProps;
   private app?: AppBinding;
-  private resolved?: ResolvedApp;
 
   constructor(scope: Construct, id: string, props: DropletRuntimeProps) {
     super(scope, id);
@@ -359,7 +361,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   public cloudConfig(primary = true): Record<string, unknown> {
     const app = this.model();
     const name = app.name;
-    const composeText = YAML.stringify(this.composeDocument(primary), { lineWidth: 0 });
+    const composeText = YAML.stringify(this.composeDocument(primary), YAML_OPTIONS);
     const compose = `docker compose -f /opt/${name}/compose.yaml`;
     const unit = [
       '[Unit]',
@@ -422,7 +424,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   }
 
   private renderUserData(primary: boolean): string {
-    const text = `#cloud-config\n${YAML.stringify(this.cloudConfig(primary), { lineWidth: 0 })}`;
+    const text = `#cloud-config\n${YAML.stringify(this.cloudConfig(primary), YAML_OPTIONS)}`;
     return escapeTerraformTemplate(text);
   }
 
@@ -456,7 +458,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     });
     writer.connection = connection;
     // Provisioners are set at synthesis, after every intent has run.
-    atSynthesis(this, () => {
+    atSynthesis(this, { everyTime: true }, () => {
       const files = this.secretFiles();
       const dir = `/etc/${name()}`;
       // app secrets.env last: the unit starts once it exists
@@ -502,8 +504,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   }
 
   private model(): ResolvedApp {
-    this.resolved ??= this.binding().resolve();
-    return this.resolved;
+    return this.binding().resolve();
   }
 }
 

@@ -3,3 +3,5 @@ export * from './runtime';
 export * from './app-service';
 export * from './droplet-size';
 export * from './droplet-runtime';
+export * from './docker-runtime';
+export * from './local-database';

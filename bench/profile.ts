@@ -15,6 +15,7 @@ interface CallFrame {
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: CallFrame;
+  readonly children?: number[];
 }
 
 interface CpuProfile {
@@ -37,6 +38,8 @@ export interface ProfileSummary {
   readonly totalMs: number;
   readonly topFunctions: SelfTime[];
   readonly topSources: SelfTime[];
+  /** For the functions with the most self time: who calls them (the nearest frames outside Node.js core), with the time of each path. */
+  readonly callers: SelfTime[];
 }
 
 /** `node_modules/@cdktf/provider-aws/...` -> `@cdktf/provider-aws`; project files relative to the root. */
@@ -71,6 +74,8 @@ export function summarizeProfile(dir: string, root: string, n = 12): ProfileSumm
     const dt = i + 1 < profile.timeDeltas.length ? profile.timeDeltas[i + 1] : 0;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + dt);
   }
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byFunction = new Map<string, number>();
   const bySource = new Map<string, number>();
   let totalUs = 0;
@@ -85,7 +90,28 @@ export function summarizeProfile(dir: string, root: string, n = 12): ProfileSumm
     bySource.set(src, (bySource.get(src) ?? 0) + us / 1000);
   }
   const totalMs = totalUs / 1000;
-  return { totalMs: Math.round(totalMs), topFunctions: top(byFunction, totalMs, n), topSources: top(bySource, totalMs, n) };
+  const topFunctions = top(byFunction, totalMs, n);
+  // Caller paths of the top five functions: the first three frames above each sample that are not Node.js core.
+  const wanted = new Set(topFunctions.slice(0, 5).map((f) => f.name));
+  const byPath = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const frame = byId.get(id)!.callFrame;
+    const src = sourceOf(frame.url, root);
+    const fn = frame.url === ''
+      ? frame.functionName || '(anonymous)'
+      : `${frame.functionName || '(anonymous)'} ${src === 'node core' ? frame.url : relativeUrl(frame.url, root)}:${frame.lineNumber + 1}`;
+    if (!wanted.has(fn)) continue;
+    const chain: string[] = [];
+    for (let cur = parent.get(id); cur !== undefined && chain.length < 3; cur = parent.get(cur)) {
+      const c = byId.get(cur)!.callFrame;
+      if (c.url === '' || c.url.startsWith('node:')) continue;
+      chain.push(`${c.functionName || '(anonymous)'} ${relativeUrl(c.url, root)}:${c.lineNumber + 1}`);
+    }
+    const head = frame.url === '' ? fn : frame.functionName || '(anonymous)';
+    const key = chain.length > 0 ? `${head} <- ${chain.join(' <- ')}` : head;
+    byPath.set(key, (byPath.get(key) ?? 0) + us / 1000);
+  }
+  return { totalMs: Math.round(totalMs), topFunctions, topSources: top(bySource, totalMs, n), callers: top(byPath, totalMs, 6) };
 }
 
 function relativeUrl(url: string, root: string): string {

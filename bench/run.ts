@@ -321,6 +321,8 @@ async function main(): Promise<void> {
     table([['function (file:line)', 'self ms', '%'], ...p.topFunctions.map((f) => [f.name, String(f.selfMs), String(f.percent)])]),
     'by source:',
     table([['source', 'self ms', '%'], ...p.topSources.map((f) => [f.name, String(f.selfMs), String(f.percent)])]),
+    'callers of the top functions:',
+    table([['function <- callers', 'self ms', '%'], ...p.callers.map((f) => [f.name, String(f.selfMs), String(f.percent)])]),
   ].join('\n')).join('\n\n');
 
   const machineLine = `${info.cpuModel}, ${info.cores} cores, ${info.memoryGb} GB RAM, ${info.os}, node ${info.node}, typescript ${info.typescript} (ts-node on ${info.typescriptForTsNode}), ${info.date}`;

@@ -399,3 +399,23 @@ describe('comparison with a quoted plan', () => {
     expect(c.toTable()).toMatch(/Backups \(-\$0\.80\): a share of the droplet price/);
   });
 });
+
+describe('usage assumptions', () => {
+  const tf = { resource: { aws_s3_bucket: { Vault: { bucket_prefix: 'v-' } } } };
+
+  test('fails on a negative stored size, naming the assumption', () => {
+    expect(() => estimateTerraformJson(tf, { assumptions: { s3StorageGibPerBucket: -5 } })).toThrow(/assumptions\.s3StorageGibPerBucket.*got -5/);
+    expect(() => estimateTerraformJson(tf, { assumptions: { spacesStorageGib: Number.NaN } })).toThrow(/assumptions\.spacesStorageGib/);
+  });
+
+  test('fails on storage class shares that do not add up to 1, naming every problem at once', () => {
+    const run = (): CostEstimate => estimateTerraformJson(tf, { assumptions: { s3StorageClassShares: { STANDARD: 0.5, GLACIER: 0.2 }, defaultAwsRegion: 'Frankfurt' } });
+    expect(run).toThrow(/assumptions\.s3StorageClassShares: shares must add up to 1/);
+    expect(run).toThrow(/assumptions\.defaultAwsRegion/);
+  });
+
+  test('uses the default AWS region when no provider names one', () => {
+    const e = estimateTerraformJson(tf, { assumptions: { defaultAwsRegion: 'eu-west-1' } });
+    expect(e.items[0].catalogueKey).toBe('aws/s3/eu-west-1/STANDARD');
+  });
+});

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { PriceCatalogue, PriceSource, S3StorageClass } from './catalogue';
 import { CostAssumptions, CostItem, CostItemStatus } from './item';
 import { priceResources } from './private/pricers';
+import { Problems } from '../private/validate';
 
 /** Options of an estimate. */
 export interface EstimateOptions {
@@ -110,7 +111,7 @@ export class CostEstimate {
       rows.push([
         i.description + (i.status === CostItemStatus.USAGE_ASSUMED ? ' *' : ''),
         i.address,
-        `${qty} ${i.unit}`,
+        `${qty} ${plural(i.unit, i.maxQuantity ?? i.quantity)}`,
         formatUsd(i.unitPriceUsd ?? 0),
         monthly,
         ref(i.source),
@@ -139,6 +140,10 @@ export class CostEstimate {
   }
 }
 
+function plural(unit: string, n: number): string {
+  return n === 1 || unit === 'GiB' ? unit : `${unit}s`;
+}
+
 function trimNumber(n: number): string {
   return Number.isInteger(n) ? String(n) : String(round2(n));
 }
@@ -158,6 +163,7 @@ export function estimateTerraformJson(tfJson: unknown, options: EstimateOptions 
   const root = (doc && typeof doc === 'object' ? doc : {}) as Record<string, unknown>;
   const catalogue = options.catalogue ?? PriceCatalogue.standard();
   const assumptions = { ...DEFAULT_ASSUMPTIONS, ...stripUndefined(options.assumptions ?? {}) };
+  checkAssumptions(assumptions);
   return new CostEstimate(priceResources(root, catalogue, assumptions));
 }
 
@@ -190,6 +196,27 @@ export function estimateStack(stack: TerraformStack, options: EstimateOptions = 
   };
   visit(stack);
   return estimateTerraformJson({ resource, provider }, options);
+}
+
+/** Throws an ErpValidationError naming every assumption that cannot be used. */
+function checkAssumptions(a: CostAssumptions): void {
+  const p = new Problems();
+  const gib = (prop: string, v: unknown): void => {
+    p.check(typeof v === 'number' && Number.isFinite(v) && v >= 0, prop, v, 'must be a number of GiB, 0 or more', 'give the expected stored GiB, e.g. 50');
+  };
+  gib('assumptions.s3StorageGibPerBucket', a.s3StorageGibPerBucket);
+  gib('assumptions.spacesStorageGib', a.spacesStorageGib);
+  for (const [address, v] of Object.entries(a.s3StorageGibByAddress ?? {})) gib(`assumptions.s3StorageGibByAddress.${address}`, v);
+  const shares = a.s3StorageClassShares ?? {};
+  const known = Object.values(S3StorageClass) as string[];
+  for (const [cls, v] of Object.entries(shares)) {
+    p.check(known.includes(cls), `assumptions.s3StorageClassShares.${cls}`, cls, 'is not an S3 storage class the catalogue prices', `use one of ${known.join(', ')}`);
+    p.check(typeof v === 'number' && v >= 0 && v <= 1, `assumptions.s3StorageClassShares.${cls}`, v, 'must be a share from 0 to 1', 'give the share of the stored bytes, e.g. 0.7');
+  }
+  const sum = Object.values(shares).reduce((s: number, v) => s + (typeof v === 'number' ? v : 0), 0);
+  p.check(Math.abs(sum - 1) < 1e-6, 'assumptions.s3StorageClassShares', shares, `shares must add up to 1 (they add up to ${sum})`, 'make the shares of all classes add up to 1');
+  p.check(typeof a.defaultAwsRegion === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(a.defaultAwsRegion), 'assumptions.defaultAwsRegion', a.defaultAwsRegion, 'is not an AWS region name', "use a region name such as 'eu-central-1'");
+  p.throwIfAny('cost estimate');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

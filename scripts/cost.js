@@ -71,7 +71,8 @@ if (app.error) {
 } else {
   for (const s of app.stacks) {
     log();
-    log(cost.estimateTerraformJson(s.tf).toTable(`Stack ${s.name}`));
+    const estimate = cost.estimateTerraformJson(s.tf);
+    log(estimate.items.length === 0 ? `Stack ${s.name}: no resources yet` : estimate.toTable(`Stack ${s.name}`));
   }
 }
 log();

@@ -1,0 +1,289 @@
+import { DataDigitaloceanKubernetesVersions } from '@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-versions';
+import { KubernetesCluster as DoKubernetesCluster } from '@cdktf/provider-digitalocean/lib/kubernetes-cluster';
+import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient } from '../../common/contracts';
+import { DoRegion, checkRegion } from '../../common/region';
+import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { DropletSize } from '../droplet-size';
+
+/** Day of the weekly maintenance window of a Kubernetes cluster (UTC). */
+export enum KubernetesMaintenanceDay {
+  /** DigitalOcean picks any day. */
+  ANY = 'any',
+  MONDAY = 'monday',
+  TUESDAY = 'tuesday',
+  WEDNESDAY = 'wednesday',
+  THURSDAY = 'thursday',
+  FRIDAY = 'friday',
+  SATURDAY = 'saturday',
+  SUNDAY = 'sunday',
+}
+
+/**
+ * The Kubernetes version of a cluster: the newest patch of a minor line
+ * (looked up with the `digitalocean_kubernetes_versions` data source), or an
+ * exact version slug.
+ */
+export class KubernetesVersion {
+  /** The newest DigitalOcean release whose slug starts with `prefix` (`'1.33.'`). */
+  public static latest(prefix: string): KubernetesVersion {
+    return new KubernetesVersion(prefix, undefined);
+  }
+
+  /** An exact DigitalOcean version slug (`'1.33.1-do.0'`). */
+  public static exact(slug: string): KubernetesVersion {
+    return new KubernetesVersion(undefined, slug);
+  }
+
+  private constructor(
+    /** The version prefix, when the newest release of a line is wanted. */
+    public readonly prefix: string | undefined,
+    /** The exact version slug, when one is pinned. */
+    public readonly slug: string | undefined,
+  ) {}
+
+  public toString(): string {
+    return this.slug ?? `${this.prefix}*`;
+  }
+}
+
+/** A Kubernetes cluster apps can run on: its provider configuration and its database firewall entry. */
+export interface IKubernetesCluster extends IDatabaseClient {
+  /** The cluster id. */
+  readonly clusterId: string;
+  /** The Kubernetes provider configured for this cluster; every workload resource names it. */
+  readonly kubernetesProvider: KubernetesProvider;
+}
+
+/** Props of `KubernetesCluster`. */
+export interface KubernetesClusterProps {
+  /** Cluster name: lowercase letters, digits and "-", starting with a letter, at most 63 characters. */
+  readonly name: string;
+  /** Region of the cluster (and of the VPC when one is created). */
+  readonly region: DoRegion;
+  /**
+   * Kubernetes version.
+   * @default KubernetesVersion.latest('1.33.')
+   */
+  readonly version?: KubernetesVersion;
+  /**
+   * Size of the nodes of the default pool.
+   * @default DropletSize.S_4VCPU_8GB
+   */
+  readonly nodeSize?: DropletSize;
+  /**
+   * Fewest nodes the autoscaler keeps; at least 3, so that replicas spread over machines survive a node loss.
+   * @default 3
+   */
+  readonly minNodes?: number;
+  /**
+   * Most nodes the autoscaler may add.
+   * @default - twice `minNodes`
+   */
+  readonly maxNodes?: number;
+  /**
+   * Highly available control plane (several API server replicas, a DigitalOcean SLA).
+   * @default true
+   */
+  readonly haControlPlane?: boolean;
+  /**
+   * Day of the weekly maintenance window (UTC) in which auto-upgrades run.
+   * @default KubernetesMaintenanceDay.SUNDAY
+   */
+  readonly maintenanceDay?: KubernetesMaintenanceDay;
+  /**
+   * Start of the maintenance window, `HH:MM` in UTC.
+   * @default '04:00'
+   */
+  readonly maintenanceStartTime?: string;
+  /**
+   * Id of an existing VPC.
+   * @default - a VPC is created (child `Vpc`)
+   */
+  readonly vpcId?: string;
+  /**
+   * IP range of the created VPC (ignored with `vpcId`).
+   * @default - DigitalOcean picks a free range
+   */
+  readonly vpcIpRange?: string;
+  /**
+   * Let the nodes pull from the account's DigitalOcean Container Registry.
+   * @default false
+   */
+  readonly registryIntegration?: boolean;
+  /**
+   * Tags of the cluster and of its nodes.
+   * @default - none
+   */
+  readonly tags?: readonly string[];
+  /**
+   * Alias of the Kubernetes provider this construct configures (needed when a stack holds two clusters).
+   * @default - the stack's default `kubernetes` provider
+   */
+  readonly providerAlias?: string;
+}
+
+const DEFAULT_VERSION_PREFIX = '1.33.';
+const NAME_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(1[6-9]|2[0-8])$/;
+
+/**
+ * A DigitalOcean Kubernetes cluster for the `ha` tier: highly available
+ * control plane, auto-upgrade with surge upgrade inside a weekly maintenance
+ * window, one node pool that autoscales from at least 3 nodes, in a VPC.
+ *
+ * It also configures the Kubernetes provider for itself (child `Provider`):
+ * host = the cluster endpoint, token = the cluster's kubeconfig token,
+ * cluster CA = the base64-decoded kubeconfig certificate. Workloads
+ * (`KubernetesRuntime`) name that provider explicitly, so two clusters in one
+ * stack work with `providerAlias`.
+ *
+ * One stack, one apply: Terraform configures a provider before it plans, so on
+ * the first plan the Kubernetes provider's host, token and CA are unknown.
+ * The typed Kubernetes resources this library uses (`kubernetes_*_v1`) do not
+ * call the API to plan a create, so the first `terraform apply` creates the
+ * cluster and then its workloads in one run. Two situations need a
+ * two-phase apply (`terraform apply -target=<cluster address>`, then a plain
+ * apply): a change that replaces the cluster (its endpoint and token become
+ * unknown again while workloads already exist, and the provider cannot read
+ * them: it falls back to localhost and fails), and `kubernetes_manifest`
+ * resources, which need the API at plan time (none here). The kubeconfig
+ * token DigitalOcean issues expires (7 days by default); the DigitalOcean
+ * provider renews it on refresh, so run plans with refresh on.
+ *
+ * The cluster is an `IDatabaseClient`: `db.allowFrom(cluster)` admits it
+ * (DigitalOcean `k8s` firewall rule by cluster id) and nothing else.
+ */
+export class KubernetesCluster extends Construct implements IKubernetesCluster {
+  /** The `digitalocean_kubernetes_cluster`. */
+  public readonly cluster: DoKubernetesCluster;
+  /** The version lookup, when the version is a prefix. */
+  public readonly versions?: DataDigitaloceanKubernetesVersions;
+  /** The VPC, when this construct created it. */
+  public readonly vpc?: Vpc;
+  /** The VPC id the cluster is in. */
+  public readonly vpcId: string;
+  /** The cluster id. */
+  public readonly clusterId: string;
+  /** The cluster's API endpoint. */
+  public readonly endpoint: string;
+  /** The Kubernetes provider configured from this cluster. */
+  public readonly kubernetesProvider: KubernetesProvider;
+  /** The firewall entry that admits this cluster to a database. */
+  public readonly databaseAccessSources: DatabaseAccessSource[];
+  /** Fewest nodes of the pool. */
+  public readonly minNodes: number;
+  /** Most nodes of the pool. */
+  public readonly maxNodes: number;
+
+  constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
+    super(scope, id);
+    const p = new Problems();
+    if (!isUnresolved(props.name)) {
+      p.check(typeof props.name === 'string' && NAME_RE.test(props.name), 'name', props.name, 'is not a cluster name',
+        'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp-ha)');
+    }
+    checkRegion(p, 'region', props.region);
+    const minNodes = props.minNodes ?? 3;
+    const maxNodes = props.maxNodes ?? minNodes * 2;
+    if (!isUnresolved(minNodes)) {
+      p.check(Number.isInteger(minNodes) && minNodes >= 3, 'minNodes', minNodes, 'is below 3: a node loss or an upgrade would leave the app on too few machines',
+        'use 3 or more nodes (the reference HA plan runs 3 nodes of 4 vCPU / 8 GB)');
+      if (minNodes >= 3) checkInt(p, 'minNodes', minNodes, 3, 100);
+    }
+    checkInt(p, 'maxNodes', maxNodes, 1, 100);
+    if (!isUnresolved(minNodes) && !isUnresolved(maxNodes)) {
+      p.check(maxNodes >= minNodes, 'maxNodes', maxNodes, `is below minNodes (${minNodes})`, `use ${minNodes} or more, or lower minNodes`);
+    }
+    const size = props.nodeSize ?? DropletSize.S_4VCPU_8GB;
+    if (!isUnresolved(size?.slug)) {
+      p.check(typeof size?.slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(size.slug), 'nodeSize', size?.slug, 'is not a droplet size slug',
+        "use a DropletSize member or DropletSize.of('s-4vcpu-8gb')");
+      if (size?.memoryMib !== undefined) {
+        p.check(size.memoryMib >= 2048, 'nodeSize', size.slug, 'has less than 2 GiB of memory, too little for Kubernetes nodes',
+          'use DropletSize.S_2VCPU_4GB or larger');
+      }
+    }
+    const version = props.version ?? KubernetesVersion.latest(DEFAULT_VERSION_PREFIX);
+    if (version.prefix !== undefined && !isUnresolved(version.prefix)) {
+      p.check(/^1\.\d+(\.\d*)?$/.test(version.prefix), 'version', version.prefix, 'is not a Kubernetes version prefix',
+        "use KubernetesVersion.latest('1.33.')");
+    }
+    if (version.slug !== undefined && !isUnresolved(version.slug)) {
+      p.check(/^1\.\d+\.\d+-do\.\d+$/.test(version.slug), 'version', version.slug, 'is not a DigitalOcean Kubernetes version slug',
+        "use KubernetesVersion.exact('1.33.1-do.0'), as `doctl kubernetes options versions` lists them");
+    }
+    if (props.maintenanceDay !== undefined) {
+      p.check(Object.values(KubernetesMaintenanceDay).includes(props.maintenanceDay), 'maintenanceDay', props.maintenanceDay,
+        'is not a maintenance day', 'use a KubernetesMaintenanceDay member');
+    }
+    if (props.maintenanceStartTime !== undefined && !isUnresolved(props.maintenanceStartTime)) {
+      p.check(HHMM_RE.test(props.maintenanceStartTime), 'maintenanceStartTime', props.maintenanceStartTime, 'is not a time HH:MM',
+        "write the UTC start as 'HH:MM', e.g. '04:00'");
+    }
+    if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
+      p.check(CIDR4.test(props.vpcIpRange), 'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.30.0.0/20');
+    }
+    (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name',
+      'use letters, digits, ":", "-" and "_"'));
+    if (props.providerAlias !== undefined) {
+      p.check(/^[a-z][a-z0-9_]*$/.test(props.providerAlias), 'providerAlias', props.providerAlias, 'is not a provider alias',
+        'use lowercase letters, digits and "_" (cluster_b)');
+    }
+    p.throwIfAny(this);
+
+    this.minNodes = minNodes;
+    this.maxNodes = maxNodes;
+    if (props.vpcId === undefined) {
+      this.vpc = new Vpc(this, 'Vpc', { name: `${props.name}-vpc`, region: props.region.slug, ipRange: props.vpcIpRange });
+      this.vpcId = this.vpc.id;
+    } else {
+      this.vpcId = props.vpcId;
+    }
+    let versionSlug: string;
+    if (version.slug !== undefined) {
+      versionSlug = version.slug;
+    } else {
+      this.versions = new DataDigitaloceanKubernetesVersions(this, 'Versions', { versionPrefix: version.prefix });
+      versionSlug = this.versions.latestVersion;
+    }
+    const tags = props.tags ? [...props.tags] : undefined;
+    this.cluster = new DoKubernetesCluster(this, 'Resource', {
+      name: props.name,
+      region: props.region.slug,
+      version: versionSlug,
+      vpcUuid: this.vpcId,
+      ha: props.haControlPlane ?? true,
+      autoUpgrade: true,
+      surgeUpgrade: true,
+      maintenancePolicy: {
+        day: props.maintenanceDay ?? KubernetesMaintenanceDay.SUNDAY,
+        startTime: props.maintenanceStartTime ?? '04:00',
+      },
+      registryIntegration: props.registryIntegration ?? false,
+      nodePool: {
+        name: `${props.name}-pool`,
+        size: size.slug,
+        autoScale: true,
+        minNodes,
+        maxNodes,
+        tags,
+      },
+      tags,
+    });
+    this.clusterId = this.cluster.id;
+    this.endpoint = this.cluster.endpoint;
+    const kubeConfig = this.cluster.kubeConfig.get(0);
+    this.kubernetesProvider = new KubernetesProvider(this, 'Provider', {
+      host: this.cluster.endpoint,
+      token: kubeConfig.token,
+      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
+      alias: props.providerAlias,
+    });
+    this.databaseAccessSources = [{ type: DatabaseAccessSourceType.KUBERNETES, value: this.cluster.id }];
+  }
+}

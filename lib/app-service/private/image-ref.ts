@@ -25,7 +25,7 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
 const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]+$/;
 
 export function parseImageReference(text: string): ImageParseResult {
   if (typeof text !== 'string' || text.length === 0) return { ok: false, error: 'is empty' };
@@ -40,6 +40,7 @@ export function parseImageReference(text: string): ImageParseResult {
     const [alg, hex] = digest.split(':');
     if (alg === 'sha256' && hex.length !== 64) return { ok: false, error: 'a sha256 digest has 64 hex digits' };
     if (alg === 'sha512' && hex.length !== 128) return { ok: false, error: 'a sha512 digest has 128 hex digits' };
+    if (hex.length < 32) return { ok: false, error: 'a digest has at least 32 hex digits' };
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');

@@ -5,3 +5,4 @@ export * from './droplet-size';
 export * from './droplet-runtime';
 export * from './docker-runtime';
 export * from './local-database';
+export * from './kubernetes';

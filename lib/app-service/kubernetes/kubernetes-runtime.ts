@@ -1,0 +1,581 @@
+import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
+import {
+  DeploymentV1, DeploymentV1SpecTemplateSpec, DeploymentV1SpecTemplateSpecContainer,
+  DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+} from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import { Annotations, Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { createHash } from 'crypto';
+import { IDatabaseClient } from '../../common/contracts';
+import { ErpValidationError } from '../../errors';
+import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { cacheEnvironment, groupsInUse, withCache } from '../private/render-common';
+import { DNS_LABEL_RE, checkImage } from '../private/validate-model';
+import { ResourceLimits } from '../process-model';
+import {
+  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedProcess,
+} from '../runtime';
+import { IKubernetesCluster } from './kubernetes-cluster';
+import { createAtSynthesis } from './private/late-hook';
+
+/** Props of `KubernetesRuntime`. */
+export interface KubernetesRuntimeProps {
+  /** The cluster the app runs on (a `KubernetesCluster`). */
+  readonly cluster: IKubernetesCluster;
+  /**
+   * Namespace of the app's resources, a DNS label.
+   * @default - the app name
+   */
+  readonly namespace?: string;
+  /**
+   * Most web replicas the HorizontalPodAutoscaler may run (its minimum is the web process's `replicas`).
+   * @default - three times the web replicas, at least 3
+   */
+  readonly webMaxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the CPU request, above which the autoscaler adds web replicas.
+   * @default 70
+   */
+  readonly webCpuTargetPercent?: number;
+  /**
+   * Replicas of the tunnel connector; at least 2, so that a node drain or upgrade never cuts the tunnel.
+   * @default 2
+   */
+  readonly connectorReplicas?: number;
+  /**
+   * CPU and memory limits of a process (or job) whose model gives none.
+   * @default { cpus: 1, memoryMib: 512 }
+   */
+  readonly defaultResources?: ResourceLimits;
+  /**
+   * CPU request as a fraction of the CPU limit (the memory request always equals the memory limit).
+   * @default 0.25
+   */
+  readonly cpuRequestFraction?: number;
+  /**
+   * User id every app container runs as (never root).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * Read-only root filesystem for every container; each one gets a writable, empty `/tmp`.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Processes and jobs (by name) whose image must write outside `/tmp`: their root filesystem stays writable.
+   * @default - none
+   */
+  readonly writableRootFilesystem?: readonly string[];
+  /**
+   * Minutes Terraform waits for the release Job to finish before it fails the apply.
+   * @default 15
+   */
+  readonly releaseTimeoutMinutes?: number;
+  /**
+   * Finished runs kept per CronJob (successful and failed each), for `kubectl logs`.
+   * @default 3
+   */
+  readonly jobHistoryLimit?: number;
+  /**
+   * Image of the cache Deployment run when the app has no managed cache.
+   * @default 'valkey/valkey:8.1-alpine'
+   */
+  readonly cacheImage?: string;
+}
+
+/** The label keys of every resource of the app. */
+const LABEL_NAME = 'app.kubernetes.io/name';
+const LABEL_COMPONENT = 'app.kubernetes.io/component';
+const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+/** The user id the Valkey image runs as. */
+const CACHE_USER = 999;
+/** The tunnel connector's metrics and readiness port (`--metrics 0.0.0.0:20241`). */
+const CONNECTOR_READY_PATH = '/ready';
+
+type Container = DeploymentV1SpecTemplateSpecContainer;
+type PodSpec = DeploymentV1SpecTemplateSpec;
+type Probe = DeploymentV1SpecTemplateSpecContainerLivenessProbe;
+
+/** What one pod runs: shared by Deployments, the release Job and CronJobs. */
+interface PodInput {
+  readonly name: string;
+  readonly image: string;
+  readonly args?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secretGroups: readonly string[];
+  readonly resources?: ResourceLimits;
+  readonly port?: number;
+  readonly healthCheck?: ResolvedHealthCheck;
+  readonly runAsUser?: number;
+  readonly restartPolicy?: string;
+  readonly spread?: boolean;
+  readonly dataVolume?: string;
+}
+
+/**
+ * Runs an `ErpAppService` on Kubernetes (the `ha` tier), on a
+ * `KubernetesCluster`, with the Kubernetes provider that cluster configures.
+ *
+ * From the same process model as the droplet and local runtimes it creates,
+ * in a namespace of its own (`Resource`): a Deployment per process (replicas,
+ * CPU and memory requests and limits, startup, readiness and liveness probes
+ * from the health check, non-root user, no privilege escalation, every
+ * capability dropped, RuntimeDefault seccomp, read-only root filesystem with
+ * a writable `/tmp`, replicas spread over nodes); a ClusterIP Service for
+ * each process with a port; a HorizontalPodAutoscaler (autoscaling/v2, CPU)
+ * for web; a PodDisruptionBudget per Deployment; a CronJob (UTC, no overlap,
+ * history limits) per scheduled job (cron entries, the every-minute runner,
+ * backup jobs); a Secret per secret group, read through `envFrom`, never as
+ * plain values; the tunnel connector as a Deployment with at least two
+ * replicas; and a Valkey Deployment and Service named `redis` when the app has
+ * no managed cache.
+ *
+ * Release: the release command runs as a Job named after a hash of its image
+ * and command, so each new image runs it again (a new name replaces the Job).
+ * Terraform waits for it to complete (`wait_for_completion`) and every app
+ * Deployment and CronJob `depends_on` it, so web rolls out only after the
+ * migrations succeeded; a failed migration fails the apply and leaves the
+ * running version untouched. Finished Jobs are kept (no TTL) so that
+ * Terraform does not see them vanish and run them again.
+ *
+ * Late creation: processes, jobs and secret groups are only final once every
+ * intent (`connectTo`, `backupTo`, `serveThrough`) has run, possibly after
+ * construction. The runtime creates its per-process resources in a cdktf
+ * Aspect on itself, which cdktf invokes when synthesis starts, before it
+ * resolves the stack; the resources created there are in the output like any
+ * other (the namespace exists from construction).
+ */
+export class KubernetesRuntime extends Construct implements IAppRuntime {
+  /** The app's namespace (`Resource`). */
+  public readonly namespace: NamespaceV1;
+  /** The cluster the app runs on. */
+  public readonly cluster: IKubernetesCluster;
+  /** Admits the cluster to a database. */
+  public readonly databaseClient: IDatabaseClient;
+  /** Deployments by process name (including `redis` when the runtime runs the cache); filled at synthesis. */
+  public readonly deployments: Record<string, DeploymentV1> = {};
+  /** Services by process name; filled at synthesis. */
+  public readonly services: Record<string, ServiceV1> = {};
+  /** PodDisruptionBudgets by process name; filled at synthesis. */
+  public readonly disruptionBudgets: Record<string, PodDisruptionBudgetV1> = {};
+  /** CronJobs by job name; filled at synthesis. */
+  public readonly cronJobs: Record<string, CronJobV1> = {};
+  /** Secrets by secret group; filled at synthesis. */
+  public readonly secrets: Record<string, SecretV1> = {};
+  /** The web autoscaler; set at synthesis. */
+  public webAutoscaler?: HorizontalPodAutoscalerV2;
+  /** The release Job, when the app has a release command; set at synthesis. */
+  public releaseJob?: JobV1;
+
+  private readonly props: KubernetesRuntimeProps;
+  private app?: AppBinding;
+
+  constructor(scope: Construct, id: string, props: KubernetesRuntimeProps) {
+    super(scope, id);
+    const p = new Problems();
+    p.check(props.cluster !== undefined && props.cluster.kubernetesProvider !== undefined, 'cluster', props.cluster,
+      'is not a Kubernetes cluster', 'pass a KubernetesCluster');
+    if (props.namespace !== undefined && !isUnresolved(props.namespace)) {
+      p.check(typeof props.namespace === 'string' && DNS_LABEL_RE.test(props.namespace), 'namespace', props.namespace, 'is not a DNS label',
+        'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp, facturador)');
+      p.check(!['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(props.namespace), 'namespace', props.namespace,
+        'is a namespace Kubernetes itself uses', 'give the app a namespace of its own (the app name)');
+    }
+    checkInt(p, 'webMaxReplicas', props.webMaxReplicas, 1, 100);
+    checkInt(p, 'webCpuTargetPercent', props.webCpuTargetPercent, 10, 100);
+    if (props.connectorReplicas !== undefined && !isUnresolved(props.connectorReplicas)) {
+      p.check(Number.isInteger(props.connectorReplicas) && props.connectorReplicas >= 2 && props.connectorReplicas <= 10,
+        'connectorReplicas', props.connectorReplicas, 'must be a whole number from 2 to 10: one connector is a single point of failure',
+        'use 2 or more connector replicas');
+    }
+    if (props.defaultResources !== undefined) {
+      const r = props.defaultResources;
+      p.check(typeof r.cpus === 'number' && r.cpus > 0 && r.cpus <= 64, 'defaultResources.cpus', r.cpus, 'must be above 0 and at most 64', 'give CPU cores, e.g. 0.5');
+      checkInt(p, 'defaultResources.memoryMib', r.memoryMib, 16, 262144);
+    }
+    if (props.cpuRequestFraction !== undefined && !isUnresolved(props.cpuRequestFraction)) {
+      p.check(props.cpuRequestFraction > 0 && props.cpuRequestFraction <= 1, 'cpuRequestFraction', props.cpuRequestFraction,
+        'must be above 0 and at most 1', 'use e.g. 0.25 (a quarter of the limit is reserved)');
+    }
+    checkInt(p, 'runAsUser', props.runAsUser, 1, 2147483647, 'use a non-root user id such as 10001 (0 is root)');
+    (props.writableRootFilesystem ?? []).forEach((n, i) => p.check(typeof n === 'string' && DNS_LABEL_RE.test(n),
+      `writableRootFilesystem[${i}]`, n, 'is not a process or job name', 'name a process or job of the app (web, celery)'));
+    checkInt(p, 'releaseTimeoutMinutes', props.releaseTimeoutMinutes, 1, 240);
+    checkInt(p, 'jobHistoryLimit', props.jobHistoryLimit, 0, 50);
+    checkImage(p, 'cacheImage', props.cacheImage, false, (m) => Annotations.of(this).addWarning(m));
+    p.throwIfAny(this);
+
+    this.props = props;
+    this.cluster = props.cluster;
+    this.databaseClient = { databaseAccessSources: [...props.cluster.databaseAccessSources] };
+    this.namespace = new NamespaceV1(this, 'Resource', {
+      provider: props.cluster.kubernetesProvider,
+      metadata: {
+        name: Lazy.stringValue({ produce: () => this.namespaceName }),
+        labels: {
+          [LABEL_NAME]: Lazy.stringValue({ produce: () => this.binding().name }),
+          [LABEL_MANAGED_BY]: 'cdktf',
+          // Pod Security Admission: reject pods that are not restricted (non-root, no escalation, seccomp).
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+        },
+      },
+    });
+    createAtSynthesis(this, () => this.render(this.binding().resolve()));
+  }
+
+  /** @internal called by ErpAppService */
+  public bind(app: AppBinding): void {
+    if (this.app !== undefined) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'runtime', value: app.scope.node.path, problem: `already runs ${this.app.scope.node.path}`, fix: 'give each app its own KubernetesRuntime',
+      }]);
+    }
+    this.app = app;
+  }
+
+  /** The namespace name (once an app is bound). */
+  public get namespaceName(): string {
+    return this.props.namespace ?? this.binding().name;
+  }
+
+  /** A process's Service by its cluster DNS name: `http://<process>.<namespace>.svc.cluster.local:<port>`. */
+  public internalUrl(processName: string, port: number): string {
+    return `http://${processName}.${this.namespaceName}.svc.cluster.local:${port}`;
+  }
+
+  private render(app: ResolvedApp): void {
+    this.checkLate(app);
+    const ns = this.namespace.metadata.name;
+    const cache = app.hasManagedCache ? undefined : cacheEnvironment('redis');
+
+    for (const group of groupsInUse(app)) {
+      this.secrets[group] = new SecretV1(this, `Secret-${group}`, {
+        provider: this.cluster.kubernetesProvider,
+        metadata: { name: `${app.name}-${group}`.slice(0, 63).replace(/-+$/, ''), namespace: ns, labels: this.labels(app, group) },
+        type: 'Opaque',
+        data: { ...(app.secretGroups[group] ?? {}) },
+      });
+    }
+
+    const appCodeDependsOn: ITerraformDependable[] = [];
+    if (cache) {
+      const cacheDeployment = this.deployment(app, {
+        name: 'redis',
+        image: this.props.cacheImage ?? 'valkey/valkey:8.1-alpine',
+        args: ['valkey-server', '--appendonly', 'yes', '--appendfsync', 'everysec'],
+        environment: {},
+        secretGroups: [],
+        resources: { cpus: 0.5, memoryMib: 256 },
+        port: 6379,
+        healthCheck: {
+          command: ['valkey-cli', 'ping'], intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10,
+        },
+        runAsUser: CACHE_USER,
+        dataVolume: '/data',
+      }, 1, []);
+      this.service(app, 'redis', 6379);
+      this.disruptionBudget(app, 'redis', 1);
+      appCodeDependsOn.push(cacheDeployment);
+    }
+
+    if (app.release) {
+      const r = app.release;
+      const job = new JobV1(this, 'Release', {
+        provider: this.cluster.kubernetesProvider,
+        metadata: { name: this.releaseJobName(app.name, r.image, r.command), namespace: ns, labels: this.labels(app, 'release') },
+        spec: {
+          backoffLimit: 1,
+          template: {
+            metadata: { labels: this.labels(app, 'release') },
+            spec: this.podSpec(app, {
+              name: 'release', image: r.image, args: r.command,
+              environment: withCache(r.environment, cache), secretGroups: r.secretGroups, restartPolicy: 'Never',
+            }),
+          },
+        },
+        waitForCompletion: true,
+        timeouts: { create: `${this.props.releaseTimeoutMinutes ?? 15}m`, update: `${this.props.releaseTimeoutMinutes ?? 15}m` },
+        dependsOn: [...appCodeDependsOn],
+      });
+      this.releaseJob = job;
+      appCodeDependsOn.push(job);
+    }
+
+    for (const proc of app.processes) {
+      const isConnector = proc.role === ProcessRole.CONNECTOR;
+      const replicas = isConnector ? Math.max(proc.replicas, this.props.connectorReplicas ?? 2) : proc.replicas;
+      const env = proc.isAppCode ? withCache(proc.environment, cache) : proc.environment;
+      const deployment = this.deployment(app, {
+        name: proc.name, image: proc.image, args: proc.command, environment: env, secretGroups: proc.secretGroups,
+        resources: proc.resources, port: proc.port, healthCheck: isConnector ? connectorHealth(proc) : proc.healthCheck,
+      }, replicas, proc.isAppCode ? appCodeDependsOn : [], proc.role === ProcessRole.WEB);
+      if (proc.port !== undefined) this.service(app, proc.name, proc.port);
+      this.disruptionBudget(app, proc.name, replicas);
+      if (proc.role === ProcessRole.WEB) {
+        const max = this.props.webMaxReplicas ?? Math.min(100, Math.max(3, proc.replicas * 3));
+        this.webAutoscaler = new HorizontalPodAutoscalerV2(this, `Autoscaler-${proc.name}`, {
+          provider: this.cluster.kubernetesProvider,
+          metadata: { name: proc.name, namespace: ns, labels: this.labels(app, proc.name) },
+          spec: {
+            minReplicas: proc.replicas,
+            maxReplicas: max,
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
+            metric: [{
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.props.webCpuTargetPercent ?? 70 } },
+            }],
+          },
+        });
+      }
+    }
+
+    const history = this.props.jobHistoryLimit ?? 3;
+    for (const job of app.jobs) {
+      const env = job.isAppCode ? withCache(job.environment, cache) : job.environment;
+      this.cronJobs[job.name] = new CronJobV1(this, `CronJob-${job.name}`, {
+        provider: this.cluster.kubernetesProvider,
+        metadata: { name: job.name, namespace: ns, labels: this.labels(app, job.name) },
+        spec: {
+          schedule: job.schedule,
+          timezone: 'Etc/UTC',
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 300,
+          successfulJobsHistoryLimit: history,
+          failedJobsHistoryLimit: history,
+          jobTemplate: {
+            metadata: { labels: this.labels(app, job.name) },
+            spec: {
+              backoffLimit: 1,
+              template: {
+                metadata: { labels: this.labels(app, job.name) },
+                spec: this.podSpec(app, {
+                  name: job.name, image: job.image, args: job.command, environment: env, secretGroups: job.secretGroups,
+                  resources: job.resources, restartPolicy: 'Never',
+                }),
+              },
+            },
+          },
+        },
+        dependsOn: job.isAppCode ? [...appCodeDependsOn] : undefined,
+      });
+    }
+  }
+
+  /** Checks what is only known once the model is final. */
+  private checkLate(app: ResolvedApp): void {
+    const p = new Problems();
+    const web = app.processes.find((x) => x.role === ProcessRole.WEB);
+    if (web && this.props.webMaxReplicas !== undefined) {
+      p.check(this.props.webMaxReplicas >= web.replicas, 'webMaxReplicas', this.props.webMaxReplicas,
+        `is below the web replicas (${web.replicas}), the autoscaler's minimum`, `use ${web.replicas} or more, or lower processes.web.replicas`);
+    }
+    const names = new Set([...app.processes.map((x) => x.name), ...app.jobs.map((j) => j.name), ...(app.release ? ['release'] : [])]);
+    (this.props.writableRootFilesystem ?? []).forEach((n, i) => p.check(names.has(n), `writableRootFilesystem[${i}]`, n,
+      'is not a process or job of the app', `use one of: ${[...names].join(', ')}`));
+    app.jobs.forEach((j) => p.check(j.name.length <= 52, `jobs.${j.name}`, j.name, 'is longer than 52 characters, the limit of a CronJob name',
+      'give the job a shorter name'));
+    p.throwIfAny(this);
+  }
+
+  private deployment(app: ResolvedApp, input: PodInput, replicas: number, dependsOn: ITerraformDependable[], isWeb = false): DeploymentV1 {
+    const labels = this.labels(app, input.name);
+    const d = new DeploymentV1(this, `Deployment-${input.name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: input.name, namespace: this.namespace.metadata.name, labels },
+      spec: {
+        replicas: String(replicas),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector(app, input.name) },
+        strategy: {
+          type: input.dataVolume ? 'Recreate' : 'RollingUpdate',
+          rollingUpdate: input.dataVolume ? undefined : { maxSurge: '25%', maxUnavailable: '0' },
+        },
+        template: {
+          metadata: { labels },
+          spec: this.podSpec(app, { ...input, spread: replicas > 1 }),
+        },
+      },
+      waitForRollout: true,
+      dependsOn: dependsOn.length ? [...dependsOn] : undefined,
+      // The autoscaler owns the web replica count after the first apply.
+      lifecycle: isWeb ? { ignoreChanges: ['spec[0].replicas'] } : undefined,
+    });
+    this.deployments[input.name] = d;
+    return d;
+  }
+
+  private service(app: ResolvedApp, name: string, port: number): ServiceV1 {
+    const s = new ServiceV1(this, `Service-${name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name, namespace: this.namespace.metadata.name, labels: this.labels(app, name) },
+      spec: {
+        type: 'ClusterIP',
+        selector: selector(app, name),
+        port: [{ name: name === 'redis' ? 'redis' : 'http', port, targetPort: String(port), protocol: 'TCP' }],
+      },
+    });
+    this.services[name] = s;
+    return s;
+  }
+
+  /** Keeps a replica up through node drains: at least one available when there are several, else at most one down. */
+  private disruptionBudget(app: ResolvedApp, name: string, replicas: number): PodDisruptionBudgetV1 {
+    const pdb = new PodDisruptionBudgetV1(this, `DisruptionBudget-${name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name, namespace: this.namespace.metadata.name, labels: this.labels(app, name) },
+      spec: {
+        selector: { matchLabels: selector(app, name) },
+        ...(replicas > 1 ? { minAvailable: '1' } : { maxUnavailable: '1' }),
+      },
+    });
+    this.disruptionBudgets[name] = pdb;
+    return pdb;
+  }
+
+  private podSpec(app: ResolvedApp, input: PodInput): PodSpec {
+    const uid = input.runAsUser ?? this.props.runAsUser ?? 10001;
+    const readOnly = (this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name);
+    const volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
+    const mounts = [{ name: 'tmp', mountPath: '/tmp' }];
+    if (input.dataVolume) {
+      volumes.push({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+      mounts.push({ name: 'data', mountPath: input.dataVolume });
+    }
+    const probes = input.healthCheck && input.restartPolicy === undefined ? this.probes(input.healthCheck) : {};
+    const container: Container = {
+      name: input.name,
+      image: input.image,
+      imagePullPolicy: 'IfNotPresent',
+      args: input.args ? [...input.args] : undefined,
+      env: Object.keys(input.environment).length
+        ? Object.entries(input.environment).map(([name, value]) => ({ name, value }))
+        : undefined,
+      envFrom: input.secretGroups.length
+        ? input.secretGroups.map((g) => ({ secretRef: { name: this.secretName(g) } }))
+        : undefined,
+      port: input.port !== undefined ? [{ name: 'http', containerPort: input.port, protocol: 'TCP' }] : undefined,
+      resources: this.resources(input.resources),
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: String(uid),
+        runAsGroup: String(uid),
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: readOnly,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      volumeMount: mounts,
+      ...probes,
+    };
+    return {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      restartPolicy: input.restartPolicy,
+      terminationGracePeriodSeconds: 30,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: String(uid),
+        runAsGroup: String(uid),
+        fsGroup: String(uid),
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      container: [container],
+      volume: volumes,
+      topologySpreadConstraint: input.spread
+        ? [{
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: [{ matchLabels: selector(app, input.name) }],
+        }]
+        : undefined,
+    };
+  }
+
+  /**
+   * Startup probe: allows `startPeriodSeconds` (checked every 5 s) before the
+   * other probes start. Readiness: takes the pod out of its Service after
+   * `retries` failures. Liveness: restarts the container after `retries` failures.
+   */
+  private probes(h: ResolvedHealthCheck): Pick<Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
+    const action: Pick<Probe, 'httpGet' | 'exec'> = h.command !== undefined
+      ? { exec: { command: [...h.command] } }
+      : { httpGet: { path: h.httpPath, port: String(h.port) } };
+    const timeoutSeconds = h.timeoutSeconds;
+    return {
+      startupProbe: {
+        ...action, periodSeconds: 5, timeoutSeconds, failureThreshold: Math.ceil(h.startPeriodSeconds / 5) + h.retries,
+      },
+      readinessProbe: { ...action, periodSeconds: Math.min(h.intervalSeconds, 10), timeoutSeconds, failureThreshold: h.retries },
+      livenessProbe: { ...action, periodSeconds: h.intervalSeconds, timeoutSeconds, failureThreshold: h.retries },
+    };
+  }
+
+  private resources(r: ResourceLimits | undefined): Container['resources'] {
+    const limits = r ?? this.props.defaultResources ?? { cpus: 1, memoryMib: 512 };
+    const fraction = this.props.cpuRequestFraction ?? 0.25;
+    const cpuLimit = Math.max(1, Math.round(limits.cpus * 1000));
+    const cpuRequest = Math.max(10, Math.round(cpuLimit * fraction));
+    return {
+      limits: { cpu: `${cpuLimit}m`, memory: `${limits.memoryMib}Mi` },
+      requests: { cpu: `${cpuRequest}m`, memory: `${limits.memoryMib}Mi` },
+    };
+  }
+
+  /** A secret group's Secret name, referenced through the resource so that pods wait for it. */
+  private secretName(group: string): string {
+    const s = this.secrets[group];
+    if (s === undefined) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'secretGroups', value: group, problem: 'is read by a process but has no values', fix: 'report this: every group in use gets a Secret',
+      }]);
+    }
+    return s.metadata.name;
+  }
+
+  /** `<app>-release-<8 hex of sha256(image, command)>`: a new image or command is a new Job, which runs again. */
+  private releaseJobName(app: string, image: string, command: readonly string[]): string {
+    const prefix = `${app.slice(0, 45).replace(/-+$/, '')}-release-`;
+    if (Token.isUnresolved(image) || command.some((c) => Token.isUnresolved(c))) {
+      return `${prefix}${Fn.substr(Fn.sha256(Fn.jsonencode([image, ...command])), 0, 8)}`;
+    }
+    return `${prefix}${createHash('sha256').update(JSON.stringify([image, ...command])).digest('hex').slice(0, 8)}`;
+  }
+
+  private labels(app: ResolvedApp, component: string): Record<string, string> {
+    return { ...selector(app, component), [LABEL_MANAGED_BY]: 'cdktf' };
+  }
+
+  private binding(): AppBinding {
+    if (this.app === undefined) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'runtime', value: undefined, problem: 'runs no app', fix: 'pass this runtime to an ErpAppService',
+      }]);
+    }
+    return this.app;
+  }
+}
+
+function selector(app: ResolvedApp, component: string): Record<string, string> {
+  return { [LABEL_NAME]: app.name, [LABEL_COMPONENT]: component };
+}
+
+/** The connector serves `/ready` on its metrics address (`--metrics 0.0.0.0:<port>`): 200 once it holds a tunnel connection. */
+function connectorHealth(proc: ResolvedProcess): ResolvedHealthCheck | undefined {
+  const args = proc.command ?? [];
+  const i = args.indexOf('--metrics');
+  const port = i >= 0 ? Number((args[i + 1] ?? '').split(':').pop()) : NaN;
+  if (!Number.isInteger(port) || port <= 0) return proc.healthCheck;
+  return {
+    httpPath: CONNECTOR_READY_PATH, port, intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 20,
+  };
+}

@@ -55,6 +55,17 @@ export interface IPlainTextDatabase {
   readonly plainTextOnly: boolean;
 }
 
+/** Options of `ErpAppService.connectTo`. */
+export interface ConnectOptions {
+  /**
+   * The connection the app processes use instead of the database's own, e.g.
+   * a connection pool: `{ connection: db.poolConnection('erp-pool') }`.
+   * Backups still dump through the database's direct connection.
+   * @default - `db.connection`
+   */
+  readonly connection?: DatabaseConnection;
+}
+
 interface AddedJob {
   readonly job: ResolvedJob;
   readonly group: string;
@@ -125,10 +136,11 @@ export class ErpAppService extends Construct {
    * Admits this app through the database's firewall and adds the connection
    * environment: plain variables to the environment, passwords and URIs to the secrets.
    */
-  public connectTo(db: IConnectableDatabase): void {
+  public connectTo(db: IConnectableDatabase, options: ConnectOptions = {}): void {
     if (this.connected.has(db)) return;
     const p = new Problems();
-    const env = db.connection.environment;
+    const connection = options.connection ?? db.connection;
+    const env = connection.environment;
     for (const key of [...Object.keys(env.plain), ...Object.keys(env.secret)]) {
       const clash = this.model.environment?.[key] !== undefined || this.model.secrets?.[key] !== undefined
         || this.extraPlain[key] !== undefined || this.extraSecret[key] !== undefined;
@@ -138,7 +150,7 @@ export class ErpAppService extends Construct {
     p.throwIfAny(this);
     this.admit(db);
     this.connected.add(db);
-    this.connections.push(db.connection);
+    this.connections.push(connection);
     Object.assign(this.extraPlain, env.plain);
     Object.assign(this.extraSecret, env.secret);
   }

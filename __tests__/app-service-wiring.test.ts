@@ -1,0 +1,116 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
+import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import * as YAML from 'yaml';
+import {
+  DatabaseEngine, DatabaseSize, DoRegion, DropletRuntime, DropletSize, ErpAppService, ManagedDatabase, S3BackupVault,
+  TunnelIngress,
+} from 'cdktf-erp-constructs';
+
+type Json = Record<string, any>;
+
+/**
+ * The Node ERP (API with 2 replicas, WebSocket server, cron jobs, PostgreSQL 15
+ * behind a connection pool), on one droplet, wired to the real database,
+ * vault and tunnel constructs through the public API only.
+ */
+function nodeErpDev(): { stack: TerraformStack; app: ErpAppService; synth: Json } {
+  const stack = new TerraformStack(new App({ outdir: Testing.app().outdir }), 'dev');
+  new DigitaloceanProvider(stack, 'digitalocean', {});
+  new AwsProvider(stack, 'aws', { region: 'us-east-1' });
+  new CloudflareProvider(stack, 'cloudflare', {});
+  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
+  const jwtSecret = new TerraformVariable(stack, 'jwt_secret', { type: 'string', sensitive: true }).stringValue;
+
+  const db = new ManagedDatabase(stack, 'Database', {
+    name: 'servistech-db',
+    engine: DatabaseEngine.postgres(15),
+    size: DatabaseSize.DB_S_1VCPU_1GB,
+    region: DoRegion.FRA1,
+    databases: ['servistech_erp'],
+    users: ['servistech'],
+    connectionPools: [{ name: 'servistech-pool', database: 'servistech_erp', user: 'servistech', size: 20 }],
+  });
+  const vault = new S3BackupVault(stack, 'Vault', {});
+  const tunnel = new TunnelIngress(stack, 'Tunnel', {
+    accountId: '0123456789abcdef0123456789abcdef', zoneId: 'fedcba9876543210fedcba9876543210', zoneName: 'servistech.example', name: 'servistech-dev',
+  });
+  const runtime = new DropletRuntime(stack, 'Runtime', {
+    region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'],
+  });
+  const app = new ErpAppService(stack, 'App', {
+    name: 'servistech',
+    runtime,
+    processes: {
+      web: {
+        image: 'ghcr.io/servistech/erp-api:4.0.0', command: ['node', 'dist/server.js'], port: 3001, replicas: 2,
+        healthCheck: { path: '/health' }, resources: { cpus: 1, memoryMib: 1024 },
+      },
+      websocket: { image: 'ghcr.io/servistech/erp-websocket:4.0.0', command: ['node', 'server.js'], port: 3002, healthCheck: { path: '/health' } },
+      scheduler: {
+        image: 'ghcr.io/servistech/erp-cron:4.0.0',
+        entries: [
+          { name: 'scrape-bcv', schedule: '0 8,13 * * MON-SAT', command: '/scripts/scrape-bcv.sh' },
+          { name: 'update-binance', schedule: '*/30 7-19 * * 1-6', command: '/scripts/update-binance.sh' },
+          { name: 'cleanup-backups', schedule: '0 4 * * *', command: '/scripts/cleanup-backups.sh' },
+        ],
+      },
+      release: { command: ['npx', 'prisma', 'migrate', 'deploy'] },
+    },
+    environment: { NODE_ENV: 'production' },
+    secrets: { JWT_SECRET: jwtSecret },
+  });
+  app.connectTo(db, { connection: db.poolConnection('servistech-pool') });
+  app.backupTo(vault);
+  app.backupTo(vault, { name: 'full-backup', schedule: '0 3 * * SUN' });
+  tunnel.addRoute({ hostname: 'api.servistech.example', service: app.internalUrl() });
+  tunnel.addRoute({ hostname: 'ws.servistech.example', service: app.internalUrl('websocket') });
+  app.serveThrough(tunnel);
+  return { stack, app, synth: JSON.parse(Testing.synth(stack)) };
+}
+
+describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress', () => {
+  const { synth } = nodeErpDev();
+  const droplet = Object.values<Json>(synth.resource.digitalocean_droplet)[0];
+  const compose = YAML.parse(YAML.parse(droplet.user_data, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+  const writer = Object.values<Json>(synth.resource.terraform_data)[0];
+  const envFiles = Object.fromEntries(writer.provisioner.filter((p: Json) => p.file).map((p: Json) => [p.file.destination, p.file.content]));
+
+  test('the database firewall admits the droplet', () => {
+    const fw = Object.values<Json>(synth.resource.digitalocean_database_firewall)[0];
+    expect(fw.rule).toEqual([{ type: 'droplet', value: '${digitalocean_droplet.Runtime_99E3DDFA.id}' }]);
+  });
+
+  test('the app reaches PostgreSQL through the pool; its password is only in the secrets env file', () => {
+    const env = compose.services.web.environment;
+    expect(env.DB_HOST).toMatch(/^\$\{digitalocean_database_connection_pool\..*\.private_host\}$/);
+    expect(env.DB_PASSWORD).toBeUndefined();
+    expect(envFiles['/etc/servistech/secrets.env.tmp']).toMatch(/DB_PASSWORD='\$\{digitalocean_database_user\..*\.password\}'/);
+    expect(envFiles['/etc/servistech/secrets.env.tmp']).toContain("JWT_SECRET='${var.jwt_secret}'");
+  });
+
+  test('both backup jobs dump the database directly (not through the pool) with the vault writer keys in their own env files', () => {
+    expect(compose.services.backup.environment.DB_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
+    expect(compose.services['full-backup'].labels['erp.schedule']).toBe('0 3 * * SUN');
+    for (const job of ['backup', 'full-backup']) {
+      expect(compose.services[job].environment.BACKUP_BUCKET).toMatch(/^\$\{aws_s3_bucket\./);
+      expect(envFiles[`/etc/servistech/backup-${job}.env.tmp`]).toMatch(/AWS_SECRET_ACCESS_KEY='\$\{aws_iam_access_key\..*\.secret\}'/);
+    }
+    expect(Object.keys(synth.resource.aws_iam_user ?? {})).toHaveLength(2);
+  });
+
+  test('the connector runs with the tunnel token from its env file, and the routes point at the compose services', () => {
+    expect(compose.services.cloudflared.env_file).toEqual(['/etc/servistech/tunnel.env']);
+    expect(envFiles['/etc/servistech/tunnel.env.tmp']).toMatch(/TUNNEL_TOKEN='\$\{.*\}'/);
+    const config = JSON.stringify(synth.resource.cloudflare_zero_trust_tunnel_cloudflared_config);
+    expect(config).toContain('http://web:3001');
+    expect(config).toContain('http://websocket:3002');
+  });
+
+  test('user data references no sensitive attribute', () => {
+    for (const sensitive of ['.password', '.uri}', '.secret}', 'tunnel_token', 'var.jwt_secret', 'var.ssh_private_key']) {
+      expect([sensitive, droplet.user_data.includes(sensitive)]).toEqual([sensitive, false]);
+    }
+  });
+});

@@ -1,1 +1,3 @@
-export {};
+export * from './rule';
+export * from './erp-checks';
+export * from './report';

@@ -66,7 +66,7 @@ export interface WebProcess {
    * @default - the image's default command
    */
   readonly command?: ProcessCommand;
-  /** Port the server listens on inside its container. */
+  /** Port the server listens on inside its container (runtimes also pass it as `PORT`). */
   readonly port: number;
   /**
    * Health check of the server.

@@ -1,0 +1,507 @@
+import { TerraformStack, Testing } from 'cdktf';
+import {
+  DropletSize, ErpAppService, ErpAppServiceProps, KubernetesCluster, KubernetesClusterProps, KubernetesMaintenanceDay,
+  KubernetesRuntime, KubernetesRuntimeProps, KubernetesVersion,
+} from '../lib/app-service';
+import {
+  BackupJobEnvironment, IBackupDestination, ITunnelIngress, TunnelConnector,
+} from '../lib/common/contracts';
+import { DoRegion } from '../lib/common/region';
+import { DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
+import { ErpValidationError } from '../lib/errors';
+
+type Json = Record<string, any>;
+
+const FAKE = {
+  tunnelToken: 'FAKE-TUNNEL-TOKEN-k8s-eyJhIjoi',
+  accessKey: 'FAKEACCESSKEYID-K8S',
+  secretKey: 'FAKE-SECRET-ACCESS-KEY-k8s',
+  jwtSecret: 'FAKE-JWT-SECRET-k8s-9f8e7d',
+};
+
+/** A backup destination double (the S3 vault needs the AWS provider; the job only needs this contract). */
+class TestVault implements IBackupDestination {
+  public readonly grants: string[] = [];
+  grantWrite(id: string): BackupJobEnvironment {
+    this.grants.push(id);
+    return {
+      endpoint: 'https://s3.us-east-1.amazonaws.com', bucket: 'isp-backups', region: 'us-east-1',
+      dailyPrefix: 'daily/', weeklyPrefix: 'weekly/', monthlyPrefix: 'monthly/', uploadArgs: ['--sse', 'aws:kms'],
+      environment: { plain: { AWS_REGION: 'us-east-1' }, secret: { AWS_ACCESS_KEY_ID: FAKE.accessKey, AWS_SECRET_ACCESS_KEY: FAKE.secretKey } },
+    };
+  }
+}
+
+/** A tunnel double (the Cloudflare tunnel needs the Cloudflare provider; the app only needs this contract). */
+class TestTunnel implements ITunnelIngress {
+  public readonly connector: TunnelConnector = { tunnelId: 'tunnel-id', token: FAKE.tunnelToken, image: 'cloudflare/cloudflared:2025.4.0' };
+}
+
+const CLUSTER: KubernetesClusterProps = { name: 'isp-ha', region: DoRegion.FRA1 };
+
+/**
+ * The FastAPI + React ISP manager: FastAPI backend on 8000 with /health,
+ * Celery workers (2 replicas), Celery beat, Alembic migrations, PostgreSQL 15
+ * and Valkey (managed), nightly backups, served through a tunnel.
+ */
+function ispManager(stack: TerraformStack, runtimeProps: Partial<KubernetesRuntimeProps> = {}, image = 'ghcr.io/emerald/isp-backend:2.3.0') {
+  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, ...runtimeProps });
+  const db = new ManagedDatabase(stack, 'Database', {
+    name: 'isp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_2VCPU_4GB, nodeCount: 3,
+    region: DoRegion.FRA1, vpc: cluster.vpc, databases: ['emerald'], users: ['emerald_app'],
+  });
+  const cache = new ManagedDatabase(stack, 'Cache', {
+    name: 'isp-cache', engine: DatabaseEngine.valkey(8), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1, vpc: cluster.vpc,
+  });
+  const app = new ErpAppService(stack, 'App', {
+    name: 'emerald',
+    runtime,
+    processes: {
+      web: {
+        image, command: ['uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', '8000'], port: 8000,
+        healthCheck: { path: '/health' }, replicas: 2, resources: { cpus: 1, memoryMib: 1024 },
+      },
+      workers: [
+        { name: 'celery', command: ['celery', '-A', 'src.celery_app', 'worker', '--loglevel=INFO'], replicas: 2, resources: { cpus: 1, memoryMib: 1024 } },
+        // Celery beat is a long-running scheduler process (one replica), not a cron entry.
+        { name: 'celery-beat', command: ['celery', '-A', 'src.celery_app', 'beat', '--schedule', '/tmp/celerybeat-schedule'] },
+      ],
+      release: { command: ['alembic', 'upgrade', 'head'] },
+    },
+    environment: { APP_ENV: 'production', API_ROOT_PATH: '/api' },
+    secrets: { JWT_SECRET: FAKE.jwtSecret },
+  });
+  app.connectTo(db);
+  app.connectTo(cache);
+  app.backupTo(new TestVault());
+  app.serveThrough(new TestTunnel());
+  return { cluster, runtime, db, cache, app };
+}
+
+function synthIsp(runtimeProps: Partial<KubernetesRuntimeProps> = {}, image?: string): Json {
+  const stack = new TerraformStack(Testing.app(), 'ha');
+  ispManager(stack, runtimeProps, image);
+  return JSON.parse(Testing.synth(stack));
+}
+
+function resources(json: Json, type: string): Json[] {
+  return Object.values(json.resource?.[type] ?? {}) as Json[];
+}
+
+function byName(json: Json, type: string): Record<string, Json> {
+  return Object.fromEntries(resources(json, type).map((r) => [r.metadata.name, r]));
+}
+
+/** Every resource as `type.name` (name = metadata.name for Kubernetes objects, else the resource's name). */
+function resourceList(json: Json): string[] {
+  const out: string[] = [];
+  for (const [type, all] of Object.entries(json.resource ?? {})) {
+    for (const [key, r] of Object.entries(all as Record<string, Json>)) {
+      out.push(`${type}.${r.metadata?.name ?? r.name ?? key}`);
+    }
+  }
+  for (const [type, all] of Object.entries(json.data ?? {})) {
+    for (const key of Object.keys(all as Json)) out.push(`data.${type}.${key}`);
+  }
+  return out.sort();
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ErpValidationError) return err.problems.map((p) => p.prop);
+    throw err;
+  }
+  throw new Error('expected an ErpValidationError');
+}
+
+function failingCluster(props: Partial<KubernetesClusterProps>): string[] {
+  return problemsOf(() => new KubernetesCluster(new TerraformStack(Testing.app(), 'ha'), 'Cluster', { ...CLUSTER, ...props }));
+}
+
+function failingRuntime(props: Partial<KubernetesRuntimeProps>): string[] {
+  const stack = new TerraformStack(Testing.app(), 'ha');
+  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  return problemsOf(() => new KubernetesRuntime(stack, 'Runtime', { cluster, ...props }));
+}
+
+function simpleApp(runtimeProps: Partial<KubernetesRuntimeProps>, appProps: Partial<ErpAppServiceProps> = {}): () => string {
+  const stack = new TerraformStack(Testing.app(), 'ha');
+  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, ...runtimeProps });
+  new ErpAppService(stack, 'App', {
+    name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080, healthCheck: { path: '/health' } } }, ...appProps,
+  });
+  return () => Testing.synth(stack);
+}
+
+describe('KubernetesCluster', () => {
+  const json = synthIsp();
+  const cluster = resources(json, 'digitalocean_kubernetes_cluster')[0];
+
+  test('turns the HA control plane on, with auto-upgrade and surge upgrade in a weekly window', () => {
+    expect(resources(json, 'digitalocean_kubernetes_cluster')).toHaveLength(1);
+    expect(cluster.ha).toBe(true);
+    expect(cluster.auto_upgrade).toBe(true);
+    expect(cluster.surge_upgrade).toBe(true);
+    expect(cluster.maintenance_policy).toEqual({ day: 'sunday', start_time: '04:00' });
+  });
+
+  test('runs an autoscaling node pool of at least 3 nodes of 4 vCPU / 8 GB', () => {
+    expect(cluster.node_pool).toMatchObject({ auto_scale: true, min_nodes: 3, max_nodes: 6, size: 's-4vcpu-8gb' });
+  });
+
+  test('takes the newest patch of the version line from the versions data source, in the created VPC', () => {
+    const versions = Object.entries(json.data.digitalocean_kubernetes_versions) as Array<[string, Json]>;
+    expect(versions).toHaveLength(1);
+    expect(versions[0][1].version_prefix).toBe('1.33.');
+    expect(cluster.version).toBe(`\${data.digitalocean_kubernetes_versions.${versions[0][0]}.latest_version}`);
+    expect(cluster.vpc_uuid).toMatch(/^\$\{digitalocean_vpc\.[^.]+\.id\}$/);
+    expect(cluster.registry_integration).toBe(false);
+  });
+
+  test('takes an exact version, an existing VPC, registry integration, tags and a maintenance window when asked', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    new KubernetesCluster(stack, 'Cluster', {
+      ...CLUSTER, version: KubernetesVersion.exact('1.32.5-do.0'), vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10',
+      registryIntegration: true, tags: ['isp', 'ha'], maintenanceDay: KubernetesMaintenanceDay.TUESDAY, maintenanceStartTime: '02:30',
+      nodeSize: DropletSize.G_4VCPU_16GB, minNodes: 4, maxNodes: 10,
+    });
+    const out = JSON.parse(Testing.synth(stack));
+    const c = resources(out, 'digitalocean_kubernetes_cluster')[0];
+    expect(c.version).toBe('1.32.5-do.0');
+    expect(out.data?.digitalocean_kubernetes_versions).toBeUndefined();
+    expect(out.resource.digitalocean_vpc).toBeUndefined();
+    expect(c.vpc_uuid).toBe('0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10');
+    expect(c.registry_integration).toBe(true);
+    expect(c.tags).toEqual(['isp', 'ha']);
+    expect(c.node_pool).toMatchObject({ min_nodes: 4, max_nodes: 10, size: 'g-4vcpu-16gb', tags: ['isp', 'ha'] });
+    expect(c.maintenance_policy).toEqual({ day: 'tuesday', start_time: '02:30' });
+  });
+
+  test('configures the Kubernetes provider from the cluster: endpoint, kubeconfig token, decoded CA', () => {
+    const providers = json.provider.kubernetes as Json[];
+    expect(providers).toHaveLength(1);
+    const id = Object.keys(json.resource.digitalocean_kubernetes_cluster)[0];
+    expect(providers[0]).toEqual({
+      host: `\${digitalocean_kubernetes_cluster.${id}.endpoint}`,
+      token: `\${digitalocean_kubernetes_cluster.${id}.kube_config[0].token}`,
+      cluster_ca_certificate: `\${base64decode(digitalocean_kubernetes_cluster.${id}.kube_config[0].cluster_ca_certificate)}`,
+    });
+  });
+
+  test('keeps the cluster id Resource and the provider id Provider', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const c = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    expect(c.cluster.node.id).toBe('Resource');
+    expect(c.kubernetesProvider.node.id).toBe('Provider');
+  });
+
+  test('fails with a node pool minimum of 2', () => {
+    expect(failingCluster({ minNodes: 2 })).toEqual(['minNodes']);
+    expect(() => failingCluster({ minNodes: 2 })).not.toThrow();
+    expect(() => new KubernetesCluster(new TerraformStack(Testing.app(), 'ha'), 'Cluster', { ...CLUSTER, minNodes: 2 }))
+      .toThrow(/minNodes: is below 3.*\(got 2\)/);
+  });
+
+  test('fails with a maximum below the minimum', () => {
+    expect(failingCluster({ minNodes: 4, maxNodes: 3 })).toEqual(['maxNodes']);
+  });
+
+  test('fails with a bad name, version, window, VPC range, tag, alias and a node size too small, all in one error', () => {
+    expect(failingCluster({
+      name: 'ISP_HA', version: KubernetesVersion.latest('2.x'), maintenanceStartTime: '25:00', vpcIpRange: '10.0.0.0/8',
+      tags: ['bad tag'], providerAlias: 'Bad-Alias', nodeSize: DropletSize.S_1VCPU_1GB,
+    })).toEqual(['name', 'nodeSize', 'version', 'maintenanceStartTime', 'vpcIpRange', 'tags[0]', 'providerAlias']);
+    expect(failingCluster({ version: KubernetesVersion.exact('1.33') })).toEqual(['version']);
+    expect(failingCluster({ maintenanceDay: 'someday' as KubernetesMaintenanceDay })).toEqual(['maintenanceDay']);
+  });
+});
+
+describe('KubernetesRuntime with the FastAPI ISP manager', () => {
+  const json = synthIsp();
+  const deployments = byName(json, 'kubernetes_deployment_v1');
+  const cronJobs = byName(json, 'kubernetes_cron_job_v1');
+  const jobs = resources(json, 'kubernetes_job_v1');
+  const pod = (d: Json) => d.spec.template.spec;
+  const container = (d: Json) => pod(d).container[0];
+
+  test('synthesizes this resource list', () => {
+    expect(resourceList(json)).toEqual([
+      'data.digitalocean_kubernetes_versions.Cluster_Versions_C7B33D33',
+      'digitalocean_database_cluster.isp-cache',
+      'digitalocean_database_cluster.isp-db',
+      'digitalocean_database_db.emerald',
+      'digitalocean_database_firewall.Cache_Firewall_C2E1EB74',
+      'digitalocean_database_firewall.Database_Firewall_5F7DF4FF',
+      'digitalocean_database_user.emerald_app',
+      'digitalocean_kubernetes_cluster.isp-ha',
+      'digitalocean_vpc.isp-ha-vpc',
+      'kubernetes_cron_job_v1.backup',
+      'kubernetes_deployment_v1.celery',
+      'kubernetes_deployment_v1.celery-beat',
+      'kubernetes_deployment_v1.cloudflared',
+      'kubernetes_deployment_v1.web',
+      'kubernetes_horizontal_pod_autoscaler_v2.web',
+      'kubernetes_job_v1.emerald-release-' + jobs[0].metadata.name.slice(-8),
+      'kubernetes_namespace_v1.emerald',
+      'kubernetes_pod_disruption_budget_v1.celery',
+      'kubernetes_pod_disruption_budget_v1.celery-beat',
+      'kubernetes_pod_disruption_budget_v1.cloudflared',
+      'kubernetes_pod_disruption_budget_v1.web',
+      'kubernetes_secret_v1.emerald-app',
+      'kubernetes_secret_v1.emerald-backup-backup',
+      'kubernetes_secret_v1.emerald-tunnel',
+      'kubernetes_service_v1.web',
+    ]);
+  });
+
+  test('runs every process as a Deployment and every scheduled job as a CronJob', () => {
+    expect(Object.keys(deployments).sort()).toEqual(['celery', 'celery-beat', 'cloudflared', 'web']);
+    expect(Object.keys(cronJobs)).toEqual(['backup']);
+    expect(deployments.web.spec.replicas).toBe('2');
+    expect(deployments.celery.spec.replicas).toBe('2');
+    expect(deployments['celery-beat'].spec.replicas).toBe('1');
+    expect(container(deployments.celery).args).toEqual(['celery', '-A', 'src.celery_app', 'worker', '--loglevel=INFO']);
+    for (const d of Object.values(deployments)) expect(d.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
+  });
+
+  test('runs the CronJobs in UTC without overlap and with history limits', () => {
+    const backup = cronJobs.backup;
+    expect(backup.spec).toMatchObject({
+      schedule: '0 2 * * *', timezone: 'Etc/UTC', concurrency_policy: 'Forbid',
+      successful_jobs_history_limit: 3, failed_jobs_history_limit: 3,
+    });
+    expect(backup.spec.job_template.spec.template.spec.restart_policy).toBe('Never');
+  });
+
+  test('runs the scheduler entries and the every-minute runner as CronJobs', () => {
+    const out = JSON.parse(simpleApp({}, {
+      processes: {
+        web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080, healthCheck: { path: '/health' } },
+        scheduler: { everyMinute: 'php artisan schedule:run', entries: [{ name: 'rates', schedule: '@hourly', command: 'php artisan rates:fetch' }] },
+      },
+    })());
+    const crons = byName(out, 'kubernetes_cron_job_v1');
+    expect(Object.keys(crons).sort()).toEqual(['rates', 'schedule-run']);
+    expect(crons['schedule-run'].spec.schedule).toBe('* * * * *');
+    expect(crons.rates.spec.schedule).toBe('@hourly');
+    expect(crons['schedule-run'].spec.concurrency_policy).toBe('Forbid');
+  });
+
+  test('derives startup, readiness and liveness probes from the health check', () => {
+    const web = container(deployments.web);
+    expect(web.startup_probe).toEqual({ http_get: { path: '/health', port: '8000' }, period_seconds: 5, timeout_seconds: 10, failure_threshold: 11 });
+    expect(web.readiness_probe).toEqual({ http_get: { path: '/health', port: '8000' }, period_seconds: 10, timeout_seconds: 10, failure_threshold: 3 });
+    expect(web.liveness_probe).toEqual({ http_get: { path: '/health', port: '8000' }, period_seconds: 30, timeout_seconds: 10, failure_threshold: 3 });
+    const connector = container(deployments.cloudflared);
+    expect(connector.readiness_probe.http_get).toEqual({ path: '/ready', port: '20241' });
+  });
+
+  test('turns a command health check into exec probes', () => {
+    const out = JSON.parse(simpleApp({}, {
+      processes: {
+        web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080, healthCheck: { path: '/health' } },
+        workers: [{ name: 'queue', command: 'php artisan queue:work', healthCheck: { command: ['php', 'artisan', 'queue:monitor'] } }],
+      },
+    })());
+    const queue = byName(out, 'kubernetes_deployment_v1').queue.spec.template.spec.container[0];
+    expect(queue.liveness_probe.exec).toEqual({ command: ['php', 'artisan', 'queue:monitor'] });
+    expect(queue.liveness_probe.http_get).toBeUndefined();
+  });
+
+  test('runs every container as a non-root user with no privilege escalation, no capabilities, RuntimeDefault seccomp and a read-only root', () => {
+    const pods = [
+      ...Object.values(deployments).map(pod),
+      ...Object.values(cronJobs).map((c) => c.spec.job_template.spec.template.spec),
+      ...jobs.map((j) => j.spec.template.spec),
+    ];
+    expect(pods).toHaveLength(6);
+    for (const p of pods) {
+      expect(p.security_context).toEqual({
+        run_as_non_root: true, run_as_user: '10001', run_as_group: '10001', fs_group: '10001', seccomp_profile: { type: 'RuntimeDefault' },
+      });
+      expect(p.automount_service_account_token).toBe(false);
+      expect(p.container[0].security_context).toEqual({
+        run_as_non_root: true, run_as_user: '10001', run_as_group: '10001', allow_privilege_escalation: false, privileged: false,
+        read_only_root_filesystem: true, capabilities: { drop: ['ALL'] }, seccomp_profile: { type: 'RuntimeDefault' },
+      });
+      expect(p.container[0].volume_mount).toEqual([{ name: 'tmp', mount_path: '/tmp' }]);
+    }
+    const ns = resources(json, 'kubernetes_namespace_v1')[0];
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('sets resource requests and limits, with defaults where the model gives none', () => {
+    expect(container(deployments.web).resources).toEqual({ limits: { cpu: '1000m', memory: '1024Mi' }, requests: { cpu: '250m', memory: '1024Mi' } });
+    expect(container(deployments['celery-beat']).resources).toEqual({ limits: { cpu: '1000m', memory: '512Mi' }, requests: { cpu: '250m', memory: '512Mi' } });
+    expect(container(deployments.cloudflared).resources.requests).toBeDefined();
+  });
+
+  test('gives every Deployment a PodDisruptionBudget: at least one up with several replicas, at most one down with one', () => {
+    const pdbs = byName(json, 'kubernetes_pod_disruption_budget_v1');
+    expect(Object.keys(pdbs).sort()).toEqual(Object.keys(deployments).sort());
+    expect(pdbs.web.spec).toEqual({ min_available: '1', selector: { match_labels: { 'app.kubernetes.io/name': 'emerald', 'app.kubernetes.io/component': 'web' } } });
+    expect(pdbs.celery.spec.min_available).toBe('1');
+    expect(pdbs.cloudflared.spec.min_available).toBe('1');
+    expect(pdbs['celery-beat'].spec).toMatchObject({ max_unavailable: '1' });
+    expect(pdbs['celery-beat'].spec.min_available).toBeUndefined();
+  });
+
+  test('autoscales web on CPU from its replicas, and leaves the replica count to the autoscaler', () => {
+    const hpa = resources(json, 'kubernetes_horizontal_pod_autoscaler_v2');
+    expect(hpa).toHaveLength(1);
+    expect(hpa[0].spec).toMatchObject({
+      min_replicas: 2, max_replicas: 6,
+      scale_target_ref: { api_version: 'apps/v1', kind: 'Deployment' },
+      metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', average_utilization: 70 } } }],
+    });
+    expect(hpa[0].spec.scale_target_ref.name).toMatch(/^\$\{kubernetes_deployment_v1\.[^.]+\.metadata\[0\]\.name\}$/);
+    expect(deployments.web.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
+    const custom = byName(synthIsp({ webMaxReplicas: 12, webCpuTargetPercent: 60 }), 'kubernetes_horizontal_pod_autoscaler_v2').web;
+    expect(custom.spec.max_replicas).toBe(12);
+    expect(custom.spec.metric[0].resource.target.average_utilization).toBe(60);
+  });
+
+  test('exposes web through a ClusterIP Service and gives the tunnel its cluster DNS name', () => {
+    const services = byName(json, 'kubernetes_service_v1');
+    expect(Object.keys(services)).toEqual(['web']);
+    expect(services.web.spec).toMatchObject({ type: 'ClusterIP', port: [{ port: 8000, target_port: '8000' }] });
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const { app } = ispManager(stack);
+    expect(app.internalUrl('web')).toBe('http://web.emerald.svc.cluster.local:8000');
+  });
+
+  test('runs the migration Job to completion before web rolls out', () => {
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0];
+    const jobId = Object.keys(json.resource.kubernetes_job_v1)[0];
+    expect(job.wait_for_completion).toBe(true);
+    expect(job.spec.template.spec.container[0].args).toEqual(['alembic', 'upgrade', 'head']);
+    expect(job.spec.template.spec.restart_policy).toBe('Never');
+    expect(job.metadata.name).toMatch(/^emerald-release-[0-9a-f]{8}$/);
+    expect(deployments.web.depends_on).toContain(`kubernetes_job_v1.${jobId}`);
+    expect(deployments.celery.depends_on).toContain(`kubernetes_job_v1.${jobId}`);
+    expect(deployments.cloudflared.depends_on).toBeUndefined();
+    expect(deployments.web.wait_for_rollout).toBe(true);
+  });
+
+  test('names the migration Job after the image, so a new image runs it again', () => {
+    const a = resources(synthIsp({}, 'ghcr.io/emerald/isp-backend:2.3.0'), 'kubernetes_job_v1')[0].metadata.name;
+    const b = resources(synthIsp({}, 'ghcr.io/emerald/isp-backend:2.3.0'), 'kubernetes_job_v1')[0].metadata.name;
+    const c = resources(synthIsp({}, 'ghcr.io/emerald/isp-backend:2.4.0'), 'kubernetes_job_v1')[0].metadata.name;
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+
+  test('keeps secret values in Secrets read through envFrom, never in plain env', () => {
+    const secrets = byName(json, 'kubernetes_secret_v1');
+    expect(secrets['emerald-app'].data.JWT_SECRET).toBe(FAKE.jwtSecret);
+    expect(secrets['emerald-app'].data.DATABASE_URL).toContain('${digitalocean_database_cluster.');
+    expect(secrets['emerald-tunnel'].data).toEqual({ TUNNEL_TOKEN: FAKE.tunnelToken });
+    expect(secrets['emerald-backup-backup'].data.AWS_SECRET_ACCESS_KEY).toBe(FAKE.secretKey);
+    const secretRef = (d: Json) => (container(d).env_from as Json[]).map((e) => e.secret_ref.name);
+    expect(secretRef(deployments.web)).toEqual([expect.stringMatching(/^\$\{kubernetes_secret_v1\.[^.]+\.metadata\[0\]\.name\}$/)]);
+    expect(secretRef(deployments.cloudflared)).toHaveLength(1);
+    expect(secretRef(deployments.cloudflared)[0]).not.toBe(secretRef(deployments.web)[0]);
+    const everythingButSecrets = JSON.stringify({ ...json.resource, kubernetes_secret_v1: undefined });
+    for (const value of Object.values(FAKE)) expect(everythingButSecrets).not.toContain(value);
+    expect(container(deployments.web).env).toEqual(expect.arrayContaining([{ name: 'APP_ENV', value: 'production' }, { name: 'PORT', value: '8000' }]));
+  });
+
+  test('runs the tunnel connector with two replicas by default, more when asked, spread over nodes', () => {
+    expect(deployments.cloudflared.spec.replicas).toBe('2');
+    expect(container(deployments.cloudflared).args).toEqual(['tunnel', '--no-autoupdate', '--metrics', '0.0.0.0:20241', 'run']);
+    expect(pod(deployments.cloudflared).topology_spread_constraint[0]).toMatchObject({ topology_key: 'kubernetes.io/hostname', max_skew: 1 });
+    expect(byName(synthIsp({ connectorReplicas: 3 }), 'kubernetes_deployment_v1').cloudflared.spec.replicas).toBe('3');
+  });
+
+  test('admits the cluster, and nothing else, through both database firewalls', () => {
+    const clusterId = Object.keys(json.resource.digitalocean_kubernetes_cluster)[0];
+    const firewalls = resources(json, 'digitalocean_database_firewall');
+    expect(firewalls).toHaveLength(2);
+    for (const fw of firewalls) {
+      expect(fw.rule).toEqual([{ type: 'k8s', value: `\${digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
+    }
+  });
+
+  test('admits the cluster with db.allowFrom(cluster)', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const db = new ManagedDatabase(stack, 'Database', { name: 'isp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1 });
+    db.allowFrom(cluster);
+    const out = JSON.parse(Testing.synth(stack));
+    const clusterId = Object.keys(out.resource.digitalocean_kubernetes_cluster)[0];
+    expect(resources(out, 'digitalocean_database_firewall')[0].rule).toEqual([{ type: 'k8s', value: `\${digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
+  });
+
+  test('names every workload resource with the cluster provider', () => {
+    for (const type of Object.keys(json.resource).filter((t) => t.startsWith('kubernetes_'))) {
+      for (const r of resources(json, type)) expect(r.provider).toBe('kubernetes');
+    }
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const cluster = new KubernetesCluster(stack, 'Cluster', { ...CLUSTER, providerAlias: 'isp' });
+    const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
+    new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } } });
+    const out = JSON.parse(Testing.synth(stack));
+    expect(out.provider.kubernetes[0].alias).toBe('isp');
+    for (const type of Object.keys(out.resource).filter((t) => t.startsWith('kubernetes_'))) {
+      for (const r of resources(out, type)) expect(r.provider).toBe('kubernetes.isp');
+    }
+  });
+
+  test('runs a Valkey Deployment and Service named redis when the app has no managed cache', () => {
+    const out = JSON.parse(simpleApp({ namespace: 'erp-prod' })());
+    const deps = byName(out, 'kubernetes_deployment_v1');
+    expect(Object.keys(deps).sort()).toEqual(['redis', 'web']);
+    expect(deps.redis.spec.template.spec.container[0].security_context).toMatchObject({ run_as_user: '999', read_only_root_filesystem: true });
+    expect(deps.redis.spec.template.spec.container[0].volume_mount).toContainEqual({ name: 'data', mount_path: '/data' });
+    expect(Object.keys(byName(out, 'kubernetes_service_v1')).sort()).toEqual(['redis', 'web']);
+    expect(deps.web.spec.template.spec.container[0].env).toContainEqual({ name: 'REDIS_URL', value: 'redis://redis:6379/0' });
+    expect(resources(out, 'kubernetes_namespace_v1')[0].metadata.name).toBe('erp-prod');
+  });
+
+  test('leaves the root filesystem writable for the processes named', () => {
+    const out = byName(synthIsp({ writableRootFilesystem: ['celery-beat'] }), 'kubernetes_deployment_v1');
+    expect(out['celery-beat'].spec.template.spec.container[0].security_context.read_only_root_filesystem).toBe(false);
+    expect(out.web.spec.template.spec.container[0].security_context.read_only_root_filesystem).toBe(true);
+  });
+
+  test('fails with a namespace that is not a DNS label, or is a system namespace', () => {
+    expect(failingRuntime({ namespace: 'ERP_Prod' })).toEqual(['namespace']);
+    expect(failingRuntime({ namespace: 'kube-system' })).toEqual(['namespace']);
+  });
+
+  test('fails with one connector replica', () => {
+    expect(failingRuntime({ connectorReplicas: 1 })).toEqual(['connectorReplicas']);
+  });
+
+  test('fails with replica, percentage, fraction, user, timeout and history values out of range, all in one error', () => {
+    expect(failingRuntime({
+      webMaxReplicas: 0, webCpuTargetPercent: 150, defaultResources: { cpus: 0, memoryMib: 8 }, cpuRequestFraction: 2,
+      runAsUser: 0, writableRootFilesystem: ['Not A Name'], releaseTimeoutMinutes: 0, jobHistoryLimit: 99,
+    })).toEqual([
+      'webMaxReplicas', 'webCpuTargetPercent', 'defaultResources.cpus', 'defaultResources.memoryMib', 'cpuRequestFraction',
+      'runAsUser', 'writableRootFilesystem[0]', 'releaseTimeoutMinutes', 'jobHistoryLimit',
+    ]);
+  });
+
+  test('fails at synthesis when the autoscaler maximum is below the web replicas', () => {
+    expect(problemsOf(() => synthIsp({ webMaxReplicas: 1 }))).toEqual(['webMaxReplicas']);
+  });
+
+  test('fails at synthesis when a writable root filesystem names no process', () => {
+    expect(problemsOf(() => synthIsp({ writableRootFilesystem: ['frontend'] }))).toEqual(['writableRootFilesystem[0]']);
+  });
+
+  test('fails when one runtime is given to two apps', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
+    const processes = { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } };
+    new ErpAppService(stack, 'App', { name: 'erp', runtime, processes });
+    expect(problemsOf(() => new ErpAppService(stack, 'App2', { name: 'erp2', runtime, processes }))).toEqual(['runtime']);
+  });
+});

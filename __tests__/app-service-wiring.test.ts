@@ -90,6 +90,13 @@ describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress
     expect(envFiles['/etc/servistech/secrets.env.tmp']).toContain("JWT_SECRET='${var.jwt_secret}'");
   });
 
+  test('the release command (migrations) connects directly, not through the transaction pool', () => {
+    expect(compose.services.release.environment.DB_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
+    expect(compose.services.release.env_file).toEqual(['/etc/servistech/release.env']);
+    expect(envFiles['/etc/servistech/release.env.tmp']).toContain("JWT_SECRET='${var.jwt_secret}'");
+    expect(envFiles['/etc/servistech/release.env.tmp']).toMatch(/DATABASE_URL='\$\{digitalocean_database_cluster\..*\.private_uri\}|DATABASE_URL='postgresql:\/\/.*digitalocean_database_cluster\./);
+  });
+
   test('both backup jobs dump the database directly (not through the pool) with the vault writer keys in their own env files', () => {
     expect(compose.services.backup.environment.DB_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
     expect(compose.services['full-backup'].labels['erp.schedule']).toBe('0 3 * * SUN');

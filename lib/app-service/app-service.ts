@@ -60,7 +60,8 @@ export interface ConnectOptions {
   /**
    * The connection the app processes use instead of the database's own, e.g.
    * a connection pool: `{ connection: db.poolConnection('erp-pool') }`.
-   * Backups still dump through the database's direct connection.
+   * The release command (migrations) and backups still use the database's
+   * direct connection, since they need a session a transaction pool does not keep.
    * @default - `db.connection`
    */
   readonly connection?: DatabaseConnection;
@@ -110,6 +111,9 @@ export class ErpAppService extends Construct {
   private readonly admitted = new Set<IConnectableDatabase>();
   private readonly extraPlain: Record<string, string> = {};
   private readonly extraSecret: Record<string, string> = {};
+  /** The direct connection variables of databases connected through another connection (a pool): the release command uses them. */
+  private readonly directPlain: Record<string, string> = {};
+  private readonly directSecret: Record<string, string> = {};
   private readonly jobs: AddedJob[] = [];
   private connector?: { image: string; token: string };
 
@@ -153,6 +157,11 @@ export class ErpAppService extends Construct {
     this.connections.push(connection);
     Object.assign(this.extraPlain, env.plain);
     Object.assign(this.extraSecret, env.secret);
+    if (options.connection !== undefined && options.connection !== db.connection) {
+      // migrations need a session (advisory locks, DDL): the release command connects directly
+      Object.assign(this.directPlain, db.connection.environment.plain);
+      Object.assign(this.directSecret, db.connection.environment.secret);
+    }
   }
 
   /**
@@ -270,12 +279,19 @@ export class ErpAppService extends Construct {
       jobs.push(j.job);
       secretGroups[j.group] = j.secrets;
     }
+    const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
+    if (direct && procs.release) secretGroups.release = { ...appSecrets, ...this.directSecret };
     return {
       name: this.name,
       processes,
       jobs,
       release: procs.release
-        ? { image: procs.release.image ?? webImage, command: execForm(procs.release.command)!, environment: appEnv, secretGroups: ['app'] }
+        ? {
+          image: procs.release.image ?? webImage,
+          command: execForm(procs.release.command)!,
+          environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
+          secretGroups: direct ? ['release'] : ['app'],
+        }
         : undefined,
       secretGroups,
       databases: [...this.connections],

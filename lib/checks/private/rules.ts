@@ -25,6 +25,10 @@ const ADMIN_WORDS = [
 const SECRET_NAME_RE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY)/i;
 const NOT_A_SECRET_NAME_RE = /(_FILE|_PATH|_DIR)$/i;
 
+function refLabel(r: { address: string; attribute: string }): string {
+  return r.attribute ? `${r.address}.${r.attribute}` : r.address;
+}
+
 function finding(el: Element, message: string): RawFinding {
   return { construct: el.construct, address: el.address, message };
 }
@@ -574,7 +578,7 @@ function secretFindings(m: StackModel, types: (t: string) => boolean): RawFindin
       const refs = m.secretReferences(value);
       const where = name === undefined ? 'user_data' : `environment variable ${name}`;
       if (refs.length > 0) {
-        out.push(finding(el, `${where} holds ${refs.map((r) => `${r.address}.${r.attribute}`).join(', ')} in plain text`));
+        out.push(finding(el, `${where} holds ${refs.map(refLabel).join(', ')} in plain text`));
       } else if (name !== undefined && SECRET_NAME_RE.test(name) && !NOT_A_SECRET_NAME_RE.test(name)
         && typeof value === 'string' && value !== '' && !value.includes('${')) {
         out.push(finding(el, `${where} holds a literal secret value`));
@@ -611,7 +615,7 @@ const sensitiveOutputs: CheckRule = {
       if (o.sensitive) continue;
       const refs = o.refs.filter((r) => m.isSecretReference(r));
       if (refs.length > 0) {
-        out.push({ construct: o.construct, address: `output.${(o.construct as any).friendlyUniqueId}`, message: `the output shows ${refs.map((r) => `${r.address}.${r.attribute}`).join(', ')} in plan and apply logs` });
+        out.push({ construct: o.construct, address: `output.${(o.construct as any).friendlyUniqueId}`, message: `the output shows ${refs.map(refLabel).join(', ')} in plan and apply logs` });
       }
     }
     return out;

@@ -217,6 +217,7 @@ describe('KubernetesCluster', () => {
     })).toEqual(['name', 'nodeSize', 'version', 'maintenanceStartTime', 'vpcIpRange', 'tags[0]', 'providerAlias']);
     expect(failingCluster({ version: KubernetesVersion.exact('1.33') })).toEqual(['version']);
     expect(failingCluster({ maintenanceDay: 'someday' as KubernetesMaintenanceDay })).toEqual(['maintenanceDay']);
+    expect(failingCluster({ region: DoRegion.of('atlantis1') })).toEqual(['region']);
   });
 });
 
@@ -472,6 +473,12 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
   test('fails with a namespace that is not a DNS label, or is a system namespace', () => {
     expect(failingRuntime({ namespace: 'ERP_Prod' })).toEqual(['namespace']);
     expect(failingRuntime({ namespace: 'kube-system' })).toEqual(['namespace']);
+  });
+
+  test('fails without a cluster, or with a cache image that is not an image reference', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    expect(problemsOf(() => new KubernetesRuntime(stack, 'Runtime', { cluster: undefined as unknown as KubernetesCluster }))).toEqual(['cluster']);
+    expect(failingRuntime({ cacheImage: 'Not An Image!' })).toEqual(['cacheImage']);
   });
 
   test('fails with one connector replica', () => {

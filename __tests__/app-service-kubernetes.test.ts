@@ -412,6 +412,28 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
     expect(container(deployments.web).env).toEqual(expect.arrayContaining([{ name: 'APP_ENV', value: 'production' }, { name: 'PORT', value: '8000' }]));
   });
 
+  test('gives the release Job its own Secret when the app connects through a connection pool', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
+    const db = new ManagedDatabase(stack, 'Database', {
+      name: 'erp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_2VCPU_4GB, region: DoRegion.FRA1,
+      databases: ['erp'], users: ['erp_app'], connectionPools: [{ name: 'erp-pool', database: 'erp', user: 'erp_app', size: 20 }],
+    });
+    const app = new ErpAppService(stack, 'App', {
+      name: 'erp', runtime,
+      processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 }, release: { command: ['alembic', 'upgrade', 'head'] } },
+    });
+    app.connectTo(db, { connection: db.poolConnection('erp-pool') });
+    const out = JSON.parse(Testing.synth(stack));
+    const secrets = resources(out, 'kubernetes_secret_v1');
+    const secretIds = Object.keys(out.resource.kubernetes_secret_v1);
+    expect(secrets.map((x) => x.metadata.name).sort()).toEqual(['erp-app', 'erp-release']);
+    const releaseSecretId = secretIds[secrets.findIndex((x) => x.metadata.name === 'erp-release')];
+    const job = resources(out, 'kubernetes_job_v1')[0];
+    expect(job.spec.template.spec.container[0].env_from).toEqual([{ secret_ref: { name: `\${kubernetes_secret_v1.${releaseSecretId}.metadata[0].name}` } }]);
+  });
+
   test('runs the tunnel connector with two replicas by default, more when asked, spread over nodes', () => {
     expect(deployments.cloudflared.spec.replicas).toBe('2');
     expect(container(deployments.cloudflared).args).toEqual(['tunnel', '--no-autoupdate', '--metrics', '0.0.0.0:20241', 'run']);

@@ -1,3 +1,4 @@
 export * from './rule';
 export * from './erp-checks';
 export * from './report';
+export * from './addresses';

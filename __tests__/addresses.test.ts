@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { DockerRuntime, ErpAppService } from '../lib/app-service';
+import { S3BackupVault } from '../lib/backup';
+import { addressChangeMessage, compareAddresses, terraformAddresses } from '../lib/checks';
+import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
+import { AppDescription } from '../lib/config/description';
+import { buildStacks } from '../stacks';
+
+/** The app descriptions whose stacks are recorded (keep in step with APPS in scripts/addresses.js). */
+const APPS: Record<string, AppDescription> = {
+  'laravel-invoicing': LARAVEL_INVOICING_EXAMPLE,
+};
+
+const MANIFEST_FILE = path.join(__dirname, 'addresses.json');
+const manifest = JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as { apps: Record<string, Record<string, string[]>> };
+
+function synthesized(description: AppDescription): Record<string, string[]> {
+  const app = Testing.app();
+  const out: Record<string, string[]> = {};
+  for (const stack of buildStacks(app as App, description, {})) out[stack.node.id] = terraformAddresses(stack);
+  return out;
+}
+
+describe('stable Terraform addresses', () => {
+  test('the manifest records exactly the app descriptions this test builds', () => {
+    expect(Object.keys(manifest.apps).sort()).toEqual(Object.keys(APPS).sort());
+  });
+
+  for (const [appName, description] of Object.entries(APPS)) {
+    describe(appName, () => {
+      const recorded = manifest.apps[appName] ?? {};
+      let current: Record<string, string[]>;
+      beforeAll(() => {
+        current = synthesized(description);
+      });
+
+      test('builds every stack the manifest records, and records every stack it builds', () => {
+        const missing = Object.keys(recorded).filter((s) => !(s in current));
+        if (missing.length > 0) {
+          throw new Error(missing.map((s) => addressChangeMessage(`${appName}/${s}`, { removed: recorded[s], added: [] })).join('\n\n'));
+        }
+        const unrecorded = Object.keys(current).filter((s) => !(s in recorded));
+        if (unrecorded.length > 0) {
+          throw new Error(`stacks ${unrecorded.join(', ')} of ${appName} are not in ${MANIFEST_FILE}: record them with \`npm run addresses:update\``);
+        }
+      });
+
+      for (const stackName of Object.keys(recorded)) {
+        test(`keeps every address of stack ${stackName}`, () => {
+          const changes = compareAddresses(recorded[stackName], current[stackName] ?? []);
+          if (changes.added.length > 0) {
+            // Additions create resources and destroy nothing; they still belong in the manifest.
+            process.stdout.write(`${appName}/${stackName}: ${changes.added.length} new addresses not in the manifest yet `
+              + `(record them with \`npm run addresses:update\`):\n${changes.added.map((a) => `  + ${a}`).join('\n')}\n`);
+          }
+          if (changes.removed.length > 0) throw new Error(addressChangeMessage(`${appName}/${stackName}`, changes));
+        });
+      }
+    });
+  }
+});
+
+describe('address comparison', () => {
+  test('reports a renamed construct as one removed and one added address, with the explanation', () => {
+    const build = (id: string) => {
+      const stack = new TerraformStack(Testing.app(), 'vaults');
+      new S3BackupVault(stack, id, {});
+      return terraformAddresses(stack);
+    };
+    const changes = compareAddresses(build('Backups'), build('BackupVault'));
+    expect(changes.removed).toContain('aws_s3_bucket.Backups_9A29A52D');
+    expect(changes.added.some((a) => a.startsWith('aws_s3_bucket.BackupVault_'))).toBe(true);
+    const message = addressChangeMessage('x/vaults', changes);
+    expect(message).toContain('DESTROYS the resource at the old address and CREATES a new one');
+    expect(message).toContain('moveFromId');
+    expect(message).toContain('npm run addresses:update');
+  });
+
+  test('treats additions as no removal', () => {
+    expect(compareAddresses(['a.b'], ['a.b', 'c.d'])).toEqual({ removed: [], added: ['c.d'] });
+  });
+
+  test('lists the containers a runtime creates at synthesis', () => {
+    const stack = new TerraformStack(Testing.app(), 'late');
+    const runtime = new DockerRuntime(stack, 'Runtime');
+    new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'nginx:1.27', port: 8080 } } });
+    // The containers do not exist before synthesis: the runtime makes them when aspects run.
+    expect(runtime.node.findAll().some((c) => c.node.id.startsWith('Container-'))).toBe(false);
+    expect(terraformAddresses(stack).filter((a) => a.startsWith('docker_container.'))).toEqual([
+      expect.stringMatching(/^docker_container\.Runtime_Container-redis_/),
+      expect.stringMatching(/^docker_container\.Runtime_Container-web_/),
+    ]);
+  });
+});

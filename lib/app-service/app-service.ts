@@ -3,13 +3,15 @@ import { Construct } from 'constructs';
 import {
   DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress,
 } from '../common/contracts';
+import { DATABASE_CA_CERT_PATH } from '../database';
 import { ErpValidationError } from '../errors';
 import { Problems, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
-import { HEALTH_CHECK_DEFAULTS, HealthCheck, ProcessCommand, ProcessModel } from './process-model';
+import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel } from './process-model';
 import {
-  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
+  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
+  ResolvedRelease,
 } from './runtime';
 
 /** Props of `ErpAppService`: the process model, a name and where it runs. */
@@ -76,10 +78,16 @@ interface AddedJob {
 /** The connector process name. */
 export const CONNECTOR_PROCESS = 'cloudflared';
 
+/** The plain variable in which a database connection carries its CA certificate (PEM). */
+export const DATABASE_CA_CERT_VARIABLE = 'DATABASE_CA_CERT';
+
+/** The name of the CA certificate in `ResolvedApp.files`. */
+export const DATABASE_CA_FILE = 'database-ca';
+
 /**
  * An ERP or invoicing web app: its processes (web, workers, scheduler,
- * WebSocket, release command), their images, commands, health checks,
- * environment and secrets, run by a runtime (`DropletRuntime` on DigitalOcean
+ * WebSocket, other HTTP services, release command), their images, commands,
+ * health checks, environment and secrets, run by a runtime (`DropletRuntime` on DigitalOcean
  * droplets with Docker Compose, `DockerRuntime` on a local Docker engine).
  *
  * Intents wire it to the other constructs: `connectTo(db)` admits the app
@@ -87,6 +95,10 @@ export const CONNECTOR_PROCESS = 'cloudflared';
  * `backupTo(vault)` adds the nightly dump-and-upload job, `serveThrough(tunnel)`
  * adds the tunnel connector. They may be called after construction; the
  * runtime reads the final model at synthesis.
+ *
+ * When a connected database hands over its CA certificate (`DATABASE_CA_CERT`,
+ * managed MySQL), every container of the app but the tunnel connector finds
+ * it read-only at `DATABASE_CA_CERT_PATH`, where `MYSQL_ATTR_SSL_CA` points.
  *
  * ```ts
  * const app = new ErpAppService(stack, 'App', {
@@ -213,16 +225,17 @@ export class ErpAppService extends Construct {
     this.connector = { image: tunnel.connector.image, token: tunnel.connector.token };
   }
 
-  /** The URL a tunnel route points at to reach a process (`http://web:8080` in Compose). */
+  /** The URL a tunnel route points at to reach web, the WebSocket server or a service (`http://web:8080` in Compose). */
   public internalUrl(processName: string = 'web'): string {
     const procs = this.model.processes;
-    let port: number | undefined;
-    if (processName === 'web') port = procs.web.port;
-    else if (procs.websocket && (procs.websocket.name ?? 'websocket') === processName) port = procs.websocket.port;
+    const served: Array<[string, number]> = [['web', procs.web.port]];
+    if (procs.websocket) served.push([procs.websocket.name ?? 'websocket', procs.websocket.port]);
+    for (const svc of procs.services ?? []) served.push([svc.name, svc.port]);
+    const port = served.find(([name]) => name === processName)?.[1];
     if (port === undefined) {
       throw new ErpValidationError(this.node.path, [{
         prop: 'internalUrl(process)', value: processName, problem: 'is not a process that serves a port',
-        fix: `use 'web'${procs.websocket ? ` or '${procs.websocket.name ?? 'websocket'}'` : ''}`,
+        fix: `use one of ${served.map(([name]) => `'${name}'`).join(', ')}`,
       }]);
     }
     return this.runtime.internalUrl(processName, port);
@@ -256,6 +269,20 @@ export class ErpAppService extends Construct {
         environment: { ...appEnv, PORT: String(ws.port) }, secretGroups: ['app'], isAppCode: true,
       });
     }
+    const problems = new Problems();
+    (procs.services ?? []).forEach((svc, i) => {
+      const group = `service-${svc.name}`;
+      const own = svc.secrets ?? {};
+      if (Object.keys(own).length > 0) secretGroups[group] = { ...own };
+      processes.push({
+        name: svc.name, role: ProcessRole.SERVICE, image: svc.image, command: execForm(svc.command), port: svc.port,
+        healthCheck: health(svc.healthCheck, svc.port), replicas: svc.replicas ?? 1, resources: svc.resources,
+        environment: serviceEnvironment(problems, `processes.services[${i}]`, svc, appEnv, appSecrets),
+        secretGroups: [...(svc.receivesAppEnvironment ? ['app'] : []), ...(Object.keys(own).length > 0 ? [group] : [])],
+        isAppCode: svc.receivesAppEnvironment === true,
+      });
+    });
+    problems.throwIfAny(this);
     if (this.connector) {
       secretGroups.tunnel = { TUNNEL_TOKEN: this.connector.token };
       processes.push({
@@ -281,21 +308,30 @@ export class ErpAppService extends Construct {
     }
     const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
     if (direct && procs.release) secretGroups.release = { ...appSecrets, ...this.directSecret };
+    // public files every container but the connector mounts (the database CA certificate)
+    const files: ResolvedFile[] = [];
+    const ca = appEnv[DATABASE_CA_CERT_VARIABLE] ?? this.directPlain[DATABASE_CA_CERT_VARIABLE];
+    if (ca !== undefined) {
+      files.push({ name: DATABASE_CA_FILE, path: DATABASE_CA_CERT_PATH, content: ca, variable: DATABASE_CA_CERT_VARIABLE });
+    }
+    const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
+    const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
     return {
       name: this.name,
-      processes,
-      jobs,
+      processes: processes.map((proc) => (proc.role === ProcessRole.CONNECTOR ? proc : withFiles(proc))),
+      jobs: jobs.map(withFiles),
       release: procs.release
-        ? {
+        ? withFiles<ResolvedRelease>({
           image: procs.release.image ?? webImage,
           command: execForm(procs.release.command)!,
           environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
           secretGroups: direct ? ['release'] : ['app'],
-        }
+        })
         : undefined,
       secretGroups,
       databases: [...this.connections],
       hasManagedCache: this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY),
+      files: files.length > 0 ? files : undefined,
     };
   }
 
@@ -312,6 +348,7 @@ export class ErpAppService extends Construct {
       ...(procs.workers ?? []).map((w) => w.name),
       ...(procs.scheduler?.entries ?? []).map((e) => e.name),
       ...(procs.websocket ? [procs.websocket.name ?? 'websocket'] : []),
+      ...(procs.services ?? []).map((svc) => svc.name),
       ...(procs.scheduler?.everyMinute !== undefined ? ['schedule-run'] : []),
       ...this.jobs.map((j) => j.job.name),
     ];
@@ -323,6 +360,34 @@ export function execForm(command: ProcessCommand | undefined): string[] | undefi
   if (command === undefined) return undefined;
   if (typeof command === 'string') return ['/bin/sh', '-c', command];
   return [...command];
+}
+
+/**
+ * The plain variables of a service: the app's (when it receives them), then
+ * `PORT`, then the picked app variables, then its own.
+ */
+function serviceEnvironment(
+  p: Problems, base: string, svc: HttpService, appEnv: Readonly<Record<string, string>>, appSecrets: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [key, source] of Object.entries(svc.environmentFrom ?? {})) {
+    if (Object.prototype.hasOwnProperty.call(appEnv, source)) {
+      picked[key] = appEnv[source];
+    } else if (Object.prototype.hasOwnProperty.call(appSecrets, source)) {
+      p.add(`${base}.environmentFrom.${key}`, source, 'is a secret of the app; environmentFrom copies plain variables only',
+        `give the value in ${base}.secrets instead`);
+    } else {
+      const known = Object.keys(appEnv).sort();
+      p.add(`${base}.environmentFrom.${key}`, source, 'is not a plain variable of the app (its environment and what connectTo added)',
+        known.length > 0 ? `use one of ${known.join(', ')}` : 'set it in the app environment, or call connectTo(db) first');
+    }
+  }
+  return {
+    ...(svc.receivesAppEnvironment ? appEnv : {}),
+    PORT: String(svc.port),
+    ...picked,
+    ...(svc.environment ?? {}),
+  };
 }
 
 function health(h: HealthCheck | undefined, port: number | undefined): ResolvedHealthCheck | undefined {

@@ -33,7 +33,8 @@ export interface DockerRuntimeProps {
  * with the Docker provider: a network named after the app, a container per
  * process replica (same image, command, health check and environment as on
  * droplets, restart `unless-stopped`), the web process published on
- * `127.0.0.1:<hostPort>` only, the release command as a container that runs
+ * `127.0.0.1:<hostPort>` only (other HTTP services are reached on the network
+ * by name), a connected database's CA certificate copied into the containers, the release command as a container that runs
  * once (Terraform waits for it to exit) before web starts, a Valkey container
  * with append-only persistence on a volume when the app has no managed cache,
  * and a container per scheduled job that runs its command whenever the cron
@@ -132,6 +133,11 @@ export class DockerRuntime extends Construct implements IAppRuntime {
       for (const g of groups) Object.assign(merged, app.secretGroups[g] ?? {});
       return Object.entries(merged).map(([k, v]) => escapeTerraformTemplate(`${k}=${v}`));
     };
+    // public files (the database CA certificate) copied into the containers that mount them
+    const uploads = (names: readonly string[] | undefined) => {
+      const files = (app.files ?? []).filter((f) => names?.includes(f.name));
+      return files.length > 0 ? files.map((f) => ({ file: f.path, content: escapeTerraformTemplate(f.content) })) : undefined;
+    };
     if (app.release) {
       const r = app.release;
       const release = this.container('release', {
@@ -139,6 +145,7 @@ export class DockerRuntime extends Construct implements IAppRuntime {
         image: this.image(r.image).imageId,
         command: r.command.map(escapeTerraformTemplate),
         env: envOf(r.environment, r.secretGroups, true),
+        upload: uploads(r.files),
         networksAdvanced: [{ name: this.network.name }],
         restart: 'no',
         mustRun: false,
@@ -157,6 +164,7 @@ export class DockerRuntime extends Construct implements IAppRuntime {
           image: this.image(proc.image).imageId,
           command: proc.command?.map(escapeTerraformTemplate),
           env: envOf(proc.environment, proc.secretGroups, proc.isAppCode),
+          upload: uploads(proc.files),
           restart: 'unless-stopped',
           healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
           networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
@@ -172,6 +180,7 @@ export class DockerRuntime extends Construct implements IAppRuntime {
         image: this.image(job.image).imageId,
         command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command))],
         env: envOf(job.environment, job.secretGroups, job.isAppCode),
+        upload: uploads(job.files),
         restart: 'unless-stopped',
         networksAdvanced: [{ name: this.network.name }],
         labels: [{ label: 'erp.schedule', value: job.schedule }],

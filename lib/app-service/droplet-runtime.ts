@@ -4,6 +4,7 @@ import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import { Annotations, DataResource, Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
+import { posix } from 'path';
 import * as YAML from 'yaml';
 import { DatabaseAccessSourceType, IDatabaseClient } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
@@ -15,7 +16,7 @@ import { checkImage } from './private/validate-model';
 import {
   cacheEnvironment, escapeTerraformTemplate, groupsInUse, healthTest, withCache,
 } from './private/render-common';
-import { AppBinding, IAppRuntime, ResolvedApp, ResolvedProcess } from './runtime';
+import { AppBinding, IAppRuntime, ResolvedApp, ResolvedFile, ResolvedProcess } from './runtime';
 import { ResourceLimits } from './process-model';
 
 /** Day of the week of the droplet backup window. */
@@ -122,7 +123,16 @@ const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
  * scheduled jobs. Every process is a service with restart `unless-stopped`,
  * its health check, resource limits and json-file log rotation; the tunnel
  * connector and, when the app has no managed cache, a Valkey container with
- * append-only persistence run beside them.
+ * append-only persistence run beside them. No service publishes a port on the
+ * host: the connector reaches web, the WebSocket server and the other HTTP
+ * services (`processes.services`) by name on the project network.
+ *
+ * Database CA certificate: when a connected database hands one over
+ * (`DATABASE_CA_CERT`, managed MySQL), cloud-init writes it to
+ * `/opt/<app>/files/database-ca.pem` (base64 in user data, so the multi-line
+ * value cannot break the YAML) and every container but the connector mounts
+ * it read-only at `DATABASE_CA_CERT_PATH`, where `MYSQL_ATTR_SSL_CA` points;
+ * the variable itself is left out of the compose environment.
  *
  * Scheduled jobs: host cron runs `docker compose run --rm <job>` for each cron
  * entry, the every-minute runner and the backup job. Each job is a compose
@@ -294,7 +304,14 @@ export class DropletRuntime extends Construct implements IAppRuntime {
       driver: 'json-file',
       options: { 'max-size': `${this.props.logMaxSizeMib ?? 10}m`, 'max-file': String(this.props.logMaxFiles ?? 3) },
     };
-    const envFiles = (groups: readonly string[]) => groups.map((g) => `${dir}/${envFileName(g)}`);
+    const envFiles = (groups: readonly string[]) => (groups.length > 0 ? groups.map((g) => `${dir}/${envFileName(g)}`) : undefined);
+    // a file's content reaches the container as the file, not also as a (multi-line) variable
+    const fileVars = (app.files ?? []).flatMap((f) => (f.variable !== undefined ? [f.variable] : []));
+    const env = (e: Readonly<Record<string, string>>) => envMap(Object.fromEntries(Object.entries(e).filter(([k]) => !fileVars.includes(k))));
+    const volumes = (names: readonly string[] | undefined) => {
+      const mounted = (app.files ?? []).filter((f) => names?.includes(f.name));
+      return mounted.length > 0 ? mounted.map((f) => `${hostFilePath(app.name, f)}:${f.path}:ro`) : undefined;
+    };
     const services: Record<string, unknown> = {};
     const dependsOn: Record<string, { condition: string }> = {};
     if (cache) dependsOn.redis = { condition: 'service_healthy' };
@@ -305,7 +322,8 @@ export class DropletRuntime extends Construct implements IAppRuntime {
         command: proc.command ? proc.command.map(composeEscape) : undefined,
         restart: 'unless-stopped',
         env_file: envFiles(proc.secretGroups),
-        environment: envMap(proc.isAppCode ? withCache(proc.environment, cache) : proc.environment),
+        environment: env(proc.isAppCode ? withCache(proc.environment, cache) : proc.environment),
+        volumes: volumes(proc.files),
         healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
         depends_on: proc.isAppCode
           ? (Object.keys(dependsOn).length ? dependsOn : undefined)
@@ -322,7 +340,8 @@ export class DropletRuntime extends Construct implements IAppRuntime {
         restart: 'no',
         profiles: ['release'],
         env_file: envFiles(r.secretGroups),
-        environment: envMap(withCache(r.environment, cache)),
+        environment: env(withCache(r.environment, cache)),
+        volumes: volumes(r.files),
         depends_on: Object.keys(dependsOn).length ? dependsOn : undefined,
         logging,
       });
@@ -335,7 +354,8 @@ export class DropletRuntime extends Construct implements IAppRuntime {
           restart: 'no',
           profiles: ['jobs'],
           env_file: envFiles(job.secretGroups),
-          environment: envMap(job.isAppCode ? withCache(job.environment, cache) : job.environment),
+          environment: env(job.isAppCode ? withCache(job.environment, cache) : job.environment),
+          volumes: volumes(job.files),
           deploy: compact({ resources: limits(job.resources) }),
           labels: { 'erp.schedule': job.schedule },
           logging,
@@ -388,6 +408,10 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     const files: Array<Record<string, unknown>> = [
       { path: `/opt/${name}/compose.yaml`, owner: 'root:root', permissions: '0644', content: composeText },
       { path: `/etc/systemd/system/${name}.service`, owner: 'root:root', permissions: '0644', content: unit },
+      // public files (the database CA certificate), base64 so that a multi-line value Terraform fills in cannot break the YAML
+      ...(app.files ?? []).map((f) => ({
+        path: hostFilePath(name, f), owner: 'root:root', permissions: '0644', encoding: 'b64', content: base64(f.content),
+      })),
     ];
     if (primary && app.jobs.length > 0) {
       const lines = [
@@ -506,6 +530,16 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   private model(): ResolvedApp {
     return this.binding().resolve();
   }
+}
+
+/** Where the host keeps a public file the containers mount: `/opt/<app>/files/<name><extension of its path>`. */
+function hostFilePath(app: string, f: ResolvedFile): string {
+  return `/opt/${app}/files/${f.name}${posix.extname(f.path)}`;
+}
+
+/** Base64 of a text, by Terraform when it is a reference. */
+function base64(text: string): string {
+  return Token.isUnresolved(text) ? Fn.base64encode(text) : Buffer.from(text, 'utf8').toString('base64');
 }
 
 /** The env file of a secret group. */

@@ -193,6 +193,72 @@ export interface ReleaseCommand {
   readonly command: ProcessCommand;
 }
 
+/**
+ * Another HTTP server of the app beside `web`: a static frontend (nginx), a
+ * monitoring UI, an admin tool (phpMyAdmin). It runs in its own container,
+ * reachable by the other processes and the tunnel connector at its name and
+ * port (`app.internalUrl('frontend')`), never published on a host port.
+ *
+ * By default a service gets none of the app's environment and secrets (an
+ * admin tool or a static frontend has no use for the app's keys): give it its
+ * own `environment` and `secrets`, pick single plain variables of the app with
+ * `environmentFrom`, or set `receivesAppEnvironment` for app code.
+ */
+export interface HttpService {
+  /** Service name, a DNS label, unique among all processes (`frontend`, `monitor`, `phpmyadmin`). */
+  readonly name: string;
+  /** Image reference (`nginx:1.27-alpine`, `phpmyadmin:5.2.1`, `ghcr.io/acme/frontend:2.0.0`). */
+  readonly image: string;
+  /**
+   * Command that starts the server.
+   * @default - the image's default command
+   */
+  readonly command?: ProcessCommand;
+  /** Port the server listens on inside its container (runtimes also pass it as `PORT`). */
+  readonly port: number;
+  /**
+   * Health check of the server (`path` is probed on `port`).
+   * @default - none
+   */
+  readonly healthCheck?: HealthCheck;
+  /**
+   * Copies of the server.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory ceilings per replica.
+   * @default - no limits
+   */
+  readonly resources?: ResourceLimits;
+  /**
+   * Plain environment variables of this service; they win over the app's and
+   * over `environmentFrom` when `receivesAppEnvironment` is set.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Plain variables of the app (its own `environment` and what `connectTo`
+   * added) copied into this service under another name, as
+   * `{ SERVICE_NAME: 'APP_NAME' }`: `{ PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' }`.
+   * Only plain variables; a secret must be given in `secrets`.
+   * @default - none
+   */
+  readonly environmentFrom?: Readonly<Record<string, string>>;
+  /**
+   * Give this service the whole app environment and the app secrets, as web
+   * and the workers get them (for app code, not for third-party tools).
+   * @default false
+   */
+  readonly receivesAppEnvironment?: boolean;
+  /**
+   * Secret environment variables of this service only, kept out of user data
+   * and compose files like the app secrets.
+   * @default - none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
 /** Every process of an app. */
 export interface AppProcesses {
   /** The HTTP server (exactly one). */
@@ -217,6 +283,12 @@ export interface AppProcesses {
    * @default - none
    */
   readonly release?: ReleaseCommand;
+  /**
+   * Other HTTP servers beside web (frontend, monitoring UI, phpMyAdmin), each
+   * on the internal network only.
+   * @default - none
+   */
+  readonly services?: readonly HttpService[];
 }
 
 /** The process model: processes plus the environment they share. */

@@ -28,6 +28,32 @@ export interface ResolvedApp {
   readonly databases: readonly DatabaseConnection[];
   /** True when one of the connected databases is a managed cache (Valkey/Redis); otherwise runtimes add a cache container. */
   readonly hasManagedCache: boolean;
+  /**
+   * Public files (the database CA certificate) that runtimes place read-only
+   * at `path` in every container whose `files` names them.
+   * @default - none
+   */
+  readonly files?: readonly ResolvedFile[];
+}
+
+/**
+ * A public, read-only file the containers of an app need, such as the CA
+ * certificate a MySQL client verifies the managed database with. Never a secret.
+ */
+export interface ResolvedFile {
+  /** File name, a DNS label unique in the app (`database-ca`); names the copy on the host or the ConfigMap key. */
+  readonly name: string;
+  /** Absolute path of the file inside the containers (`/etc/ssl/certs/database-ca.pem`). */
+  readonly path: string;
+  /** The file contents, text (may be a token, possibly of several lines). */
+  readonly content: string;
+  /**
+   * The plain environment variable that also carries `content`, when there is
+   * one (`DATABASE_CA_CERT`); runtimes that cannot carry a multi-line value in
+   * their environment (Compose inside cloud-init) leave that variable out, as
+   * the file replaces it.
+   */
+  readonly variable?: string;
 }
 
 /** What a process is for; runtimes use it to pick ordering and exposure. */
@@ -37,6 +63,8 @@ export enum ProcessRole {
   WEBSOCKET = 'websocket',
   /** The tunnel connector (`cloudflared`). */
   CONNECTOR = 'connector',
+  /** Another HTTP server beside web (frontend, monitoring UI, phpMyAdmin), reached on the internal network only. */
+  SERVICE = 'service',
 }
 
 /** A health check with every default applied. */
@@ -70,8 +98,13 @@ export interface ResolvedProcess {
   readonly environment: Readonly<Record<string, string>>;
   /** Secret groups this process reads (keys of `ResolvedApp.secretGroups`). */
   readonly secretGroups: readonly string[];
-  /** True for app code (reads the app environment); false for infrastructure processes (connector). */
+  /** True for app code (reads the app environment); false for infrastructure processes (connector) and third-party services. */
   readonly isAppCode: boolean;
+  /**
+   * Names of the `ResolvedApp.files` mounted read-only into this process.
+   * @default - none
+   */
+  readonly files?: readonly string[];
 }
 
 /** One scheduled command. */
@@ -88,6 +121,11 @@ export interface ResolvedJob {
   readonly resources?: ResourceLimits;
   /** True for app code (reads the app environment and the runtime's cache variables). */
   readonly isAppCode: boolean;
+  /**
+   * Names of the `ResolvedApp.files` mounted read-only into each run.
+   * @default - none
+   */
+  readonly files?: readonly string[];
 }
 
 /** The release command. */
@@ -96,6 +134,11 @@ export interface ResolvedRelease {
   readonly command: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
   readonly secretGroups: readonly string[];
+  /**
+   * Names of the `ResolvedApp.files` mounted read-only into the release container.
+   * @default - none
+   */
+  readonly files?: readonly string[];
 }
 
 /** What an app hands its runtime when it binds. */

@@ -1,7 +1,7 @@
 import { Problems, checkInt, isUnresolved } from '../../private/validate';
 import { parseCron } from './cron';
 import { parseImageReference } from './image-ref';
-import { HealthCheck, ProcessCommand, ProcessModel, ResourceLimits } from '../process-model';
+import { HealthCheck, HttpService, ProcessCommand, ProcessModel, ResourceLimits } from '../process-model';
 
 /** A DNS label: lowercase letters, digits and "-", starting with a letter, up to 63 characters. */
 export const DNS_LABEL_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -33,7 +33,7 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     }
     const first = names.get(name);
     if (first !== undefined) {
-      p.add(prop, name, `is already the name of ${first}`, 'give every process, worker and cron entry its own name');
+      p.add(prop, name, `is already the name of ${first}`, 'give every process, worker, service and cron entry its own name');
       return;
     }
     names.set(name, prop);
@@ -111,12 +111,77 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     checkCommand(p, 'processes.release.command', procs.release.command);
   }
 
+  if (procs.services !== undefined) {
+    if (!Array.isArray(procs.services)) {
+      p.add('processes.services', procs.services, 'is not a list', 'give a list of { name, image, port }');
+    } else {
+      procs.services.forEach((svc, i) => checkService(p, `processes.services[${i}]`, svc, model, claim, warn));
+    }
+  }
+
   checkEnvironment(p, 'environment', model.environment);
   checkEnvironment(p, 'secrets', model.secrets);
   checkSecretValues(p, 'secrets', model.secrets);
   for (const key of Object.keys(model.secrets ?? {})) {
     if (model.environment && Object.prototype.hasOwnProperty.call(model.environment, key)) {
       p.add(`secrets.${key}`, key, 'is also a plain environment variable', `keep ${key} in secrets only and remove it from environment`);
+    }
+  }
+}
+
+function checkService(
+  p: Problems, base: string, svc: HttpService, model: ProcessModel,
+  claim: (name: string | undefined, prop: string) => void, warn: (m: string) => void,
+): void {
+  if (svc === null || typeof svc !== 'object' || Array.isArray(svc)) {
+    p.add(base, svc, 'is not a service', 'give { name, image, port }');
+    return;
+  }
+  if (svc.name === undefined) p.add(`${base}.name`, svc.name, 'is missing', 'name the service with a DNS label (frontend, phpmyadmin)');
+  claim(svc.name, `${base}.name`);
+  checkImage(p, `${base}.image`, svc.image, true, warn);
+  if (svc.command !== undefined) checkCommand(p, `${base}.command`, svc.command);
+  checkPort(p, `${base}.port`, svc.port, true);
+  if (svc.healthCheck !== undefined) checkHealth(p, `${base}.healthCheck`, svc.healthCheck);
+  checkInt(p, `${base}.replicas`, svc.replicas, 1, 100);
+  checkResources(p, `${base}.resources`, svc.resources);
+  if (svc.receivesAppEnvironment !== undefined && !isUnresolved(svc.receivesAppEnvironment)) {
+    p.check(typeof svc.receivesAppEnvironment === 'boolean', `${base}.receivesAppEnvironment`, svc.receivesAppEnvironment,
+      'is not a boolean', 'give true (app code that needs the app environment and secrets) or false');
+  }
+  checkEnvironment(p, `${base}.environment`, svc.environment);
+  checkEnvironment(p, `${base}.secrets`, svc.secrets);
+  checkSecretValues(p, `${base}.secrets`, svc.secrets);
+  const own = svc.environment && typeof svc.environment === 'object' ? svc.environment : {};
+  for (const key of Object.keys(svc.secrets ?? {})) {
+    if (Object.prototype.hasOwnProperty.call(own, key)) {
+      p.add(`${base}.secrets.${key}`, key, 'is also a plain environment variable of the service', `keep ${key} in secrets only and remove it from environment`);
+    }
+    if (svc.receivesAppEnvironment === true && model.secrets && Object.prototype.hasOwnProperty.call(model.secrets, key)) {
+      p.add(`${base}.secrets.${key}`, key, 'is also an app secret, which this service already receives', `drop ${key} from the service secrets, or rename it`);
+    }
+  }
+  const from = svc.environmentFrom;
+  if (from === undefined) return;
+  if (from === null || typeof from !== 'object' || Array.isArray(from)) {
+    p.add(`${base}.environmentFrom`, from, 'is not a map of service variable names to app variable names', "give { PMA_HOST: 'DB_HOST' }");
+    return;
+  }
+  for (const [key, source] of Object.entries(from)) {
+    const prop = `${base}.environmentFrom.${key}`;
+    p.check(ENV_NAME_RE.test(key), prop, key, 'is not a valid environment variable name', 'use letters, digits and "_", not starting with a digit (PMA_HOST)');
+    if (typeof source !== 'string' || !ENV_NAME_RE.test(source)) {
+      p.add(prop, source, 'is not the name of an app variable', "give the name of a plain variable of the app, e.g. 'DB_HOST'");
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(own, key)) {
+      p.add(prop, key, 'is also set in the service environment', `set ${key} in environment or in environmentFrom, not both`);
+    }
+    if (Object.prototype.hasOwnProperty.call(svc.secrets ?? {}, key)) {
+      p.add(prop, key, 'is also a secret of the service', `set ${key} in secrets or in environmentFrom, not both`);
+    }
+    if (model.secrets && Object.prototype.hasOwnProperty.call(model.secrets, source)) {
+      p.add(prop, source, 'is a secret of the app; environmentFrom copies plain variables only', `give the value in ${base}.secrets instead`);
     }
   }
 }

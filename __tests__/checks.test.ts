@@ -389,7 +389,7 @@ describe('secret rules', () => {
   test('warns about secrets in local Docker container environments', () => {
     const { stack, checks } = newStack();
     const pw = new TerraformVariable(stack, 'db_password', { type: 'string', sensitive: true });
-    new Container(stack, 'Web', { name: 'web', image: 'nginx:1.27', env: [`DB_PASSWORD=${pw.stringValue}`, 'APP_ENV=local'] });
+    new Container(stack, 'Web', { name: 'web', image: 'nginx:1.27', env: [`DB_PASSWORD=${pw.stringValue}`, 'APP_ENV=local', 'MYSQL_RANDOM_ROOT_PASSWORD=yes'] });
     const f = findingsOf(checks.report(stack), 'ERP-SEC-2');
     expect(f).toEqual([expect.objectContaining({ severity: CheckSeverity.WARNING, message: 'environment variable DB_PASSWORD holds var.db_password in plain text' })]);
   });

@@ -22,7 +22,9 @@ const ADMIN_WORDS = [
   'admin', 'administrator', 'phpmyadmin', 'pma', 'adminer', 'pgadmin', 'grafana', 'beholder', 'flower', 'horizon',
   'kibana', 'prometheus', 'portainer', 'traefik', 'telescope', 'rabbitmq', 'netdata', 'webmin', 'cpanel', 'mailhog',
 ];
-const SECRET_NAME_RE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY)/i;
+const SECRET_NAME_RE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|(^|_)KEY$)/i;
+/** Literal values that are switches, not secrets (`MYSQL_RANDOM_ROOT_PASSWORD=yes`). */
+const SWITCH_VALUE_RE = /^(yes|no|true|false|on|off|0|1)$/i;
 const NOT_A_SECRET_NAME_RE = /(_FILE|_PATH|_DIR)$/i;
 
 function refLabel(r: { address: string; attribute: string }): string {
@@ -580,7 +582,7 @@ function secretFindings(m: StackModel, types: (t: string) => boolean): RawFindin
       if (refs.length > 0) {
         out.push(finding(el, `${where} holds ${refs.map(refLabel).join(', ')} in plain text`));
       } else if (name !== undefined && SECRET_NAME_RE.test(name) && !NOT_A_SECRET_NAME_RE.test(name)
-        && typeof value === 'string' && value !== '' && !value.includes('${')) {
+        && typeof value === 'string' && value !== '' && !value.includes('${') && !SWITCH_VALUE_RE.test(value)) {
         out.push(finding(el, `${where} holds a literal secret value`));
       }
     }

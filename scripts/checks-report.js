@@ -34,7 +34,15 @@ if (process.argv.includes('--rules')) {
 }
 
 const { main } = load('main');
-const app = main(new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'erp-checks-report-')) }));
+const { ErpValidationError } = load('lib/errors');
+let app;
+try {
+  app = main(new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'erp-checks-report-')) }));
+} catch (err) {
+  if (!(err instanceof ErpValidationError)) throw err;
+  process.stderr.write(`the app could not be built:\n${err.message}\n`);
+  process.exit(2);
+}
 const stacks = app.node.children.filter((c) => TerraformStack.isStack(c));
 let errors = 0;
 for (const stack of stacks) {

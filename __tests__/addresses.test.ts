@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { DockerRuntime, ErpAppService } from '../lib/app-service';
 import { S3BackupVault } from '../lib/backup';
-import { addressChangeMessage, compareAddresses, terraformAddresses } from '../lib/checks';
+import { addressChangeMessage, compareAddresses, synthesizedAddresses, terraformAddresses } from '../lib/checks';
 import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
 import { AppDescription } from '../lib/config/description';
 import { buildStacks } from '../stacks';
@@ -16,10 +16,10 @@ const APPS: Record<string, AppDescription> = {
 const MANIFEST_FILE = path.join(__dirname, 'addresses.json');
 const manifest = JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as { apps: Record<string, Record<string, string[]>> };
 
-function synthesized(description: AppDescription): Record<string, string[]> {
+function synthesized(description: AppDescription): Record<string, { addresses: string[]; moves: Record<string, string> }> {
   const app = Testing.app();
-  const out: Record<string, string[]> = {};
-  for (const stack of buildStacks(app as App, description, {})) out[stack.node.id] = terraformAddresses(stack);
+  const out: Record<string, { addresses: string[]; moves: Record<string, string> }> = {};
+  for (const stack of buildStacks(app as App, description, {})) out[stack.node.id] = synthesizedAddresses(stack);
   return out;
 }
 
@@ -31,7 +31,7 @@ describe('stable Terraform addresses', () => {
   for (const [appName, description] of Object.entries(APPS)) {
     describe(appName, () => {
       const recorded = manifest.apps[appName] ?? {};
-      let current: Record<string, string[]>;
+      let current: Record<string, { addresses: string[]; moves: Record<string, string> }>;
       beforeAll(() => {
         current = synthesized(description);
       });
@@ -39,7 +39,7 @@ describe('stable Terraform addresses', () => {
       test('builds every stack the manifest records, and records every stack it builds', () => {
         const missing = Object.keys(recorded).filter((s) => !(s in current));
         if (missing.length > 0) {
-          throw new Error(missing.map((s) => addressChangeMessage(`${appName}/${s}`, { removed: recorded[s], added: [] })).join('\n\n'));
+          throw new Error(missing.map((s) => addressChangeMessage(`${appName}/${s}`, { removed: recorded[s], added: [], moved: [] })).join('\n\n'));
         }
         const unrecorded = Object.keys(current).filter((s) => !(s in recorded));
         if (unrecorded.length > 0) {
@@ -49,7 +49,12 @@ describe('stable Terraform addresses', () => {
 
       for (const stackName of Object.keys(recorded)) {
         test(`keeps every address of stack ${stackName}`, () => {
-          const changes = compareAddresses(recorded[stackName], current[stackName] ?? []);
+          const now = current[stackName] ?? { addresses: [], moves: {} };
+          const changes = compareAddresses(recorded[stackName], now.addresses, now.moves);
+          if (changes.moved.length > 0) {
+            process.stdout.write(`${appName}/${stackName}: ${changes.moved.length} addresses moved with \`moved\` blocks (kept, not replaced; `
+              + `record them with \`npm run addresses:update\`):\n${changes.moved.map((m) => `  ${m.from} -> ${m.to}`).join('\n')}\n`);
+          }
           if (changes.added.length > 0) {
             // Additions create resources and destroy nothing; they still belong in the manifest.
             process.stdout.write(`${appName}/${stackName}: ${changes.added.length} new addresses not in the manifest yet `
@@ -79,7 +84,23 @@ describe('address comparison', () => {
   });
 
   test('treats additions as no removal', () => {
-    expect(compareAddresses(['a.b'], ['a.b', 'c.d'])).toEqual({ removed: [], added: ['c.d'] });
+    expect(compareAddresses(['a.b'], ['a.b', 'c.d'])).toEqual({ removed: [], added: ['c.d'], moved: [] });
+  });
+
+  test('accepts a renamed resource that declares its move with moveFromId', () => {
+    const build = (id: string, from?: string) => {
+      const stack = new TerraformStack(Testing.app(), 'vaults');
+      const vault = new S3BackupVault(stack, id, {});
+      if (from) vault.bucket.moveFromId(from);
+      return synthesizedAddresses(stack);
+    };
+    const before = build('Backups').addresses;
+    const after = build('BackupVault', 'aws_s3_bucket.Backups_9A29A52D');
+    const changes = compareAddresses(before, after.addresses, after.moves);
+    expect(changes.moved).toEqual([{ from: 'aws_s3_bucket.Backups_9A29A52D', to: 'aws_s3_bucket.BackupVault_3A9C5852' }]);
+    // The bucket is kept; its companions (not moved here) still count as removed.
+    expect(changes.removed).not.toContain('aws_s3_bucket.Backups_9A29A52D');
+    expect(changes.removed).toContain('aws_kms_key.Backups_Key_1CF89EA6');
   });
 
   test('lists the containers a runtime creates at synthesis', () => {

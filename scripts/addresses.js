@@ -29,7 +29,7 @@ function load(rel) {
 const { App } = require('cdktf');
 const { buildStacks } = load('stacks/index');
 const { LARAVEL_INVOICING_EXAMPLE } = load('lib/config/laravel-example');
-const { terraformAddresses, compareAddresses, addressChangeMessage } = load('lib/checks/addresses');
+const { synthesizedAddresses, compareAddresses, addressChangeMessage } = load('lib/checks/addresses');
 
 /** The app descriptions whose stacks are recorded (keep in step with APPS in __tests__/addresses.test.ts). */
 const APPS = {
@@ -41,17 +41,19 @@ function current() {
   for (const [name, description] of Object.entries(APPS)) {
     const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'erp-addresses-')) });
     out[name] = {};
-    for (const stack of buildStacks(app, description, {})) out[name][stack.node.id] = terraformAddresses(stack);
+    for (const stack of buildStacks(app, description, {})) out[name][stack.node.id] = synthesizedAddresses(stack);
   }
   return out;
 }
 
-const now = current();
+const synthesized = current();
+const now = Object.fromEntries(Object.entries(synthesized).map(([app, stacks]) => [app, Object.fromEntries(Object.entries(stacks).map(([s, x]) => [s, x.addresses]))]));
 const before = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')).apps ?? {} : {};
 let removedAny = false;
 for (const app of new Set([...Object.keys(before), ...Object.keys(now)])) {
   for (const stack of new Set([...Object.keys(before[app] ?? {}), ...Object.keys(now[app] ?? {})])) {
-    const changes = compareAddresses(before[app]?.[stack] ?? [], now[app]?.[stack] ?? []);
+    const changes = compareAddresses(before[app]?.[stack] ?? [], now[app]?.[stack] ?? [], synthesized[app]?.[stack]?.moves ?? {});
+    for (const m of changes.moved) process.stdout.write(`${app}/${stack}: moved ${m.from} -> ${m.to}\n`);
     if (changes.removed.length > 0) {
       removedAny = true;
       process.stdout.write(`${addressChangeMessage(`${app}/${stack}`, changes)}\n\n`);

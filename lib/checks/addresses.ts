@@ -6,31 +6,49 @@ import { TerraformStack, Testing } from 'cdktf';
  * create at synthesis are included; moved resources are listed at their new address).
  */
 export function terraformAddresses(stack: TerraformStack): string[] {
+  return synthesizedAddresses(stack).addresses;
+}
+
+/** The addresses of a stack and the moves (`moved` blocks) it declares, from old address to new. */
+export interface StackAddresses {
+  readonly addresses: string[];
+  readonly moves: Record<string, string>;
+}
+
+/** Synthesizes the stack (aspects first) and reads its addresses and its `moved` blocks. */
+export function synthesizedAddresses(stack: TerraformStack): StackAddresses {
   const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
-  const out: string[] = [];
+  const addresses: string[] = [];
   for (const [kind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
     for (const [type, byName] of Object.entries(json[kind] ?? {})) {
-      for (const name of Object.keys(byName as object)) out.push(`${prefix}${type}.${name}`);
+      for (const name of Object.keys(byName as object)) addresses.push(`${prefix}${type}.${name}`);
     }
   }
-  return out.sort();
+  const moves: Record<string, string> = {};
+  for (const m of (json.moved ?? []) as Array<{ from: string; to: string }>) moves[m.from] = m.to;
+  return { addresses: addresses.sort(), moves };
 }
 
 /** How the addresses of one stack differ from the manifest. */
 export interface AddressChanges {
   /** In the manifest, no longer synthesized: Terraform would destroy these. */
   readonly removed: string[];
-  /** Synthesized, not in the manifest yet: Terraform would create these. */
+  /** Synthesized, not in the manifest yet: Terraform would create these (or they are the targets of moves). */
   readonly added: string[];
+  /** In the manifest, no longer synthesized, with a `moved` block to a synthesized address: kept, under a new name. */
+  readonly moved: Array<{ readonly from: string; readonly to: string }>;
 }
 
-/** Compares the manifest's addresses of a stack with the synthesized ones. */
-export function compareAddresses(manifest: readonly string[], current: readonly string[]): AddressChanges {
+/** Compares the manifest's addresses of a stack with the synthesized ones (and the moves the stack declares). */
+export function compareAddresses(manifest: readonly string[], current: readonly string[], moves: Record<string, string> = {}): AddressChanges {
   const now = new Set(current);
   const before = new Set(manifest);
+  const gone = manifest.filter((a) => !now.has(a)).sort();
+  const moved = gone.filter((a) => moves[a] !== undefined && now.has(moves[a])).map((from) => ({ from, to: moves[from] }));
   return {
-    removed: manifest.filter((a) => !now.has(a)).sort(),
+    removed: gone.filter((a) => !moved.some((m) => m.from === a)),
     added: current.filter((a) => !before.has(a)).sort(),
+    moved,
   };
 }
 

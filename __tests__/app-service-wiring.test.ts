@@ -121,3 +121,80 @@ describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress
     }
   });
 });
+
+/**
+ * The Laravel invoicing app on managed MySQL with phpMyAdmin beside it: the
+ * database's CA certificate is a Terraform reference that resolves to a PEM of
+ * several lines, and must reach every app container as a file.
+ */
+describe('the Laravel invoicing app wired to a managed MySQL database, with phpMyAdmin', () => {
+  const stack = new TerraformStack(new App({ outdir: Testing.app().outdir }), 'dev');
+  new DigitaloceanProvider(stack, 'digitalocean', {});
+  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
+  const db = new ManagedDatabase(stack, 'Database', {
+    name: 'facturador-db', engine: DatabaseEngine.mysql(), size: DatabaseSize.DB_S_1VCPU_1GB, region: DoRegion.NYC3,
+    databases: ['facturador'], users: ['facturador'],
+  });
+  const runtime = new DropletRuntime(stack, 'Runtime', {
+    region: DoRegion.NYC3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'],
+  });
+  const app = new ErpAppService(stack, 'App', {
+    name: 'facturador',
+    runtime,
+    processes: {
+      web: { image: 'ghcr.io/facturador/app:3.1.0', port: 8080, healthCheck: { path: '/up' } },
+      workers: [{ name: 'queue', command: 'php artisan queue:work --tries=3', replicas: 2 }],
+      scheduler: { everyMinute: ['php', 'artisan', 'schedule:run'] },
+      release: { command: ['php', 'artisan', 'migrate', '--force'] },
+      services: [{
+        name: 'phpmyadmin', image: 'phpmyadmin:5.2.1', port: 80, healthCheck: { path: '/' },
+        environmentFrom: { PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' },
+        environment: { PMA_SSL: '1', PMA_PRICE_NOTE: 'costs ${amount}' },
+      }],
+    },
+    environment: { APP_ENV: 'production' },
+  });
+  app.connectTo(db);
+  const synth: Json = JSON.parse(Testing.synth(stack));
+  const userData: string = Object.values<Json>(synth.resource.digitalocean_droplet)[0].user_data;
+  const caData = Object.keys(synth.data.digitalocean_database_ca)[0];
+  const reference = `\${base64encode(data.digitalocean_database_ca.${caData}.certificate)}`;
+
+  test('user data writes the CA certificate from a base64encode reference to the database CA data source', () => {
+    const entry = YAML.parse(userData, { version: '1.1' }).write_files.find((f: Json) => f.path === '/opt/facturador/files/database-ca.pem');
+    expect(entry).toEqual({ path: '/opt/facturador/files/database-ca.pem', owner: 'root:root', permissions: '0644', encoding: 'b64', content: reference });
+    // the reference stays a Terraform interpolation; literal "${" elsewhere is escaped
+    expect(userData).toContain(reference);
+    expect(userData).not.toContain(`$${reference}`);
+    expect(userData).toContain('costs $$${amount}');
+  });
+
+  test('after Terraform fills in a multi-line certificate, user data is still valid YAML and the file decodes to it', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIEQTCCAqmgAwIBAgIUdGVzdA==\n-----END CERTIFICATE-----\n';
+    const applied = userData.split(reference).join(Buffer.from(pem).toString('base64')).replace(/\$\$\{/g, '${');
+    const config = YAML.parse(applied, { version: '1.1' });
+    const entry = config.write_files.find((f: Json) => f.path === '/opt/facturador/files/database-ca.pem');
+    expect(Buffer.from(entry.content, 'base64').toString()).toBe(pem);
+    const compose = YAML.parse(config.write_files[0].content, { version: '1.1' });
+    expect(compose.services.phpmyadmin.environment.PMA_PRICE_NOTE).toBe('costs $${amount}');
+  });
+
+  test('web, the queue workers, the scheduler, the release and phpMyAdmin mount it read-only where MYSQL_ATTR_SSL_CA points', () => {
+    const compose = YAML.parse(YAML.parse(userData, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+    for (const name of ['web', 'queue', 'schedule-run', 'release', 'phpmyadmin']) {
+      expect([name, compose.services[name].volumes]).toEqual([name, ['/opt/facturador/files/database-ca.pem:/etc/ssl/certs/database-ca.pem:ro']]);
+    }
+    expect(compose.services.web.environment.MYSQL_ATTR_SSL_CA).toBe('/etc/ssl/certs/database-ca.pem');
+    expect(compose.services.web.environment.DATABASE_CA_CERT).toBeUndefined();
+    expect(userData).not.toContain('certificate}\n');
+    expect(userData.split('.certificate').length - 1).toBe(1);
+  });
+
+  test('phpMyAdmin takes the private host and port of the cluster, and no app secret', () => {
+    const compose = YAML.parse(YAML.parse(userData, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+    const pma = compose.services.phpmyadmin;
+    expect(pma.environment.PMA_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
+    expect(pma.environment.PMA_PORT).toMatch(/^\$\{digitalocean_database_cluster\..*\.port\}$/);
+    expect(pma.env_file).toBeUndefined();
+  });
+});

@@ -89,9 +89,15 @@ function cloudInit(droplet: Json): { config: Json; compose: Json; file: (path: s
   return { config, compose: YAML.parse(composeText!, { version: '1.1' }), file };
 }
 
-/** Compose escapes `$` as `$$`; this is what the container receives. */
+/**
+ * What the container receives from a compose value: `$$` is one `$`; a single
+ * `$` would be interpolated by Compose, which a literal value must never be.
+ */
 function unescape(values: string[]): string[] {
-  return values.map((v) => v.replace(/\$\$/g, '$'));
+  return values.map((v) => v.replace(/\$(\$|[^$]|$)/g, (_match, next: string) => {
+    if (next === '$') return '$';
+    throw new Error(`compose would interpolate the unescaped "$" in ${JSON.stringify(v)}`);
+  }));
 }
 
 describe('ErpAppService on DropletRuntime', () => {

@@ -32,5 +32,6 @@ export function groupsInUse(app: ResolvedApp): string[] {
  * alone so that references still resolve.
  */
 export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{(?!TfToken\[)/g, '$${').replace(/%\{/g, '%%{');
+  // in a replacement string "$$" stands for one "$": '$$$${' writes "$${"
+  return text.replace(/\$\{(?!TfToken\[)/g, '$$$${').replace(/%\{/g, '%%{');
 }

@@ -431,6 +431,17 @@ describe('service validation', () => {
     expect(() => Testing.synth(stack)).toThrow(/environmentFrom\.PMA_HOST/);
   });
 
+  test('fails at synthesis when environmentFrom copies the database CA certificate instead of using its file', () => {
+    const stack = new TerraformStack(Testing.app(), 'dev');
+    const model: ProcessModel = {
+      ...FACTURADOR,
+      processes: { ...FACTURADOR.processes, services: [{ name: 'phpmyadmin', image: 'phpmyadmin:5.2.1', port: 80, environmentFrom: { PMA_SSL_CA: 'DATABASE_CA_CERT' } }] },
+    };
+    const app = new ErpAppService(stack, 'App', { name: 'facturador', runtime: new DockerRuntime(stack, 'Runtime'), ...model });
+    app.connectTo(fakeMysql());
+    expect(() => app.resolve()).toThrow(/environmentFrom\.PMA_SSL_CA.*is the database CA certificate/s);
+  });
+
   test('fails when a backup job takes the name of a service', () => {
     const stack = new TerraformStack(Testing.app(), 'dev');
     const app = new ErpAppService(stack, 'App', { name: 'emerald', runtime: new DockerRuntime(stack, 'Runtime'), ...FASTAPI_ISP });

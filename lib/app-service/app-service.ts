@@ -371,7 +371,10 @@ function serviceEnvironment(
 ): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const [key, source] of Object.entries(svc.environmentFrom ?? {})) {
-    if (Object.prototype.hasOwnProperty.call(appEnv, source)) {
+    if (source === DATABASE_CA_CERT_VARIABLE) {
+      p.add(`${base}.environmentFrom.${key}`, source, 'is the database CA certificate, which every container finds as a file',
+        `drop it and point the service at ${DATABASE_CA_CERT_PATH} (for example ${key}_FILE or the tool's CA path setting)`);
+    } else if (Object.prototype.hasOwnProperty.call(appEnv, source)) {
       picked[key] = appEnv[source];
     } else if (Object.prototype.hasOwnProperty.call(appSecrets, source)) {
       p.add(`${base}.environmentFrom.${key}`, source, 'is a secret of the app; environmentFrom copies plain variables only',

@@ -1,9 +1,40 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { ErpAppService } from '../lib/app-service/app-service';
+import { DockerRuntime } from '../lib/app-service/docker-runtime';
+import { LocalDatabase } from '../lib/app-service/local-database';
+import { DatabaseEngineFamily } from '../lib/common/contracts';
+import { appProcesses } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 
-/** The `local` tier stack. */
+/**
+ * The local tier (`local`): the same processes as containers on the user's
+ * own Docker engine, a PostgreSQL or MySQL container with a volume, a Valkey
+ * container, the web process published on a localhost port. No cloud account
+ * is needed: `npx cdktf deploy local` on a machine with Docker brings it up.
+ */
 export class LocalStack extends TierStack {
+  public readonly runtime: DockerRuntime;
+  public readonly database: LocalDatabase;
+  public readonly app: ErpAppService;
+
   constructor(scope: Construct, props: TierStackProps) {
     super(scope, 'local', props);
+    const d = this.description;
+    const s = this.settings;
+    new DockerProvider(this, 'docker', {});
+    this.runtime = new DockerRuntime(this, 'Runtime', { hostPort: s.localPort });
+    this.database = new LocalDatabase(this, 'Database', {
+      runtime: this.runtime,
+      engine: d.database.engine === 'postgres' ? DatabaseEngineFamily.POSTGRES : DatabaseEngineFamily.MYSQL,
+      version: String(d.database.version),
+      databaseName: d.database.name ?? d.name.replace(/-/g, '_'),
+      user: d.database.user ?? d.name.replace(/-/g, '_'),
+    });
+    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment });
+    this.app.connectTo(this.database);
+    new TerraformOutput(this, 'app_urls', { value: [`http://localhost:${s.localPort}`], description: 'The app on this machine' });
+    new TerraformOutput(this, 'database_host', { value: this.database.connection.host, description: 'Database container on the app network' });
   }
 }

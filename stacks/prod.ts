@@ -1,8 +1,14 @@
 import { Construct } from 'constructs';
-import { TierStack, TierStackProps } from './tier-stack';
+import { DropletTierStack } from './droplet-tier';
+import { TierStackProps } from './tier-stack';
 
-/** The `prod` tier stack. */
-export class ProdStack extends TierStack {
+/**
+ * The production tier (`prod`): an s-8vcpu-16gb droplet with weekly backups,
+ * a database with a standby node and a connection pool (PostgreSQL), managed
+ * Valkey, security headers at the zone, Access on admin tools, and an S3
+ * vault with object lock.
+ */
+export class ProdStack extends DropletTierStack {
   constructor(scope: Construct, props: TierStackProps) {
     super(scope, 'prod', props);
   }

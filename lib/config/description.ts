@@ -38,6 +38,11 @@ export interface DescriptionWebProcess {
   readonly healthCheck?: DescriptionHealthCheck;
   /** @default 1 */
   readonly replicas?: number;
+  /**
+   * The path prefix routed to the web process (`/api`) when another service takes `/`.
+   * @default '/'
+   */
+  readonly path?: string;
 }
 
 /** A background worker (queue consumer, Celery worker). */
@@ -58,8 +63,6 @@ export interface DescriptionCronJob {
   /** A five-field cron line (`0 4 * * *`). */
   readonly schedule: string;
   readonly command: string[];
-  /** @default - the web image */
-  readonly image?: string;
 }
 
 /** The scheduler: the framework's every-minute runner and/or cron jobs. */
@@ -109,6 +112,10 @@ export interface DescriptionService {
   readonly admin?: boolean;
   /** @default - no health check */
   readonly healthCheck?: DescriptionHealthCheck;
+  /** Its own plain environment. @default - none */
+  readonly environment?: Record<string, string>;
+  /** It runs app code and reads the app's environment and secrets (a static frontend does not). @default false */
+  readonly appEnvironment?: boolean;
 }
 
 /** Database engines a description may ask for. */
@@ -156,6 +163,16 @@ export interface DescriptionAdminTool {
   readonly allowEmails?: string[];
   /** Email domains allowed through Access (`example.com`). @default - none */
   readonly allowEmailDomains?: string[];
+  /** Its own plain environment. @default - none */
+  readonly environment?: Record<string, string>;
+  /**
+   * Variables taken from the app's plain environment under another name,
+   * e.g. `{ "PMA_HOST": "DB_HOST", "PMA_PORT": "DB_PORT" }` for phpMyAdmin.
+   * @default - none
+   */
+  readonly environmentFrom?: Record<string, string>;
+  /** @default - no health check */
+  readonly healthCheck?: DescriptionHealthCheck;
 }
 
 /** Cloudflare account and zone. */

@@ -31,7 +31,14 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
   cache: { engine: 'valkey' },
   backups: { schedule: '0 2 * * *', dailyRetentionDays: 30, weeklyRetentionWeeks: 12, monthlyRetentionMonths: 12 },
   adminTools: [
-    { name: 'pma', image: 'phpmyadmin:5.2.1', port: 80, allowEmailDomains: ['example.com'] },
+    {
+      name: 'pma',
+      image: 'phpmyadmin:5.2.1',
+      port: 80,
+      allowEmailDomains: ['example.com'],
+      environmentFrom: { PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' },
+      environment: { PMA_ABSOLUTE_URI: 'https://pma.fact.example.com/', UPLOAD_LIMIT: '128M' },
+    },
   ],
   environment: {
     APP_ENV: 'production',

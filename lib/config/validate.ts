@@ -149,6 +149,20 @@ export function cronProblem(line: string): string | undefined {
   return undefined;
 }
 
+/** A map of environment variables: valid names, string values, no secrets in plain text. */
+function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): void {
+  const env = w.object(obj, key, path, false);
+  if (!env) return;
+  const ep = join(path, key);
+  for (const [k, v] of Object.entries(env)) {
+    if (!ENV_NAME.test(k)) p.add(join(ep, k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
+    if (typeof v !== 'string') p.add(join(ep, k), v, 'must be a string', 'quote the value');
+    if (key === 'environment' && /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(k)) {
+      p.add(join(ep, k), '<hidden>', 'looks like a secret in the plain environment', 'do not put secrets in the description: database, vault and tunnel credentials are wired in by the stacks');
+    }
+  }
+}
+
 function checkHealth(w: Walker, obj: Obj, path: string): void {
   const h = w.object(obj, 'healthCheck', path, false);
   if (!h) return;
@@ -173,7 +187,8 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
   const web = w.object(procs, 'web', path, true);
   if (web) {
     const wp = join(path, 'web');
-    w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas']);
+    w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas', 'path']);
+    w.string(web, 'path', wp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/api"');
     w.string(web, 'image', wp, true, IMAGE, IMAGE_FIX);
     w.command(web, 'command', wp, false);
     w.int(web, 'port', wp, true, 1, 65535, 'use the port the web process listens on, from 1 to 65535 (e.g. 8080)');
@@ -205,11 +220,10 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     (w.array(sched, 'jobs', sp) ?? []).forEach((raw, i) => {
       const jp = join(join(sp, 'jobs'), i);
       if (!isObject(raw)) return p.add(jp, raw, 'must be an object', 'give each job as { "name": ..., "schedule": "0 4 * * *", "command": [...] }');
-      w.known(raw, jp, ['name', 'schedule', 'command', 'image']);
+      w.known(raw, jp, ['name', 'schedule', 'command']);
       w.string(raw, 'name', jp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "cleanup")');
       w.cron(raw, 'schedule', jp, true);
       w.command(raw, 'command', jp, true);
-      w.string(raw, 'image', jp, false, IMAGE, IMAGE_FIX);
       addName(raw.name, join(jp, 'name'));
     });
   }
@@ -227,7 +241,9 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
   (w.array(procs, 'services', path) ?? []).forEach((raw, i) => {
     const sp = join(join(path, 'services'), i);
     if (!isObject(raw)) return p.add(sp, raw, 'must be an object', 'give each service as { "name", "image", "port", "path" }');
-    w.known(raw, sp, ['name', 'image', 'command', 'port', 'path', 'admin', 'healthCheck']);
+    w.known(raw, sp, ['name', 'image', 'command', 'port', 'path', 'admin', 'healthCheck', 'environment', 'appEnvironment']);
+    w.bool(raw, 'appEnvironment', sp);
+    checkEnv(w, p, raw, 'environment', sp);
     w.string(raw, 'name', sp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "frontend")');
     w.string(raw, 'image', sp, true, IMAGE, IMAGE_FIX);
     w.command(raw, 'command', sp, false);
@@ -236,6 +252,17 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     w.bool(raw, 'admin', sp);
     checkHealth(w, raw, sp);
     addName(raw.name, join(sp, 'name'));
+  });
+  const services = Array.isArray(procs.services) ? procs.services.filter(isObject) : [];
+  const webPath = web && typeof web.path === 'string' ? web.path : '/';
+  const paths = [webPath, ...services.map((s) => s.path)];
+  const seen = new Set<unknown>();
+  paths.forEach((pth, i) => {
+    if (seen.has(pth)) {
+      p.add(i === 0 ? 'processes.web.path' : `processes.services[${i - 1}].path`, pth, 'is routed to another process too',
+        'give the web process and every service its own path (e.g. web "/api", frontend "/")');
+    }
+    seen.add(pth);
   });
   return names;
 }
@@ -347,7 +374,10 @@ export function validateAppDescription(input: unknown, source = 'app description
   (w.array(d, 'adminTools', '') ?? []).forEach((raw, i) => {
     const ap = join('adminTools', i);
     if (!isObject(raw)) return p.add(ap, raw, 'must be an object', 'give each admin tool as { "name", "image", "port", "allowEmailDomains" }');
-    w.known(raw, ap, ['name', 'image', 'port', 'allowEmails', 'allowEmailDomains']);
+    w.known(raw, ap, ['name', 'image', 'port', 'allowEmails', 'allowEmailDomains', 'environment', 'environmentFrom', 'healthCheck']);
+    checkEnv(w, p, raw, 'environment', ap);
+    checkEnv(w, p, raw, 'environmentFrom', ap);
+    checkHealth(w, raw, ap);
     const name = w.string(raw, 'name', ap, true, DNS_LABEL, 'use a DNS label (e.g. "pma"); it becomes the subdomain');
     w.string(raw, 'image', ap, true, IMAGE, IMAGE_FIX);
     w.int(raw, 'port', ap, true, 1, 65535, 'use the port the tool listens on, from 1 to 65535');
@@ -367,16 +397,7 @@ export function validateAppDescription(input: unknown, source = 'app description
       names.add(name);
     }
   });
-  const env = w.object(d, 'environment', '', false);
-  if (env) {
-    for (const [k, v] of Object.entries(env)) {
-      if (!ENV_NAME.test(k)) p.add(join('environment', k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
-      if (typeof v !== 'string') p.add(join('environment', k), v, 'must be a string', 'quote the value');
-      if (/(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(k)) {
-        p.add(join('environment', k), '<hidden>', 'looks like a secret in the plain environment', 'do not put secrets in the description: database, vault and tunnel credentials are wired in by the stacks');
-      }
-    }
-  }
+  checkEnv(w, p, d, 'environment', '');
   const cf = w.object(d, 'cloudflare', '', true);
   if (cf) {
     w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName']);

@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { ErpAppService } from '../lib/app-service/app-service';
+import { DropletRuntime } from '../lib/app-service/droplet-runtime';
+import { DropletSize } from '../lib/app-service/droplet-size';
+import { S3BackupVault } from '../lib/backup/s3-backup-vault';
+import { DoRegion } from '../lib/common/region';
+import { ManagedDatabase } from '../lib/database/managed-database';
+import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
+import { TierName } from '../lib/config/description';
+import {
+  DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
+  resourceName, sqlDatabase, sshPrivateKeyVariable, stackOutputs, tunnelIngress,
+} from './parts';
+import { TierStack, TierStackProps } from './tier-stack';
+
+/**
+ * A tier on droplets (`dev`, `prod`): the app's processes run with Docker
+ * Compose on one or more droplets in a VPC, beside a managed database (and a
+ * managed Valkey where the tier has one), behind a Cloudflare Tunnel, with
+ * dumps in an S3 vault.
+ */
+export abstract class DropletTierStack extends TierStack {
+  public readonly database: ManagedDatabase;
+  /** Managed Valkey; undefined where the cache is a container on the droplet. */
+  public readonly cache?: ManagedDatabase;
+  public readonly vault: S3BackupVault;
+  public readonly runtime: DropletRuntime;
+  public readonly app: ErpAppService;
+  public readonly tunnel: TunnelIngress;
+
+  constructor(scope: Construct, tier: TierName, props: TierStackProps) {
+    super(scope, tier, props);
+    const d = this.description;
+    const s = this.settings;
+    const name = resourceName(d, tier);
+    cloudProviders(this, d);
+    const vpc = privateNetwork(this, d, tier);
+    this.database = sqlDatabase(this, d, tier, s, vpc);
+    this.cache = managedCache(this, d, tier, s, vpc);
+    this.vault = backupVault(this, d, s);
+    const sshKey = sshPrivateKeyVariable(this);
+    this.runtime = new DropletRuntime(this, 'Runtime', {
+      region: DoRegion.of(d.region ?? DEFAULT_REGION),
+      size: DropletSize.of(s.dropletSize),
+      count: s.dropletCount,
+      sshKeys: d.sshKeys,
+      sshPrivateKey: sshKey.stringValue,
+      adminCidrs: d.adminCidrs ?? [],
+      vpcId: vpc.id,
+      backups: s.dropletBackups,
+      tags: [name],
+    });
+    this.app = new ErpAppService(this, 'App', {
+      name: d.name,
+      runtime: this.runtime,
+      processes: appProcesses(d, s),
+      environment: d.environment,
+    });
+    const pool = this.database.connectionPools[0];
+    this.app.connectTo(this.database, pool ? { connection: this.database.poolConnection(pool.name) } : undefined);
+    if (this.cache) this.app.connectTo(this.cache);
+    this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
+    this.tunnel = tunnelIngress(this, d, tier, this.app, tier !== 'dev');
+    this.app.serveThrough(this.tunnel);
+    monitoring(this, d, tier, name);
+    stackOutputs(this, {
+      urls: appUrls(d),
+      databaseHost: this.database.privateHost,
+      databaseUri: this.database.privateUri,
+      vaultBucket: this.vault.bucketName,
+      tunnelId: this.tunnel.tunnelId,
+      tunnelToken: this.tunnel.token,
+    });
+  }
+}

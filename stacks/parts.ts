@@ -1,0 +1,243 @@
+/**
+ * The pieces the tier stacks share: providers, the database, the cache, the
+ * backup vault, the tunnel, monitoring and outputs, each built from the app
+ * description and the tier's settings. Construct ids here are part of the
+ * stacks' Terraform addresses: renaming one replaces real infrastructure.
+ */
+import { Lazy, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
+import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
+import { AppProcesses } from '../lib/app-service/process-model';
+import { ErpAppService } from '../lib/app-service/app-service';
+import { S3BackupVault } from '../lib/backup/s3-backup-vault';
+import { ObjectLockMode } from '../lib/backup/props';
+import { DoRegion } from '../lib/common/region';
+import { AppDescription, TierName } from '../lib/config/description';
+import { estimateStack } from '../lib/cost/estimate';
+import { DatabaseEngine, DatabaseSize } from '../lib/database/engine';
+import { ManagedDatabase } from '../lib/database/managed-database';
+import { AppMonitoring } from '../lib/monitoring/app-monitoring';
+import { AccessPolicy } from '../lib/tunnel/access';
+import { TunnelIngress, TunnelRoute } from '../lib/tunnel/tunnel-ingress';
+import { TierSettings } from './tiers';
+
+/** The default DigitalOcean region when the description names none. */
+export const DEFAULT_REGION = 'fra1';
+/** The default AWS region of the backup vault. */
+export const DEFAULT_AWS_REGION = 'eu-central-1';
+/** The default AWS region backups are replicated to (HA tier). */
+export const DEFAULT_AWS_REPLICA_REGION = 'eu-west-1';
+
+/** `<app>-<tier>`: names resources, tags and workspaces. */
+export function resourceName(d: AppDescription, tier: TierName): string {
+  return `${d.name}-${tier}`;
+}
+
+/** The DigitalOcean, Cloudflare and AWS providers; credentials come from the environment. */
+export function cloudProviders(stack: TerraformStack, d: AppDescription): { aws: AwsProvider } {
+  new DigitaloceanProvider(stack, 'digitalocean', {});
+  new CloudflareProvider(stack, 'cloudflare', {});
+  const aws = new AwsProvider(stack, 'aws', {
+    region: d.awsRegion ?? DEFAULT_AWS_REGION,
+    defaultTags: [{ tags: { app: d.name, 'managed-by': 'cdktf-erp-constructs' } }],
+  });
+  return { aws };
+}
+
+/** The private network droplets, the cluster and databases share. */
+export function privateNetwork(stack: Construct, d: AppDescription, tier: TierName): Vpc {
+  return new Vpc(stack, 'Vpc', {
+    name: `${resourceName(d, tier)}-vpc`,
+    region: d.region ?? DEFAULT_REGION,
+    description: `Private network of ${d.name} (${tier})`,
+  });
+}
+
+/** The app's SQL database, sized for the tier. */
+export function sqlDatabase(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc): ManagedDatabase {
+  const db = d.database;
+  const name = db.name ?? d.name.replace(/-/g, '_');
+  const user = db.user ?? d.name.replace(/-/g, '_');
+  const engine = db.engine === 'postgres' ? DatabaseEngine.postgres(db.version) : DatabaseEngine.mysql(db.version);
+  return new ManagedDatabase(stack, 'Database', {
+    name: `${resourceName(d, tier)}-db`,
+    engine,
+    size: DatabaseSize.of(s.databaseSize),
+    nodeCount: s.databaseNodeCount,
+    region: DoRegion.of(d.region ?? DEFAULT_REGION),
+    vpc,
+    databases: [name],
+    users: [user],
+    connectionPools: s.poolSize ? [{ name: `${d.name}-pool`, size: s.poolSize, database: name, user }] : undefined,
+    readReplicas: s.readReplica ? [{ name: `${resourceName(d, tier)}-db-replica` }] : undefined,
+    tags: [resourceName(d, tier)],
+  });
+}
+
+/** Managed Valkey for the tiers that have one; undefined keeps the cache as a container. */
+export function managedCache(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc): ManagedDatabase | undefined {
+  if (!d.cache || !s.cacheSize) return undefined;
+  return new ManagedDatabase(stack, 'Cache', {
+    name: `${resourceName(d, tier)}-cache`,
+    engine: DatabaseEngine.valkey(8),
+    size: DatabaseSize.of(s.cacheSize),
+    region: DoRegion.of(d.region ?? DEFAULT_REGION),
+    vpc,
+    tags: [resourceName(d, tier)],
+  });
+}
+
+/** The off-site backup vault, with the description's retention and the tier's object lock and replication. */
+export function backupVault(stack: Construct, d: AppDescription, s: TierSettings, replicaProvider?: AwsProvider): S3BackupVault {
+  const b = d.backups ?? {};
+  const daily = b.dailyRetentionDays ?? 30;
+  return new S3BackupVault(stack, 'Backups', {
+    bucketPrefix: `${d.name}-backups-`.slice(0, 37),
+    rootPrefix: d.name,
+    dailyRetentionDays: daily,
+    weeklyRetentionWeeks: b.weeklyRetentionWeeks,
+    monthlyRetentionMonths: b.monthlyRetentionMonths,
+    objectLock: s.objectLockDays ? { mode: ObjectLockMode.COMPLIANCE, days: Math.min(s.objectLockDays, daily) } : undefined,
+    replication: replicaProvider ? { provider: replicaProvider } : undefined,
+  });
+}
+
+/** The description's processes in the process model of ErpAppService. */
+export function appProcesses(d: AppDescription, s: TierSettings): AppProcesses {
+  const p = d.processes;
+  const sched = p.scheduler;
+  return {
+    web: { image: p.web.image, command: p.web.command, port: p.web.port, healthCheck: p.web.healthCheck, replicas: s.webReplicas },
+    workers: p.workers?.map((w) => ({ name: w.name, image: w.image, command: w.command, replicas: w.replicas })),
+    scheduler: sched ? { everyMinute: sched.everyMinute, entries: sched.jobs?.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) } : undefined,
+    websocket: p.websocket ? { image: p.websocket.image, command: p.websocket.command, port: p.websocket.port } : undefined,
+    release: p.release ? { command: p.release } : undefined,
+    services: [
+      ...(p.services ?? []).map((svc) => ({
+        name: svc.name, image: svc.image, command: svc.command, port: svc.port, healthCheck: svc.healthCheck,
+        environment: svc.environment, receivesAppEnvironment: svc.appEnvironment ?? false,
+      })),
+      // Admin tools run beside the app on the private network; the tunnel puts Access in front of them.
+      ...(d.adminTools ?? []).map((tool) => ({
+        name: tool.name, image: tool.image, port: tool.port, healthCheck: tool.healthCheck,
+        environment: tool.environment, environmentFrom: tool.environmentFrom,
+      })),
+    ],
+  };
+}
+
+/**
+ * The tunnel and its routes, most specific first (cloudflared takes the first
+ * match): admin tools on their own hostnames behind Access, then the app's
+ * path routes (longest path first), the app itself, and the tenant wildcard last.
+ */
+export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierName, app: ErpAppService, withHeaders: boolean): TunnelIngress {
+  const routes: TunnelRoute[] = [];
+  for (const tool of d.adminTools ?? []) {
+    const policies = [
+      ...(tool.allowEmails?.length ? [AccessPolicy.emails(...tool.allowEmails)] : []),
+      ...(tool.allowEmailDomains?.length ? [AccessPolicy.emailDomains(...tool.allowEmailDomains)] : []),
+    ];
+    routes.push({
+      hostname: `${tool.name}.${d.domain}`,
+      service: app.internalUrl(tool.name),
+      access: policies.length === 1 ? policies[0] : AccessPolicy.anyOf(...policies),
+    });
+  }
+  const pathRoutes: Array<{ path: string; route: TunnelRoute }> = [];
+  if (d.processes.websocket) {
+    const path = d.processes.websocket.path ?? '/ws';
+    pathRoutes.push({ path, route: { hostname: d.domain, path, service: app.internalUrl('websocket') } });
+  }
+  for (const svc of d.processes.services ?? []) {
+    if (svc.path === '/') continue;
+    const route: TunnelRoute = { hostname: d.domain, path: svc.path, service: app.internalUrl(svc.name) };
+    pathRoutes.push({ path: svc.path, route: svc.admin ? { ...route, access: adminPolicy(d) } : route });
+  }
+  pathRoutes.sort((a, b) => b.path.length - a.path.length).forEach((r) => routes.push(r.route));
+  const root = (d.processes.services ?? []).find((svc) => svc.path === '/');
+  if (root) {
+    routes.push({ hostname: d.domain, path: d.processes.web.path ?? '/api', service: app.internalUrl('web') });
+    routes.push({ hostname: d.domain, service: app.internalUrl(root.name) });
+  } else {
+    routes.push({ hostname: d.domain, service: app.internalUrl('web') });
+  }
+  if (d.tenantSubdomains) routes.push({ hostname: `*.${d.domain}`, service: app.internalUrl('web') });
+  return new TunnelIngress(stack, 'Tunnel', {
+    accountId: d.cloudflare.accountId,
+    zoneId: d.cloudflare.zoneId,
+    zoneName: d.cloudflare.zoneName,
+    name: resourceName(d, tier),
+    routes,
+    securityHeaders: withHeaders ? {} : undefined,
+  });
+}
+
+/** Access for a path marked admin: the first admin tool's allow list, or the domain of the alert email. */
+function adminPolicy(d: AppDescription): AccessPolicy {
+  const tool = d.adminTools?.[0];
+  if (tool?.allowEmails?.length) return AccessPolicy.emails(...tool.allowEmails);
+  if (tool?.allowEmailDomains?.length) return AccessPolicy.emailDomains(...tool.allowEmailDomains);
+  return AccessPolicy.emails(d.alertEmail ?? `admin@${d.cloudflare.zoneName}`);
+}
+
+/** The public health URL uptime checks probe. */
+export function healthUrl(d: AppDescription): string {
+  return `https://${d.domain}${d.processes.web.healthCheck?.path ?? '/'}`;
+}
+
+/** Uptime checks and alerts (and droplet alerts when a tag is given), when the description names an email. */
+export function monitoring(stack: Construct, d: AppDescription, tier: TierName, dropletTag?: string): AppMonitoring | undefined {
+  if (!d.alertEmail) return undefined;
+  return new AppMonitoring(stack, 'Monitoring', {
+    name: resourceName(d, tier),
+    healthUrls: [healthUrl(d)],
+    alertEmails: [d.alertEmail],
+    dropletTag,
+  });
+}
+
+/** The SSH private key Terraform uses to write secrets to droplets (a sensitive input variable). */
+export function sshPrivateKeyVariable(stack: Construct): TerraformVariable {
+  return new TerraformVariable(stack, 'ssh_private_key', {
+    type: 'string',
+    sensitive: true,
+    description: 'Private key of one of the droplets\' SSH keys (TF_VAR_ssh_private_key); Terraform writes the app\'s secrets over SSH with it',
+  });
+}
+
+/** What a tier stack reports after apply. */
+export interface StackOutputs {
+  readonly urls: string[];
+  readonly databaseHost: string;
+  readonly databaseUri: string;
+  readonly vaultBucket: string;
+  readonly tunnelId?: string;
+  readonly tunnelToken?: string;
+}
+
+/** The stack's outputs: URLs, database host, vault bucket, tunnel id, the monthly estimate; secrets marked sensitive. */
+export function stackOutputs(stack: TerraformStack, o: StackOutputs): void {
+  new TerraformOutput(stack, 'app_urls', { value: o.urls, description: 'Public URLs of the app' });
+  new TerraformOutput(stack, 'database_host', { value: o.databaseHost, description: 'Database host (private network)' });
+  new TerraformOutput(stack, 'database_uri', { value: o.databaseUri, sensitive: true, description: 'Database connection URI (TLS required)' });
+  new TerraformOutput(stack, 'backup_vault_bucket', { value: o.vaultBucket, description: 'Bucket that holds the database dumps' });
+  if (o.tunnelId) new TerraformOutput(stack, 'tunnel_id', { value: o.tunnelId, description: 'Cloudflare Tunnel id' });
+  if (o.tunnelToken) new TerraformOutput(stack, 'tunnel_token', { value: o.tunnelToken, sensitive: true, description: 'Connector token of the tunnel' });
+  new TerraformOutput(stack, 'monthly_cost_estimate', {
+    description: 'Itemized monthly list-price estimate of this stack (USD)',
+    value: Lazy.stringValue({ produce: () => estimateStack(stack).summary() }),
+  });
+}
+
+/** The public URLs of the app: its domain, tenant wildcard and admin tools. */
+export function appUrls(d: AppDescription): string[] {
+  return [
+    `https://${d.domain}`,
+    ...(d.tenantSubdomains ? [`https://*.${d.domain}`] : []),
+    ...(d.adminTools ?? []).map((t) => `https://${t.name}.${d.domain}`),
+  ];
+}

@@ -63,11 +63,11 @@ describe('reference plan fixture', () => {
     const fixed = p(prices.kubernetesHaControlPlane())
       + pg('db-s-4vcpu-8gb', DatabaseNodeRole.PRIMARY) + 2 * pg('db-s-4vcpu-8gb', DatabaseNodeRole.STANDBY)
       + valkey('db-s-2vcpu-4gb', DatabaseNodeRole.PRIMARY) + valkey('db-s-2vcpu-4gb', DatabaseNodeRole.STANDBY)
-      + 5 * p(prices.loadBalancerNode()) + spaces;
+      + 5 * p(prices.loadBalancerNode()) + spaces + p(prices.find('digitalocean/uptime-check'));
     expect(e.totalUsd).toBeCloseTo(fixed + 3 * node, 10);
     expect(e.maxTotalUsd).toBeCloseTo(fixed + 5 * node, 10);
     expect(e.freeItems.map((i) => i.address)).toEqual([
-      'digitalocean_cdn.Cdn', 'digitalocean_monitor_alert.CpuAlert', 'digitalocean_uptime_alert.HealthAlert', 'digitalocean_uptime_check.HealthCheck',
+      'digitalocean_cdn.Cdn', 'digitalocean_monitor_alert.CpuAlert', 'digitalocean_uptime_alert.HealthAlert',
     ]);
     expect(e.unknownItems).toEqual([]);
     expect(e.items.filter((i) => i.status === CostItemStatus.USAGE_ASSUMED).map((i) => i.address)).toEqual(['digitalocean_spaces_bucket.Files']);

@@ -419,3 +419,20 @@ describe('usage assumptions', () => {
     expect(e.items[0].catalogueKey).toBe('aws/s3/eu-west-1/STANDARD');
   });
 });
+
+describe('monitoring and zone rules', () => {
+  test('an uptime check is priced per check and its alerts and Cloudflare rulesets are listed as free', () => {
+    const e = estimateTerraformJson({
+      resource: {
+        digitalocean_uptime_check: { Check: { name: 'app', target: 'https://app.example.com/health' } },
+        digitalocean_uptime_alert: { Down: { name: 'down', type: 'down_global' } },
+        cloudflare_ruleset: { Headers: { phase: 'http_response_headers_transform' } },
+      },
+    });
+    expect(e.pricedItems.map((i) => [i.address, i.monthlyUsd])).toEqual([
+      ['digitalocean_uptime_check.Check', PriceCatalogue.standard().find('digitalocean/uptime-check')!.price],
+    ]);
+    expect(e.freeItems.map((i) => i.address).sort()).toEqual(['cloudflare_ruleset.Headers', 'digitalocean_uptime_alert.Down']);
+    expect(e.unknownItems).toEqual([]);
+  });
+});

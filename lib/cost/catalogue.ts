@@ -211,7 +211,7 @@ const FREE: ReadonlyArray<readonly [string, string, PriceSource, string?]> = [
   ['digitalocean/firewall', 'DigitalOcean cloud firewall', DO_FIREWALLS],
   ['digitalocean/dns', 'DigitalOcean DNS domain or record', DO_DNS],
   ['digitalocean/monitoring', 'DigitalOcean monitoring alert policy', DO_MONITORING],
-  ['digitalocean/uptime', 'DigitalOcean uptime check or alert', DO_UPTIME, 'within the free tier of uptime checks'],
+  ['digitalocean/uptime-alert', 'DigitalOcean uptime alert', DO_UPTIME, 'alerts are included with their check'],
   ['digitalocean/project', 'DigitalOcean project, tag, SSH key or certificate', DO_PROJECTS],
   ['digitalocean/database-config', 'managed database setting (database, user, pool, firewall, engine config)', DO_DATABASES, 'part of the cluster price'],
   ['digitalocean/kubernetes-control-plane', 'DOKS control plane (not HA)', DO_KUBERNETES],
@@ -220,6 +220,7 @@ const FREE: ReadonlyArray<readonly [string, string, PriceSource, string?]> = [
   ['aws/configuration', 'AWS configuration resource (bucket settings, IAM, aliases, groups)', AWS_IAM, 'no charge of its own'],
   ['cloudflare/tunnel', 'Cloudflare Tunnel', CF_ZERO_TRUST],
   ['cloudflare/dns', 'Cloudflare DNS record or zone setting', CF_PLANS, 'Free plan'],
+  ['cloudflare/ruleset', 'Cloudflare ruleset (rate limiting, response headers)', CF_PLANS, 'within the zone plan\'s rule allowance (Free: 1 rate limiting rule, 10 transform rules)'],
   ['cloudflare/access', 'Cloudflare Access application or policy', CF_ZERO_TRUST, 'free up to 50 users'],
   ['local/terraform-only', 'Terraform-only resource (random values, time, data)', src('https://developer.hashicorp.com/terraform/language/resources'), 'exists only in the state'],
   ['local/docker', 'container, image, network or volume on your own Docker engine', src('https://docs.docker.com/engine/'), 'runs on your machine'],
@@ -261,6 +262,7 @@ function standardEntries(): CatalogueEntry[] {
       e.push({ key: `aws/s3/${region}/${cls}`, description: `${S3_CLASS_NAMES[cls]} storage in ${region}`, price: classes[cls], unit: PriceUnit.GIB_MONTH, source: AWS_S3, note: 'requests, retrievals and transfer are billed apart' });
     }
   }
+  e.push({ key: 'digitalocean/uptime-check', description: 'DigitalOcean uptime check', price: 1, unit: PriceUnit.MONTH, source: DO_UPTIME, note: 'alerts on a check cost nothing extra' });
   e.push({ key: 'aws/kms-key', description: 'KMS customer managed key', price: 1, unit: PriceUnit.MONTH, source: AWS_KMS, note: 'plus $0.03 per 10,000 requests' });
   e.push({ key: 'aws/secrets-manager-secret', description: 'Secrets Manager secret', price: 0.4, unit: PriceUnit.MONTH, source: AWS_SECRETS, note: 'plus $0.05 per 10,000 API calls' });
   for (const engine of [RdsEnginePricing.POSTGRESQL, RdsEnginePricing.MYSQL]) {

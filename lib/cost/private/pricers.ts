@@ -378,6 +378,11 @@ const kmsKey: Pricer = (ctx) => {
   return entry ? [priced(ctx, { description: 'KMS customer managed key', entry, quantity: ctx.count, unit: 'key' })] : [unknown(ctx, 'KMS key', 'no known price for KMS keys')];
 };
 
+const uptimeCheck: Pricer = (ctx) => {
+  const entry = ctx.catalogue.find('digitalocean/uptime-check');
+  return entry ? [priced(ctx, { description: 'uptime check', entry, quantity: ctx.count, unit: 'check' })] : [unknown(ctx, 'uptime check', 'no known price for uptime checks')];
+};
+
 const secret: Pricer = (ctx) => {
   const entry = ctx.catalogue.find('aws/secrets-manager-secret');
   return entry ? [priced(ctx, { description: 'Secrets Manager secret', entry, quantity: ctx.count, unit: 'secret' })] : [unknown(ctx, 'Secrets Manager secret', 'no known price for secrets')];
@@ -479,8 +484,8 @@ const EXACT: Record<string, Pricer> = {
   digitalocean_domain: freeAs('digitalocean/dns'),
   digitalocean_record: freeAs('digitalocean/dns'),
   digitalocean_monitor_alert: freeAs('digitalocean/monitoring'),
-  digitalocean_uptime_check: freeAs('digitalocean/uptime'),
-  digitalocean_uptime_alert: freeAs('digitalocean/uptime'),
+  digitalocean_uptime_check: uptimeCheck,
+  digitalocean_uptime_alert: freeAs('digitalocean/uptime-alert'),
   digitalocean_project: freeAs('digitalocean/project'),
   digitalocean_project_resources: freeAs('digitalocean/project'),
   digitalocean_tag: freeAs('digitalocean/project'),
@@ -508,6 +513,7 @@ const EXACT: Record<string, Pricer> = {
   aws_db_parameter_group: freeAs('aws/configuration'),
   aws_security_group: freeAs('aws/configuration'),
   aws_secretsmanager_secret_version: freeAs('aws/configuration', 'counted with its secret'),
+  cloudflare_ruleset: freeAs('cloudflare/ruleset'),
   cloudflare_dns_record: freeAs('cloudflare/dns'),
   cloudflare_record: freeAs('cloudflare/dns'),
   kubernetes_service: kubernetesService,

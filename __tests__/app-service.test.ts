@@ -1,3 +1,5 @@
+// the module object itself (not an import namespace copy), so that a spy sees cdktf's calls
+const childProcess: typeof import('child_process') = require('child_process');
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import * as YAML from 'yaml';
@@ -247,6 +249,25 @@ describe('ErpAppService on DropletRuntime', () => {
     other.app.connectTo(new FakeDatabase(DatabaseEngineFamily.POSTGRES, { plain: {}, secret: { DB_PASSWORD: 'another-password' } }));
     const otherWriter = resources(JSON.parse(Testing.synth(other.stack)), 'terraform_data')[0];
     expect(otherWriter.triggers_replace.secrets).not.toBe(writer.triggers_replace.secrets);
+  });
+
+  test('validating a stack of droplet apps runs no terraform binary: the secret writers are terraform_data without a version check', () => {
+    const three = build(NODE_ERP, { count: 3 });
+    const execSync = jest.spyOn(childProcess, 'execSync');
+    const spawnSync = jest.spyOn(childProcess, 'spawnSync');
+    try {
+      const synth = JSON.parse(Testing.synth(three.stack, true));
+      expect(execSync).not.toHaveBeenCalled();
+      expect(spawnSync).not.toHaveBeenCalled();
+      expect(Object.keys(synth.resource.terraform_data).sort()).toEqual(['Runtime_Secrets2_0449F8CA', 'Runtime_Secrets3_B85B7762', 'Runtime_Secrets_24D4677B']);
+    } finally {
+      execSync.mockRestore();
+      spawnSync.mockRestore();
+    }
+    for (const writer of three.runtime.secretWriters) {
+      expect(writer.node.validate()).toEqual([]);
+      expect(writer.terraformResourceType).toBe('terraform_data');
+    }
   });
 
   test('the droplet has monitoring, the agent, the SSH keys, the VPC and the app tag; its id is Resource', () => {

@@ -1,7 +1,7 @@
 import { Droplet } from '@cdktf/provider-digitalocean/lib/droplet';
 import { Firewall } from '@cdktf/provider-digitalocean/lib/firewall';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
-import { Annotations, DataResource, Fn, Lazy, Token } from 'cdktf';
+import { Annotations, Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { posix } from 'path';
@@ -12,6 +12,7 @@ import { ErpValidationError } from '../errors';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { DropletSize } from './droplet-size';
 import { atSynthesis } from './private/late';
+import { TerraformData } from './private/terraform-data';
 import { checkImage } from './private/validate-model';
 import {
   cacheEnvironment, escapeTerraformTemplate, groupsInUse, healthTest, withCache,
@@ -167,7 +168,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   /** The VPC id the droplets are in. */
   public readonly vpcId: string;
   /** The `terraform_data` resources that write the secrets env files, one per droplet. */
-  public readonly secretWriters: DataResource[];
+  public readonly secretWriters: TerraformData[];
   /** Firewall entries that admit these droplets to a database. */
   public readonly databaseClient: IDatabaseClient;
 
@@ -464,7 +465,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     return files;
   }
 
-  private secretWriter(droplet: Droplet, id: string): DataResource {
+  private secretWriter(droplet: Droplet, id: string): TerraformData {
     const connection = {
       type: 'ssh' as const,
       host: droplet.ipv4Address,
@@ -473,7 +474,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
       timeout: '10m',
     };
     const name = () => this.binding().name;
-    const writer = new DataResource(this, id, {
+    const writer = new TerraformData(this, id, {
       triggersReplace: {
         droplet: droplet.id,
         secrets: Lazy.stringValue({ produce: () => this.secretsFingerprint() }),

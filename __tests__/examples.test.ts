@@ -1,4 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { FastApiIspStack } from '../examples/fastapi-isp/main';
+import { LaravelInvoicingStack } from '../examples/laravel-invoicing/main';
 import { LenderDevStack, LenderLocalStack } from '../examples/nextjs-lender/main';
 import { NodeErpStack } from '../examples/node-erp/main';
 
@@ -32,5 +34,25 @@ describe('the example apps', () => {
     expect(dev.resource.cloudflare_zero_trust_access_application).toBeDefined();
     const local = synth((app) => new LenderLocalStack(app, 'local'));
     expect(types(local).every((t) => t.startsWith('docker_'))).toBe(true);
+  });
+
+  test('the Laravel invoicing app synthesizes: tenant wildcard, phpMyAdmin behind Access, managed MySQL and Valkey, object lock', () => {
+    const out = synth((app) => new LaravelInvoicingStack(app, 'prod'));
+    const names = Object.values<Json>(out.resource.cloudflare_dns_record).map((r) => r.name).sort();
+    expect(names).toEqual(['*.fact.example.com', 'fact.example.com', 'pma.fact.example.com']);
+    expect(Object.values<Json>(out.resource.cloudflare_zero_trust_access_application).map((a) => a.domain)).toEqual(['pma.fact.example.com']);
+    expect(Object.values<Json>(out.resource.digitalocean_database_cluster).map((c) => c.engine).sort()).toEqual(['mysql', 'valkey']);
+    expect(out.resource.aws_s3_bucket_object_lock_configuration).toBeDefined();
+  });
+
+  test('the FastAPI ISP manager synthesizes on Kubernetes: /api, /beholder behind Access, / to the frontend', () => {
+    const out = synth((app) => new FastApiIspStack(app, 'ha'));
+    const deployments = Object.values<Json>(out.resource.kubernetes_deployment_v1).map((d) => d.metadata.name).sort();
+    expect(deployments).toEqual(expect.arrayContaining(['web', 'frontend', 'monitor', 'celery', 'celery-beat', 'cloudflared']));
+    const [config] = Object.values<Json>(out.resource.cloudflare_zero_trust_tunnel_cloudflared_config);
+    const ingress = config.config.ingress.map((r: Json) => [r.path ?? '', r.service]);
+    expect(ingress.map((r: string[]) => r[0])).toEqual(['^/api(/|$)', '^/beholder(/|$)', '', '']);
+    expect(ingress[ingress.length - 1][1]).toBe('http_status:404');
+    expect(Object.values<Json>(out.resource.digitalocean_kubernetes_cluster)[0].ha).toBe(true);
   });
 });

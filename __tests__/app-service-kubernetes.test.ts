@@ -7,7 +7,7 @@ import {
   BackupJobEnvironment, IBackupDestination, ITunnelIngress, TunnelConnector,
 } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
-import { DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
+import { DATABASE_CA_CERT_PATH, DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
 import { ErpValidationError } from '../lib/errors';
 
 type Json = Record<string, any>;
@@ -532,5 +532,120 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
     const processes = { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } };
     new ErpAppService(stack, 'App', { name: 'erp', runtime, processes });
     expect(problemsOf(() => new ErpAppService(stack, 'App2', { name: 'erp2', runtime, processes }))).toEqual(['runtime']);
+  });
+});
+
+/**
+ * The Laravel invoicing system on the HA tier: web, queue workers, the
+ * every-minute scheduler, migrations and phpMyAdmin (a service) on managed
+ * MySQL 8, which hands the app its CA certificate.
+ */
+function invoicingOnMysql() {
+  const stack = new TerraformStack(Testing.app(), 'ha');
+  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
+  const db = new ManagedDatabase(stack, 'Database', {
+    name: 'facturador-db', engine: DatabaseEngine.mysql(8), size: DatabaseSize.DB_S_2VCPU_4GB, nodeCount: 2,
+    region: DoRegion.FRA1, vpc: cluster.vpc, databases: ['facturador'], users: ['facturador'],
+  });
+  const app = new ErpAppService(stack, 'App', {
+    name: 'facturador',
+    runtime,
+    processes: {
+      web: { image: 'ghcr.io/facturador/app:3.1.0', port: 8080, healthCheck: { path: '/up' }, replicas: 2 },
+      workers: [{ name: 'queue', command: 'php artisan queue:work --tries=3 --timeout=90', replicas: 2 }],
+      scheduler: { everyMinute: ['php', 'artisan', 'schedule:run'] },
+      release: { command: ['php', 'artisan', 'migrate', '--force'] },
+      services: [{
+        name: 'phpmyadmin', image: 'phpmyadmin:5.2.1', port: 80, healthCheck: { path: '/' }, replicas: 2,
+        environmentFrom: { PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' },
+      }],
+    },
+    environment: { APP_ENV: 'production' },
+  });
+  app.connectTo(db);
+  app.backupTo(new TestVault());
+  app.serveThrough(new TestTunnel());
+  return { stack, runtime, db, app, json: JSON.parse(Testing.synth(stack)) as Json };
+}
+
+describe('KubernetesRuntime with the Laravel invoicing system on managed MySQL', () => {
+  const { json, runtime } = invoicingOnMysql();
+  const deployments = byName(json, 'kubernetes_deployment_v1');
+  const cronJobs = byName(json, 'kubernetes_cron_job_v1');
+  const releaseJob = resources(json, 'kubernetes_job_v1')[0];
+  const configMaps = resources(json, 'kubernetes_config_map_v1');
+  const configMapId = Object.keys(json.resource.kubernetes_config_map_v1 ?? {})[0];
+  const caReference = `\${data.digitalocean_database_ca.${Object.keys(json.data.digitalocean_database_ca)[0]}.certificate}`;
+  const caVolume = {
+    name: 'file-database-ca',
+    config_map: {
+      name: `\${kubernetes_config_map_v1.${configMapId}.metadata[0].name}`,
+      default_mode: '0444',
+      items: [{ key: 'database-ca.pem', path: 'database-ca.pem' }],
+    },
+  };
+  const caMount = { name: 'file-database-ca', mount_path: DATABASE_CA_CERT_PATH, sub_path: 'database-ca.pem', read_only: true };
+  const podSpecs: Record<string, Json> = {
+    ...Object.fromEntries(Object.entries(deployments).map(([name, d]) => [`deployment ${name}`, d.spec.template.spec])),
+    ...Object.fromEntries(Object.entries(cronJobs).map(([name, c]) => [`cronjob ${name}`, c.spec.job_template.spec.template.spec])),
+    'release job': releaseJob.spec.template.spec,
+  };
+
+  test('puts the database CA certificate in a ConfigMap of the app namespace', () => {
+    expect(configMaps).toHaveLength(1);
+    expect(configMaps[0].metadata).toMatchObject({ name: 'facturador-database-ca', labels: { 'app.kubernetes.io/name': 'facturador' } });
+    expect(configMaps[0].metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
+    expect(configMaps[0].data).toEqual({ 'database-ca.pem': caReference });
+    expect(Object.keys(runtime.configMaps)).toEqual(['database-ca']);
+  });
+
+  test('mounts the certificate read-only as one file into every Deployment, CronJob and the release Job but the connector and the cache', () => {
+    expect(Object.keys(podSpecs).sort()).toEqual([
+      'cronjob backup', 'cronjob schedule-run', 'deployment cloudflared', 'deployment phpmyadmin', 'deployment queue',
+      'deployment redis', 'deployment web', 'release job',
+    ]);
+    for (const [name, spec] of Object.entries(podSpecs)) {
+      const volumes = spec.volume.filter((v: Json) => v.config_map);
+      const mounts = spec.container[0].volume_mount.filter((m: Json) => m.mount_path === DATABASE_CA_CERT_PATH);
+      if (name === 'deployment cloudflared' || name === 'deployment redis') {
+        expect([name, volumes, mounts]).toEqual([name, [], []]);
+      } else {
+        expect([name, volumes, mounts]).toEqual([name, [caVolume], [caMount]]);
+        // the root filesystem stays read-only: the file is a mount of its own
+        expect([name, spec.container[0].security_context.read_only_root_filesystem]).toEqual([name, true]);
+      }
+    }
+  });
+
+  test('points MYSQL_ATTR_SSL_CA at the mounted file', () => {
+    for (const name of ['web', 'queue']) {
+      expect(deployments[name].spec.template.spec.container[0].env).toContainEqual({ name: 'MYSQL_ATTR_SSL_CA', value: DATABASE_CA_CERT_PATH });
+    }
+    expect(releaseJob.spec.template.spec.container[0].env).toContainEqual({ name: 'MYSQL_ATTR_SSL_CA', value: DATABASE_CA_CERT_PATH });
+  });
+
+  test('rolls a Deployment\'s pods when the certificate changes (a subPath mount does not follow its ConfigMap)', () => {
+    for (const name of ['web', 'queue', 'phpmyadmin']) {
+      expect([name, deployments[name].spec.template.metadata.annotations]).toEqual([name, { 'checksum/database-ca': `\${sha256(${caReference.slice(2, -1)})}` }]);
+    }
+    expect(deployments.cloudflared.spec.template.metadata.annotations).toBeUndefined();
+    expect(deployments.redis.spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test('autoscales web only: a service such as phpMyAdmin keeps its replicas and gets no autoscaler', () => {
+    const hpa = resources(json, 'kubernetes_horizontal_pod_autoscaler_v2');
+    expect(hpa.map((h) => h.metadata.name)).toEqual(['web']);
+    expect(deployments.phpmyadmin.spec.replicas).toBe('2');
+    expect(deployments.phpmyadmin.lifecycle).toBeUndefined();
+    expect(runtime.webAutoscaler).toBeDefined();
+  });
+
+  test('a PostgreSQL app gets no ConfigMap and no file volume', () => {
+    const isp = synthIsp();
+    expect(resources(isp, 'kubernetes_config_map_v1')).toEqual([]);
+    for (const d of resources(isp, 'kubernetes_deployment_v1')) {
+      expect([d.metadata.name, d.spec.template.spec.volume.map((v: Json) => v.name)]).toEqual([d.metadata.name, d.metadata.name === 'redis' ? ['tmp', 'data'] : ['tmp']]);
+    }
   });
 });

@@ -1,7 +1,9 @@
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
 import {
   DeploymentV1, DeploymentV1SpecTemplateSpec, DeploymentV1SpecTemplateSpecContainer,
-  DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+  DeploymentV1SpecTemplateSpecContainerLivenessProbe, DeploymentV1SpecTemplateSpecContainerVolumeMount,
+  DeploymentV1SpecTemplateSpecVolume,
 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
@@ -12,6 +14,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Annotations, Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
+import { posix } from 'path';
 import { IDatabaseClient } from '../../common/contracts';
 import { ErpValidationError } from '../../errors';
 import { Problems, checkInt, isUnresolved } from '../../private/validate';
@@ -19,7 +22,7 @@ import { cacheEnvironment, groupsInUse, withCache } from '../private/render-comm
 import { DNS_LABEL_RE, checkImage } from '../private/validate-model';
 import { ResourceLimits } from '../process-model';
 import {
-  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedProcess,
+  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedProcess,
 } from '../runtime';
 import { IKubernetesCluster } from './kubernetes-cluster';
 import { createAtSynthesis } from './private/late-hook';
@@ -102,6 +105,8 @@ const CONNECTOR_READY_PATH = '/ready';
 type Container = DeploymentV1SpecTemplateSpecContainer;
 type PodSpec = DeploymentV1SpecTemplateSpec;
 type Probe = DeploymentV1SpecTemplateSpecContainerLivenessProbe;
+type Volume = DeploymentV1SpecTemplateSpecVolume;
+type VolumeMount = DeploymentV1SpecTemplateSpecContainerVolumeMount;
 
 /** What one pod runs: shared by Deployments, the release Job and CronJobs. */
 interface PodInput {
@@ -117,6 +122,8 @@ interface PodInput {
   readonly restartPolicy?: string;
   readonly spread?: boolean;
   readonly dataVolume?: string;
+  /** Names of the app's public files (`ResolvedApp.files`) mounted read-only. */
+  readonly files?: readonly string[];
 }
 
 /**
@@ -136,6 +143,14 @@ interface PodInput {
  * plain values; the tunnel connector as a Deployment with at least two
  * replicas; and a Valkey Deployment and Service named `redis` when the app has
  * no managed cache.
+ *
+ * Public files (the database CA certificate a managed MySQL hands over): a
+ * ConfigMap per file, mounted read-only as a single file (`subPath`) at its
+ * path (`DATABASE_CA_CERT_PATH`, where `MYSQL_ATTR_SSL_CA` points) into every
+ * Deployment, CronJob and the release Job that reads it (every container but
+ * the tunnel connector). A file mounted with `subPath` does not follow later
+ * changes of its ConfigMap, so each Deployment's pod template carries a
+ * checksum of its files: a new certificate rolls the pods.
  *
  * Release: the release command runs as a Job named after a hash of its image
  * and command, so each new image runs it again (a new name replaces the Job).
@@ -169,6 +184,8 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
   public readonly cronJobs: Record<string, CronJobV1> = {};
   /** Secrets by secret group; filled at synthesis. */
   public readonly secrets: Record<string, SecretV1> = {};
+  /** ConfigMaps of the public files (`database-ca`) by file name; filled at synthesis. */
+  public readonly configMaps: Record<string, ConfigMapV1> = {};
   /** The web autoscaler; set at synthesis. */
   public webAutoscaler?: HorizontalPodAutoscalerV2;
   /** The release Job, when the app has a release command; set at synthesis. */
@@ -265,6 +282,14 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
       });
     }
 
+    for (const file of app.files ?? []) {
+      this.configMaps[file.name] = new ConfigMapV1(this, `ConfigMap-${file.name}`, {
+        provider: this.cluster.kubernetesProvider,
+        metadata: { name: `${app.name}-${file.name}`.slice(0, 63).replace(/-+$/, ''), namespace: ns, labels: this.labels(app, file.name) },
+        data: { [configMapKey(file)]: file.content },
+      });
+    }
+
     const appCodeDependsOn: ITerraformDependable[] = [];
     if (cache) {
       const cacheDeployment = this.deployment(app, {
@@ -297,7 +322,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
             metadata: { labels: this.labels(app, 'release') },
             spec: this.podSpec(app, {
               name: 'release', image: r.image, args: r.command,
-              environment: withCache(r.environment, cache), secretGroups: r.secretGroups, restartPolicy: 'Never',
+              environment: withCache(r.environment, cache), secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files,
             }),
           },
         },
@@ -316,6 +341,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
       const deployment = this.deployment(app, {
         name: proc.name, image: proc.image, args: proc.command, environment: env, secretGroups: proc.secretGroups,
         resources: proc.resources, port: proc.port, healthCheck: isConnector ? connectorHealth(proc) : proc.healthCheck,
+        files: proc.files,
       }, replicas, proc.isAppCode ? appCodeDependsOn : [], proc.role === ProcessRole.WEB);
       if (proc.port !== undefined) this.service(app, proc.name, proc.port);
       this.disruptionBudget(app, proc.name, replicas);
@@ -358,7 +384,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
                 metadata: { labels: this.labels(app, job.name) },
                 spec: this.podSpec(app, {
                   name: job.name, image: job.image, args: job.command, environment: env, secretGroups: job.secretGroups,
-                  resources: job.resources, restartPolicy: 'Never',
+                  resources: job.resources, restartPolicy: 'Never', files: job.files,
                 }),
               },
             },
@@ -399,7 +425,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
           rollingUpdate: input.dataVolume ? undefined : { maxSurge: '25%', maxUnavailable: '0' },
         },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: this.fileChecksums(app, input.files) },
           spec: this.podSpec(app, { ...input, spread: replicas > 1 }),
         },
       },
@@ -443,11 +469,21 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
   private podSpec(app: ResolvedApp, input: PodInput): PodSpec {
     const uid = input.runAsUser ?? this.props.runAsUser ?? 10001;
     const readOnly = (this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name);
-    const volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
-    const mounts = [{ name: 'tmp', mountPath: '/tmp' }];
+    const volumes: Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
+    const mounts: VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
     if (input.dataVolume) {
       volumes.push({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
       mounts.push({ name: 'data', mountPath: input.dataVolume });
+    }
+    // public files: one file of a ConfigMap each, read-only, at its own path
+    for (const file of this.mountedFiles(app, input)) {
+      const key = configMapKey(file);
+      const volume = `file-${file.name}`.slice(0, 63).replace(/-+$/, '');
+      volumes.push({
+        name: volume,
+        configMap: { name: this.configMaps[file.name].metadata.name, defaultMode: '0444', items: [{ key, path: key }] },
+      });
+      mounts.push({ name: volume, mountPath: file.path, subPath: key, readOnly: true });
     }
     const probes = input.healthCheck && input.restartPolicy === undefined ? this.probes(input.healthCheck) : {};
     const container: Container = {
@@ -531,6 +567,30 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     };
   }
 
+  /** The app files a pod mounts, in the order of `ResolvedApp.files`. */
+  private mountedFiles(app: ResolvedApp, input: PodInput): ResolvedFile[] {
+    const names = input.files ?? [];
+    const files = (app.files ?? []).filter((f) => names.includes(f.name));
+    const unknown = names.filter((n) => !files.some((f) => f.name === n));
+    if (unknown.length > 0) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: `${input.name}.files`, value: unknown.join(', '), problem: 'names a file the app does not have',
+        fix: 'report this: every file a process mounts is one of the app files',
+      }]);
+    }
+    return files;
+  }
+
+  /** `checksum/<file>`: the SHA-256 of each mounted file, so that a changed file rolls the Deployment's pods. */
+  private fileChecksums(app: ResolvedApp, names: readonly string[] | undefined): Record<string, string> | undefined {
+    const files = (app.files ?? []).filter((f) => names?.includes(f.name));
+    if (files.length === 0) return undefined;
+    return Object.fromEntries(files.map((f) => [
+      `checksum/${f.name}`,
+      Token.isUnresolved(f.content) ? Fn.sha256(f.content) : createHash('sha256').update(f.content).digest('hex'),
+    ]));
+  }
+
   /** A secret group's Secret name, referenced through the resource so that pods wait for it. */
   private secretName(group: string): string {
     const s = this.secrets[group];
@@ -567,6 +627,11 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
 
 function selector(app: ResolvedApp, component: string): Record<string, string> {
   return { [LABEL_NAME]: app.name, [LABEL_COMPONENT]: component };
+}
+
+/** The ConfigMap key of a file: its name with the extension of its path (`database-ca.pem`). */
+function configMapKey(file: ResolvedFile): string {
+  return `${file.name}${posix.extname(file.path)}`;
 }
 
 /** The connector serves `/ready` on its metrics address (`--metrics 0.0.0.0:<port>`): 200 once it holds a tunnel connection. */

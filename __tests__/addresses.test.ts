@@ -1,66 +1,59 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { DockerRuntime, ErpAppService } from '../lib/app-service';
 import { S3BackupVault } from '../lib/backup';
 import { addressChangeMessage, compareAddresses, synthesizedAddresses, terraformAddresses } from '../lib/checks';
-import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
-import { AppDescription } from '../lib/config/description';
-import { buildStacks } from '../stacks';
 
-/** The app descriptions whose stacks are recorded (keep in step with APPS in scripts/addresses.js). */
-const APPS: Record<string, AppDescription> = {
-  'laravel-invoicing': LARAVEL_INVOICING_EXAMPLE,
+type Synthesized = Record<string, Record<string, { addresses: string[]; moves: Record<string, string> }>>;
+
+// The same sources and synthesis as `npm run addresses:update`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const script = require('../scripts/addresses.js') as {
+  sources(): Record<string, unknown>;
+  currentAddresses(): Synthesized;
+  readManifest(): Record<string, Record<string, string[]>>;
+  MANIFEST_FILE: string;
 };
 
-const MANIFEST_FILE = path.join(__dirname, 'addresses.json');
-const manifest = JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as { apps: Record<string, Record<string, string[]>> };
-
-function synthesized(description: AppDescription): Record<string, { addresses: string[]; moves: Record<string, string> }> {
-  const app = Testing.app();
-  const out: Record<string, { addresses: string[]; moves: Record<string, string> }> = {};
-  for (const stack of buildStacks(app as App, description, {})) out[stack.node.id] = synthesizedAddresses(stack);
-  return out;
-}
+const manifest = script.readManifest();
 
 describe('stable Terraform addresses', () => {
-  test('the manifest records exactly the app descriptions this test builds', () => {
-    expect(Object.keys(manifest.apps).sort()).toEqual(Object.keys(APPS).sort());
+  let current: Synthesized;
+  beforeAll(() => {
+    current = script.currentAddresses();
   });
 
-  for (const [appName, description] of Object.entries(APPS)) {
-    describe(appName, () => {
-      const recorded = manifest.apps[appName] ?? {};
-      let current: Record<string, { addresses: string[]; moves: Record<string, string> }>;
-      beforeAll(() => {
-        current = synthesized(description);
-      });
+  test('the manifest records exactly the sources of stacks that are built', () => {
+    expect(Object.keys(manifest).sort()).toEqual(Object.keys(script.sources()).sort());
+  });
 
+  for (const [source, recorded] of Object.entries(manifest)) {
+    describe(source, () => {
       test('builds every stack the manifest records, and records every stack it builds', () => {
-        const missing = Object.keys(recorded).filter((s) => !(s in current));
+        const built = current[source] ?? {};
+        const missing = Object.keys(recorded).filter((s) => !(s in built));
         if (missing.length > 0) {
-          throw new Error(missing.map((s) => addressChangeMessage(`${appName}/${s}`, { removed: recorded[s], added: [], moved: [] })).join('\n\n'));
+          throw new Error(missing.map((s) => addressChangeMessage(`${source}/${s}`, { removed: recorded[s], added: [], moved: [] })).join('\n\n'));
         }
-        const unrecorded = Object.keys(current).filter((s) => !(s in recorded));
+        const unrecorded = Object.keys(built).filter((s) => !(s in recorded));
         if (unrecorded.length > 0) {
-          throw new Error(`stacks ${unrecorded.join(', ')} of ${appName} are not in ${MANIFEST_FILE}: record them with \`npm run addresses:update\``);
+          throw new Error(`stacks ${unrecorded.join(', ')} of ${source} are not in ${script.MANIFEST_FILE}: record them with \`npm run addresses:update\``);
         }
       });
 
       for (const stackName of Object.keys(recorded)) {
         test(`keeps every address of stack ${stackName}`, () => {
-          const now = current[stackName] ?? { addresses: [], moves: {} };
+          const now = current[source]?.[stackName] ?? { addresses: [], moves: {} };
           const changes = compareAddresses(recorded[stackName], now.addresses, now.moves);
           if (changes.moved.length > 0) {
-            process.stdout.write(`${appName}/${stackName}: ${changes.moved.length} addresses moved with \`moved\` blocks (kept, not replaced; `
+            process.stdout.write(`${source}/${stackName}: ${changes.moved.length} addresses moved with \`moved\` blocks (kept, not replaced; `
               + `record them with \`npm run addresses:update\`):\n${changes.moved.map((m) => `  ${m.from} -> ${m.to}`).join('\n')}\n`);
           }
           if (changes.added.length > 0) {
             // Additions create resources and destroy nothing; they still belong in the manifest.
-            process.stdout.write(`${appName}/${stackName}: ${changes.added.length} new addresses not in the manifest yet `
+            process.stdout.write(`${source}/${stackName}: ${changes.added.length} new addresses not in the manifest yet `
               + `(record them with \`npm run addresses:update\`):\n${changes.added.map((a) => `  + ${a}`).join('\n')}\n`);
           }
-          if (changes.removed.length > 0) throw new Error(addressChangeMessage(`${appName}/${stackName}`, changes));
+          if (changes.removed.length > 0) throw new Error(addressChangeMessage(`${source}/${stackName}`, changes));
         });
       }
     });

@@ -45,7 +45,9 @@ export interface BackupOptions {
    */
   readonly image?: string;
   /**
-   * Require TLS to the database.
+   * Require TLS to the database. When the database hands over its CA
+   * certificate (`DATABASE_CA_CERT`, managed MySQL), the job also verifies the
+   * server with it, from a read-only file at `DATABASE_CA_CERT_PATH`.
    * @default true (false for a `LocalDatabase`)
    */
   readonly requireTls?: boolean;
@@ -73,6 +75,8 @@ interface AddedJob {
   readonly job: ResolvedJob;
   readonly group: string;
   readonly secrets: Record<string, string>;
+  /** The CA certificate of the dumped database, which the job verifies the server with. */
+  readonly caCertificate?: string;
 }
 
 /** The connector process name. */
@@ -99,6 +103,8 @@ export const DATABASE_CA_FILE = 'database-ca';
  * When a connected database hands over its CA certificate (`DATABASE_CA_CERT`,
  * managed MySQL), every container of the app but the tunnel connector finds
  * it read-only at `DATABASE_CA_CERT_PATH`, where `MYSQL_ATTR_SSL_CA` points.
+ * A backup job finds there the CA certificate of the database it dumps, when
+ * that one hands one over, and verifies the server with it.
  *
  * ```ts
  * const app = new ErpAppService(stack, 'App', {
@@ -202,11 +208,14 @@ export class ErpAppService extends Construct {
     this.admit(db!);
     const env = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
     const requireTls = options.requireTls ?? !(db as unknown as Partial<IPlainTextDatabase>).plainTextOnly;
-    const parts = backupJob(jobName, db!.connection, env, requireTls);
+    const caCertificate = requireTls ? db!.connection.environment.plain[DATABASE_CA_CERT_VARIABLE] : undefined;
+    // the job container finds the CA certificate of its database where every container finds the app's
+    const parts = backupJob(jobName, db!.connection, env, requireTls, caCertificate !== undefined ? DATABASE_CA_CERT_PATH : undefined);
     const group = `backup-${jobName}`;
     this.jobs.push({
       group,
       secrets: parts.secret,
+      caCertificate,
       job: {
         name: jobName, schedule, image, command: ['/bin/sh', '-c', parts.script],
         environment: parts.plain, secretGroups: [group], isAppCode: false,
@@ -302,10 +311,6 @@ export class ErpAppService extends Construct {
         jobs.push({ name: e.name, schedule: e.schedule, image, command: execForm(e.command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true });
       }
     }
-    for (const j of this.jobs) {
-      jobs.push(j.job);
-      secretGroups[j.group] = j.secrets;
-    }
     const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
     if (direct && procs.release) secretGroups.release = { ...appSecrets, ...this.directSecret };
     // public files every container but the connector mounts (the database CA certificate)
@@ -316,10 +321,24 @@ export class ErpAppService extends Construct {
     }
     const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
     const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
+    const appJobs = jobs.map(withFiles);
+    // a backup job mounts the CA certificate of the database it dumps (the app's, or one of its own), and nothing else
+    for (const j of this.jobs) {
+      secretGroups[j.group] = j.secrets;
+      if (j.caCertificate === undefined) {
+        appJobs.push(j.job);
+      } else if (j.caCertificate === ca) {
+        appJobs.push({ ...j.job, files: [DATABASE_CA_FILE] });
+      } else {
+        const name = `${j.job.name}-${DATABASE_CA_FILE}`.slice(0, 63).replace(/-+$/, '');
+        files.push({ name, path: DATABASE_CA_CERT_PATH, content: j.caCertificate });
+        appJobs.push({ ...j.job, files: [name] });
+      }
+    }
     return {
       name: this.name,
       processes: processes.map((proc) => (proc.role === ProcessRole.CONNECTOR ? proc : withFiles(proc))),
-      jobs: jobs.map(withFiles),
+      jobs: appJobs,
       release: procs.release
         ? withFiles<ResolvedRelease>({
           image: procs.release.image ?? webImage,

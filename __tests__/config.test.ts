@@ -145,3 +145,8 @@ describe('cron lines', () => {
 // A type-level check that the example satisfies the public type.
 const _typed: AppDescription = LARAVEL_INVOICING_EXAMPLE;
 void _typed;
+
+test('fails on an empty key in the description, naming it', () => {
+  const err = problemsOf({ ...LARAVEL_INVOICING_EXAMPLE, '': 1 });
+  expect(err.problems.map((p) => p.prop)).toContain('(root)[""]');
+});

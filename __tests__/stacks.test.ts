@@ -81,6 +81,17 @@ describe('the tier stacks', () => {
     expect(rules(stacks.ha).every((r: Json) => r.type === 'k8s')).toBe(true);
   });
 
+  test('every tier passes the secure-default checks with zero errors', () => {
+    const app = Testing.app();
+    const built = buildStacks(app as App, LARAVEL_INVOICING_EXAMPLE, {});
+    app.synth();
+    for (const stack of built) {
+      const report = stack.checks.report();
+      expect([stack.tier, report.errorCount]).toEqual([stack.tier, 0]);
+      expect(report.rulesRun.length).toBeGreaterThanOrEqual(15);
+    }
+  });
+
   test('state is local by default, one file per stack', () => {
     expect(stacks.prod.terraform.backend.local.path).toBe('terraform.prod.tfstate');
   });

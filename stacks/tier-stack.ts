@@ -1,5 +1,6 @@
-import { TerraformStack } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { ErpChecks } from '../lib/checks/erp-checks';
 import { AppDescription, TierName } from '../lib/config/description';
 import { configureBackend } from './backend';
 import { TierSettings, tierSettings } from './tiers';
@@ -17,6 +18,8 @@ export abstract class TierStack extends TerraformStack {
   public readonly description: AppDescription;
   public readonly tier: TierName;
   public readonly settings: TierSettings;
+  /** The secure-default checks of this stack; `checks.report()` after synth lists findings and suppressions. */
+  public readonly checks: ErpChecks;
 
   constructor(scope: Construct, tier: TierName, props: TierStackProps) {
     super(scope, tier);
@@ -24,5 +27,8 @@ export abstract class TierStack extends TerraformStack {
     this.tier = tier;
     this.settings = tierSettings(props.description, tier);
     configureBackend(this, props.description, tier, props.env);
+    // Secure-default checks: an error fails synth, a warning becomes an annotation.
+    this.checks = new ErpChecks();
+    Aspects.of(this).add(this.checks);
   }
 }

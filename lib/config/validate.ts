@@ -111,6 +111,8 @@ class Walker {
 
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
+  // A key that is not a plain identifier (empty, spaces, dots) is quoted so the path still names it.
+  if (!/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key)) return `${path || '(root)'}[${JSON.stringify(key)}]`;
   return path ? `${path}.${key}` : key;
 }
 

@@ -179,7 +179,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     super(scope, id);
     this.props = props;
     const p = new Problems();
-    checkRegion(p, 'region', props.region);
+    checkRegion(p, 'region', props.region, { required: true });
     const size = props.size ?? DropletSize.S_2VCPU_4GB;
     if (!isUnresolved(size?.slug)) {
       p.check(typeof size?.slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(size.slug), 'size', size?.slug, 'is not a droplet size slug',

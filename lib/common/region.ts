@@ -47,13 +47,23 @@ export class DoRegion {
   }
 }
 
-/** @internal Records a problem when a region slug is malformed. Unknown but well-formed slugs made with `DoRegion.of` pass. */
-export function checkRegion(p: Problems, prop: string, region: DoRegion | string | undefined): void {
-  if (region === undefined) return;
-  const slug = typeof region === 'string' ? region : region?.slug;
+/**
+ * @internal Records a problem when a region slug is malformed or the value is not a region.
+ * Unknown but well-formed slugs made with `DoRegion.of` pass. A missing region passes,
+ * unless `options.required` is set: then it is recorded as "is required".
+ */
+export function checkRegion(
+  p: Problems, prop: string, region: DoRegion | string | undefined, options: { readonly required?: boolean } = {},
+): void {
+  const fix = `use one of ${DoRegion.ALL.map((r) => r.slug).join(', ')} (or DoRegion.of('<slug>') for a new region)`;
+  if (region === undefined) {
+    if (options.required) p.add(prop, region, 'is required', `give the region: ${fix.slice(4)}`);
+    return;
+  }
+  const slug: unknown = typeof region === 'string' ? region
+    : typeof region === 'object' && region !== null ? (region as { slug?: unknown }).slug : undefined;
   if (isUnresolved(slug)) return;
   const isObject = region instanceof DoRegion;
   const ok = typeof slug === 'string' && /^[a-z]{3}[0-9]$/.test(slug) && (isObject || DoRegion.isKnown(slug));
-  p.check(ok, prop, slug, 'is not a DigitalOcean region',
-    `use one of ${DoRegion.ALL.map((r) => r.slug).join(', ')} (or DoRegion.of('<slug>') for a new region)`);
+  p.check(ok, prop, region instanceof DoRegion ? slug : region, 'is not a DigitalOcean region', fix);
 }

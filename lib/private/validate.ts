@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ErpValidationError, ValidationProblem } from '../errors';
 
@@ -52,4 +52,84 @@ export function checkInt(p: Problems, prop: string, value: number | undefined, m
   if (value === undefined || isUnresolved(value)) return;
   const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
   p.check(ok, prop, value, `must be a whole number from ${min} to ${max}`, fix ?? `use a whole number from ${min} to ${max}`);
+}
+
+/** Options of the shape checks below. */
+export interface ShapeCheckOptions {
+  /** Record "is required" when the value is missing (undefined). */
+  readonly required?: boolean;
+  /** The fix to suggest, instead of the generic one. */
+  readonly fix?: string;
+}
+
+/**
+ * Checks that a value is a list and returns it, or returns `[]` after recording
+ * "must be a list" (or "is required", for a missing required list). Lists of tokens pass.
+ * Later code can then loop over the result without a type error.
+ */
+export function checkArray<T = unknown>(p: Problems, prop: string, value: unknown, options: ShapeCheckOptions = {}): T[] {
+  if (value === undefined) {
+    if (options.required) p.add(prop, value, 'is required', options.fix ?? `give ${prop} as a list`);
+    return [];
+  }
+  if (Array.isArray(value)) return value as T[];
+  p.add(prop, value, 'must be a list', options.fix ?? `give ${prop} as a list, e.g. [ ... ], or leave it out`);
+  return [];
+}
+
+/**
+ * Checks that a value is a string (or a string token). Returns true when it is one;
+ * records "must be a string" (or "is required", for a missing required string) otherwise.
+ * An optional string that is missing returns false without a problem.
+ */
+export function checkString(p: Problems, prop: string, value: unknown, options: ShapeCheckOptions = {}): value is string {
+  if (value === undefined) {
+    if (options.required) p.add(prop, value, 'is required', options.fix ?? `give ${prop} as a string`);
+    return false;
+  }
+  if (typeof value === 'string') return true;
+  p.add(prop, value, 'must be a string', options.fix ?? `give ${prop} as a string`);
+  return false;
+}
+
+/** Checks that an optional value is true or false; records "must be true or false" otherwise. */
+export function checkBoolean(p: Problems, prop: string, value: unknown, fix?: string): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  p.add(prop, value, 'must be true or false', fix ?? `set ${prop} to true or false, or leave it out`);
+}
+
+/**
+ * Checks that a value is an object (not a list, not null). Returns true when it is one;
+ * records "must be an object" (or "is required", for a missing required object) otherwise.
+ * An optional object that is missing returns false without a problem.
+ */
+export function checkObject(p: Problems, prop: string, value: unknown, options: ShapeCheckOptions = {}): value is object {
+  if (value === undefined) {
+    if (options.required) p.add(prop, value, 'is required', options.fix ?? `give ${prop}`);
+    return false;
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return true;
+  p.add(prop, value, 'must be an object', options.fix ?? `give ${prop} as an object { ... }, or leave it out`);
+  return false;
+}
+
+/**
+ * True when cdktf can write the value into Terraform JSON: strings, numbers, booleans, null,
+ * undefined, tokens, and lists and objects of those. Functions, symbols and bigints are not.
+ */
+export function isPlainData(value: unknown, depth = 0): boolean {
+  if (value === undefined || value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object':
+      if (depth > 32) return false;
+      if (Tokenization.isResolvable(value)) return true;
+      if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
+      return Object.values(value).every((v) => isPlainData(v, depth + 1));
+    default:
+      return false;
+  }
 }

@@ -187,7 +187,7 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
       p.check(typeof props.name === 'string' && NAME_RE.test(props.name), 'name', props.name, 'is not a cluster name',
         'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp-ha)');
     }
-    checkRegion(p, 'region', props.region);
+    checkRegion(p, 'region', props.region, { required: true });
     const minNodes = props.minNodes ?? 3;
     const maxNodes = props.maxNodes ?? minNodes * 2;
     if (!isUnresolved(minNodes)) {

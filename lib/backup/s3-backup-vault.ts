@@ -18,7 +18,7 @@ import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bu
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { BackupJobEnvironment } from '../common/contracts';
-import { Problems, isUnresolved } from '../private/validate';
+import { Problems, checkObject, isUnresolved } from '../private/validate';
 import { VAULT_DEFAULTS, checkBucketName, jobEnvironment, nameSafe, planVault } from './private/plan';
 import { PolicyStatement, policyJson, prefixObjectArns } from './private/policy';
 import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
@@ -102,11 +102,16 @@ export class S3BackupVault extends Construct implements IBackupVault {
       'is not a vault encryption', 'use BackupEncryption.KMS or BackupEncryption.S3_MANAGED');
     checkBucketName(p, 'bucketName', props.bucketName);
     const bucketPrefix = props.bucketPrefix ?? VAULT_DEFAULTS.bucketPrefix;
-    checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
-    const replicaPrefix = props.replication?.bucketPrefix ?? `${bucketPrefix}replica-`;
-    if (props.replication) {
-      checkBucketPrefix(p, props.replication.bucketPrefix !== undefined ? 'replication.bucketPrefix' : 'bucketPrefix', replicaPrefix);
-      p.check(Boolean(props.replication.provider?.alias), 'replication.provider', props.replication.provider?.alias,
+    const prefixOk = checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
+    const replication = props.replication;
+    if (checkObject(p, 'replication', replication, { fix: "give { provider: replicaProvider } (an AwsProvider with an alias), or leave it out" })) {
+      if (replication.bucketPrefix !== undefined) {
+        checkBucketPrefix(p, 'replication.bucketPrefix', replication.bucketPrefix);
+      } else if (prefixOk) {
+        checkBucketPrefix(p, 'bucketPrefix', `${bucketPrefix}replica-`);
+      }
+      const alias: unknown = isObject(replication.provider) ? replication.provider.alias : undefined;
+      p.check(typeof alias === 'string' && alias.length > 0, 'replication.provider', alias,
         'must be an AwsProvider with an `alias`, configured for the second region',
         "create `new AwsProvider(stack, 'replica', { alias: 'replica', region: '<second region>' })` and pass it");
     }
@@ -148,6 +153,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
     this.readerPolicyJson = policyJson(this.readerStatements());
 
     if (props.replication) {
+      const replicaPrefix = props.replication.bucketPrefix ?? `${bucketPrefix}replica-`;
       const replicaScope = new Construct(this, 'Replica');
       const replica = buildSecureBucket(replicaScope, {
         plan,
@@ -350,8 +356,15 @@ function trustPolicy(principal: BackupPrincipal): string {
   }]);
 }
 
-function checkBucketPrefix(p: Problems, prop: string, prefix: string): void {
-  if (isUnresolved(prefix)) return;
-  p.check(/^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix), prop, prefix, 'is not a valid bucket name prefix',
+/** Records a problem when a bucket name prefix is malformed; returns true when it is a usable string. */
+function checkBucketPrefix(p: Problems, prop: string, prefix: unknown): boolean {
+  if (isUnresolved(prefix)) return true;
+  const ok = typeof prefix === 'string' && /^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix);
+  p.check(ok, prop, prefix, 'is not a valid bucket name prefix',
     'use at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit');
+  return ok;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
 }

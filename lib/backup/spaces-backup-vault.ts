@@ -64,7 +64,7 @@ export class SpacesBackupVault extends Construct implements IBackupVault {
     super(scope, id);
     const p = new Problems();
     const plan: VaultPlan = planVault(p, props, ColdStorage.NONE);
-    checkRegion(p, 'region', props.region);
+    checkRegion(p, 'region', props.region, { required: true });
     checkBucketName(p, 'bucketName', props.bucketName);
     rejectUnsupported(p, props, [
       ['objectLock', 'Spaces has no object lock'],

@@ -12,7 +12,9 @@ import {
   DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase,
 } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
-import { Problems, checkInt, isUnresolved } from '../private/validate';
+import {
+  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved,
+} from '../private/validate';
 import {
   ConnectionPoolMode, DatabaseSize, MySqlAuthPlugin, MySqlSqlMode, ValkeyEvictionPolicy,
 } from './engine';
@@ -196,7 +198,7 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
     this.props = props;
     const p = new Problems();
     checkCoreProps(p, props);
-    checkRegion(p, 'region', props.region);
+    checkRegion(p, 'region', props.region, { required: true });
     this.checkPlatformProps(p, props);
     const initial = toAccessSources(p, 'allowFrom', props.allowFrom ?? [], props.allowPublicInternet ?? false);
     p.check(initial.length <= MAX_FIREWALL_RULES, 'allowFrom', initial.length,
@@ -401,10 +403,14 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
 
   private checkPlatformProps(p: Problems, props: ManagedDatabaseProps): void {
     const family = props.engine?.family;
+    if (props.vpc !== undefined && !(props.vpc instanceof Vpc) && typeof props.vpc !== 'string') {
+      p.add('vpc', props.vpc, 'is not a VPC', 'pass the Vpc resource, or its id (a UUID), or leave it out');
+    }
     if (typeof props.vpc === 'string' && !isUnresolved(props.vpc)) {
       p.check(UUID_RE.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');
     }
-    if (props.projectId !== undefined && !isUnresolved(props.projectId)) {
+    if (checkString(p, 'projectId', props.projectId, { fix: 'use the project id (a UUID), for example project.id, or leave it out' })
+      && !isUnresolved(props.projectId)) {
       p.check(UUID_RE.test(props.projectId), 'projectId', props.projectId, 'is not a project id', 'use the project id (a UUID), for example project.id');
     }
     if (props.evictionPolicy !== undefined) {
@@ -412,9 +418,10 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
       p.check(Object.values(ValkeyEvictionPolicy).includes(props.evictionPolicy), 'evictionPolicy', props.evictionPolicy,
         'is not an eviction policy', 'use a ValkeyEvictionPolicy member');
     }
-    if (props.sqlModes !== undefined && props.sqlModes.length > 0) {
-      p.check(family === DatabaseEngineFamily.MYSQL, 'sqlModes', props.sqlModes, 'applies to MySQL only', 'remove sqlModes');
-      props.sqlModes.forEach((m, i) => p.check(Object.values(MySqlSqlMode).includes(m), `sqlModes[${i}]`, m,
+    const sqlModes = checkArray<unknown>(p, 'sqlModes', props.sqlModes, { fix: 'give a list of MySqlSqlMode members, or leave it out' });
+    if (sqlModes.length > 0) {
+      p.check(family === DatabaseEngineFamily.MYSQL, 'sqlModes', sqlModes, 'applies to MySQL only', 'remove sqlModes');
+      sqlModes.forEach((m, i) => p.check(Object.values(MySqlSqlMode).includes(m as MySqlSqlMode), `sqlModes[${i}]`, m,
         'is not a MySQL SQL mode', 'use MySqlSqlMode members'));
     }
     if (props.mysqlAuthPlugin !== undefined) {
@@ -422,13 +429,13 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
       p.check(Object.values(MySqlAuthPlugin).includes(props.mysqlAuthPlugin), 'mysqlAuthPlugin', props.mysqlAuthPlugin,
         'is not a MySQL authentication plugin', 'use a MySqlAuthPlugin member');
     }
-    if (props.backupRestore !== undefined) {
-      const b = props.backupRestore;
+    const b = props.backupRestore;
+    if (checkObject(p, 'backupRestore', b, { fix: "give { sourceClusterName: 'erp-prod-db' }, or leave it out" })) {
       p.check(typeof b.sourceClusterName === 'string' && NAME_RE.test(b.sourceClusterName), 'backupRestore.sourceClusterName',
         b.sourceClusterName, 'is not a cluster name', 'use the name of the cluster whose backup to restore');
       if (b.backupCreatedAt !== undefined) {
-        p.check(ISO_UTC_RE.test(b.backupCreatedAt) && !Number.isNaN(Date.parse(b.backupCreatedAt)), 'backupRestore.backupCreatedAt',
-          b.backupCreatedAt, 'is not an ISO 8601 time in UTC', 'use a time like 2026-03-01T12:00:00Z');
+        p.check(typeof b.backupCreatedAt === 'string' && ISO_UTC_RE.test(b.backupCreatedAt) && !Number.isNaN(Date.parse(b.backupCreatedAt)),
+          'backupRestore.backupCreatedAt', b.backupCreatedAt, 'is not an ISO 8601 time in UTC', 'use a time like 2026-03-01T12:00:00Z');
       }
     }
     this.checkPools(p, props);
@@ -436,22 +443,29 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
   }
 
   private checkPools(p: Problems, props: ManagedDatabaseProps): void {
-    const pools = props.connectionPools ?? [];
+    const pools = checkArray<ConnectionPoolOptions>(p, 'connectionPools', props.connectionPools,
+      { fix: "give a list such as [{ name: 'erp-pool', database: 'erp', size: 20 }], or leave it out" });
     if (pools.length === 0) return;
     if (props.engine?.family !== DatabaseEngineFamily.POSTGRES) {
-      p.add('connectionPools', pools.map((x) => x.name), 'are only available for PostgreSQL', 'remove connectionPools, or use DatabaseEngine.postgres()');
+      p.add('connectionPools', pools.map((x) => (isRecord(x) ? x.name : x)), 'are only available for PostgreSQL',
+        'remove connectionPools, or use DatabaseEngine.postgres()');
       return;
     }
-    const dbs = new Set(['defaultdb', ...(props.databases ?? [])]);
-    const users = new Set(['doadmin', ...(props.users ?? [])]);
-    const names = new Set<string>();
+    const dbs = new Set<unknown>(['defaultdb', ...stringsOf(props.databases)]);
+    const users = new Set<unknown>(['doadmin', ...stringsOf(props.users)]);
+    const names = new Set<unknown>();
     let total = 0;
     pools.forEach((pool, i) => {
       const at = `connectionPools[${i}]`;
+      if (!isRecord(pool)) {
+        p.add(at, pool, 'is not a connection pool', "give { name: 'erp-pool', database: 'erp', size: 20 }");
+        return;
+      }
       p.check(typeof pool.name === 'string' && /^[A-Za-z0-9_-]{1,60}$/.test(pool.name), `${at}.name`, pool.name,
         'is not a valid pool name', 'use up to 60 letters, digits, `_` and `-`');
       p.check(!names.has(pool.name), `${at}.name`, pool.name, 'is listed twice', 'give each pool its own name');
       names.add(pool.name);
+      p.check(pool.size !== undefined, `${at}.size`, pool.size, 'is required', 'give the number of backend connections the pool holds');
       checkInt(p, `${at}.size`, pool.size, 1, 10000);
       if (typeof pool.size === 'number') total += pool.size;
       p.check(dbs.has(pool.database), `${at}.database`, pool.database, 'is not a database of this cluster',
@@ -471,15 +485,21 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
   }
 
   private checkReplicas(p: Problems, props: ManagedDatabaseProps): void {
-    const replicas = props.readReplicas ?? [];
+    const replicas = checkArray<ReadReplicaOptions>(p, 'readReplicas', props.readReplicas,
+      { fix: "give a list such as [{ name: 'erp-db-ro' }], or leave it out" });
     if (replicas.length === 0) return;
     if (props.engine?.family === DatabaseEngineFamily.VALKEY) {
-      p.add('readReplicas', replicas.map((r) => r.name), 'are only available for PostgreSQL and MySQL', 'remove readReplicas for Valkey');
+      p.add('readReplicas', replicas.map((r) => (isRecord(r) ? r.name : r)), 'are only available for PostgreSQL and MySQL',
+        'remove readReplicas for Valkey');
       return;
     }
-    const names = new Set<string>([props.name]);
+    const names = new Set<unknown>([props.name]);
     replicas.forEach((r, i) => {
       const at = `readReplicas[${i}]`;
+      if (!isRecord(r)) {
+        p.add(at, r, 'is not a read replica', "give { name: 'erp-db-ro' }, with an optional size and region");
+        return;
+      }
       p.check(typeof r.name === 'string' && NAME_RE.test(r.name), `${at}.name`, r.name, 'is not a valid replica name',
         'use 3 to 63 lowercase letters, digits and hyphens, starting with a letter');
       p.check(!names.has(r.name), `${at}.name`, r.name, 'is already the name of the cluster or of another replica', 'give each replica its own name');
@@ -490,6 +510,16 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
       }
     });
   }
+}
+
+/** True for an object that is not a list (the shape of every options object). */
+function isRecord(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The strings of a list, or nothing when the value is not one (its problems are recorded by checkCoreProps). */
+function stringsOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function key(s: DatabaseAccessSource): string {

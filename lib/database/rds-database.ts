@@ -9,7 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import {
   DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase,
 } from '../common/contracts';
-import { Problems, checkInt, isUnresolved } from '../private/validate';
+import { Problems, checkArray, checkInt, checkString, isUnresolved } from '../private/validate';
 import { DatabaseSize, MaintenanceDay } from './engine';
 import { buildConnection, checkCoreProps, entrySources, idPart } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
@@ -127,36 +127,45 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
     p.check(family !== DatabaseEngineFamily.VALKEY, 'engine', props.engine?.toString(),
       'is not available on RDS (RDS runs PostgreSQL and MySQL; Valkey is ElastiCache)',
       'use DatabaseEngine.postgres() or DatabaseEngine.mysql(), or ManagedDatabase for Valkey');
-    if ((props.databases ?? []).length > 1) {
-      p.add('databases', props.databases, 'RDS creates one initial database', 'list at most one database; create others from a migration');
+    // checkCoreProps records databases and users that are not lists; here only lists are looked at.
+    const databases: unknown[] = Array.isArray(props.databases) ? props.databases : [];
+    if (databases.length > 1) {
+      p.add('databases', databases, 'RDS creates one initial database', 'list at most one database; create others from a migration');
     }
-    (props.databases ?? []).forEach((d, i) => p.check(/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(d), `databases[${i}]`, d,
+    databases.forEach((d, i) => p.check(typeof d === 'string' && /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(d), `databases[${i}]`, d,
       'is not a valid RDS database name', 'use letters, digits and `_`, starting with a letter'));
-    if ((props.users ?? []).length > 0) {
+    if (Array.isArray(props.users) && props.users.length > 0) {
       p.add('users', props.users, 'RDS creates only the master user', 'remove users; create app users from a migration');
     }
-    if (!isUnresolved(props.vpcId)) {
-      p.check(typeof props.vpcId === 'string' && props.vpcId.length > 0, 'vpcId', props.vpcId, 'is empty', 'pass the VPC id (vpc.id)');
+    if (checkString(p, 'vpcId', props.vpcId, { required: true, fix: 'pass the VPC id (vpc.id)' }) && !isUnresolved(props.vpcId)) {
+      p.check(props.vpcId.length > 0, 'vpcId', props.vpcId, 'is empty', 'pass the VPC id (vpc.id)');
     }
-    const subnets = props.subnetIds ?? [];
+    const subnets = checkArray<unknown>(p, 'subnetIds', props.subnetIds,
+      { required: true, fix: 'pass two or more private subnet ids in different availability zones' });
     if (!isUnresolved(subnets)) {
       p.check(subnets.length >= 2, 'subnetIds', subnets, 'needs at least two subnets', 'pass two or more private subnets in different availability zones');
+      subnets.forEach((s, i) => p.check(typeof s === 'string' && s.length > 0, `subnetIds[${i}]`, s, 'is not a subnet id',
+        'pass the subnet id (subnet.id, subnet-0123...)'));
     }
     checkInt(p, 'backupRetentionDays', props.backupRetentionDays, 1, 35);
     checkInt(p, 'allocatedStorageGib', props.allocatedStorageGib, 20, 65536);
     if (props.maxAllocatedStorageGib !== undefined) {
       checkInt(p, 'maxAllocatedStorageGib', props.maxAllocatedStorageGib, 21, 65536);
-      p.check(props.maxAllocatedStorageGib > (props.allocatedStorageGib ?? 20), 'maxAllocatedStorageGib', props.maxAllocatedStorageGib,
-        'must exceed allocatedStorageGib', 'raise maxAllocatedStorageGib or leave it out');
+      const allocated = typeof props.allocatedStorageGib === 'number' ? props.allocatedStorageGib : 20;
+      if (typeof props.maxAllocatedStorageGib === 'number') {
+        p.check(props.maxAllocatedStorageGib > allocated, 'maxAllocatedStorageGib', props.maxAllocatedStorageGib,
+          'must exceed allocatedStorageGib', 'raise maxAllocatedStorageGib or leave it out');
+      }
     }
     const instanceClass = props.instanceClass ?? (props.size instanceof DatabaseSize ? rdsInstanceClassFor(props.size) : undefined);
     if (props.instanceClass !== undefined) {
-      p.check(/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.instanceClass), 'instanceClass', props.instanceClass,
-        'is not an RDS instance class', 'use a class like db.m6g.large');
+      p.check(typeof props.instanceClass === 'string' && /^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(props.instanceClass), 'instanceClass',
+        props.instanceClass, 'is not an RDS instance class', 'use a class like db.m6g.large');
     } else if (props.size instanceof DatabaseSize && instanceClass === undefined) {
       p.add('size', props.size.slug, 'has no known RDS instance class', "set instanceClass (for example 'db.m6g.large')");
     }
-    const initial = this.toRules(p, 'allowFrom', props.allowFrom ?? []);
+    const initial = this.toRules(p, 'allowFrom', checkArray<RdsAccessEntry>(p, 'allowFrom', props.allowFrom,
+      { fix: "give a list such as [DatabaseAccess.cidr('10.0.0.0/16'), { securityGroupId: appSg.id }], or leave it out" }));
     p.throwIfAny(this);
 
     const engine = props.engine;
@@ -168,7 +177,7 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
     const preventDestroy = props.preventDestroy ?? true;
 
     this.subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', {
-      name: `${props.name}-subnets`, subnetIds: subnets, description: `Subnets of database ${props.name}`, tags,
+      name: `${props.name}-subnets`, subnetIds: props.subnetIds, description: `Subnets of database ${props.name}`, tags,
     });
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       name: `${props.name}-db`, vpcId: props.vpcId, description: `Database ${props.name}: admits only the sources named by allowFrom`, tags,

@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { MonitorAlert } from '@cdktf/provider-digitalocean/lib/monitor-alert';
 import { UptimeAlert } from '@cdktf/provider-digitalocean/lib/uptime-alert';
 import { UptimeCheck } from '@cdktf/provider-digitalocean/lib/uptime-check';
-import { Problems, checkInt, isUnresolved } from '../private/validate';
+import {
+  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved,
+} from '../private/validate';
 
 /** Regions DigitalOcean probes uptime checks from. */
 export enum UptimeRegion {
@@ -57,16 +59,40 @@ export class AppMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: AppMonitoringProps) {
     super(scope, id);
     const p = new Problems();
-    p.check(props.healthUrls.length > 0, 'healthUrls', props.healthUrls, 'is empty', 'give at least one public health URL, e.g. "https://app.example.com/health"');
-    props.healthUrls.forEach((u, i) => {
-      p.check(isUnresolved(u) || /^https?:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(u), `healthUrls[${i}]`, u, 'is not an http(s) URL', 'give a URL such as "https://app.example.com/health"');
+    if (checkString(p, 'name', props.name, { required: true, fix: 'give a name for the checks and alerts, e.g. "facturador-prod"' })
+      && !isUnresolved(props.name)) {
+      p.check(props.name.trim().length > 0 && props.name.length <= 100 && !/[\r\n]/.test(props.name), 'name', props.name,
+        'is not a name', 'give 1 to 100 characters on one line, e.g. "facturador-prod"');
+    }
+    const healthUrls = checkArray<unknown>(p, 'healthUrls', props.healthUrls,
+      { required: true, fix: 'give a list of public health URLs, e.g. ["https://app.example.com/health"]' });
+    p.check(!Array.isArray(props.healthUrls) || healthUrls.length > 0, 'healthUrls', props.healthUrls, 'is empty',
+      'give at least one public health URL, e.g. "https://app.example.com/health"');
+    healthUrls.forEach((u, i) => {
+      p.check(isUnresolved(u) || (typeof u === 'string' && /^https?:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(u)), `healthUrls[${i}]`, u,
+        'is not an http(s) URL', 'give a URL such as "https://app.example.com/health"');
     });
-    p.check(props.alertEmails.length > 0, 'alertEmails', props.alertEmails, 'is empty', 'give at least one address alerts go to');
-    props.alertEmails.forEach((e, i) => p.check(EMAIL.test(e), `alertEmails[${i}]`, e, 'is not an email address', 'give an address such as "ops@example.com"'));
-    const t = props.thresholds ?? {};
+    const alertEmails = checkArray<unknown>(p, 'alertEmails', props.alertEmails,
+      { required: true, fix: 'give a list of addresses alerts go to, e.g. ["ops@example.com"]' });
+    p.check(!Array.isArray(props.alertEmails) || alertEmails.length > 0, 'alertEmails', props.alertEmails, 'is empty',
+      'give at least one address alerts go to');
+    alertEmails.forEach((e, i) => p.check(isUnresolved(e) || (typeof e === 'string' && EMAIL.test(e)), `alertEmails[${i}]`, e,
+      'is not an email address', 'give an address such as "ops@example.com"'));
+    if (checkString(p, 'dropletTag', props.dropletTag, { fix: 'give a droplet tag such as "erp-web", or leave it out' })
+      && props.dropletTag !== '' && !isUnresolved(props.dropletTag)) {
+      p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(props.dropletTag), 'dropletTag', props.dropletTag, 'is not a DigitalOcean tag name',
+        'use letters, digits, ":", "-" and "_"');
+    }
+    const t: DropletAlertThresholds = checkObject(p, 'thresholds', props.thresholds,
+      { fix: 'give { cpuPercent: 80, memoryPercent: 85, diskPercent: 85 }, or leave it out' }) ? props.thresholds! : {};
     checkInt(p, 'thresholds.cpuPercent', t.cpuPercent, 1, 100);
     checkInt(p, 'thresholds.memoryPercent', t.memoryPercent, 1, 100);
     checkInt(p, 'thresholds.diskPercent', t.diskPercent, 1, 100);
+    const regionList = checkArray<unknown>(p, 'regions', props.regions, { fix: 'give a list of UptimeRegion members, or leave it out' });
+    p.check(!Array.isArray(props.regions) || regionList.length > 0, 'regions', props.regions, 'is empty',
+      'give at least one UptimeRegion, or leave regions out for us_east and eu_west');
+    regionList.forEach((r, i) => p.check(Object.values(UptimeRegion).includes(r as UptimeRegion), `regions[${i}]`, r,
+      'is not an uptime region', `use an UptimeRegion member (${Object.values(UptimeRegion).join(', ')})`));
     checkInt(p, 'latencyThresholdMs', props.latencyThresholdMs, 100, 60000);
     p.throwIfAny(this);
 

@@ -13,7 +13,9 @@ import { Bytes } from '@cdktf/provider-random/lib/bytes';
 import { Annotations, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { ITunnelIngress, TunnelConnector } from '../common/contracts';
-import { Problems, checkInt, isUnresolved } from '../private/validate';
+import {
+  Problems, checkArray, checkBoolean, checkInt, checkObject, checkString, isUnresolved,
+} from '../private/validate';
 import { AccessPolicy } from './access';
 import {
   RATE_LIMIT_PERIODS, RATE_LIMIT_RULE_COUNT, RATE_LIMIT_TIMEOUTS,
@@ -262,28 +264,41 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
       'is not a domain name', 'give the zone\'s domain in lowercase, as the Cloudflare dashboard lists it (for example "example.com")');
     p.check(typeof props.name === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(props.name), 'name', props.name,
       'is not a tunnel name', 'use 1 to 63 letters, digits, dots, hyphens or underscores, starting with a letter or digit');
-    if (props.connectorImage !== undefined) {
+    if (checkString(p, 'connectorImage', props.connectorImage, { fix: `give a pinned image, for example "${DEFAULT_CLOUDFLARED_IMAGE}", or leave it out` })) {
       p.check(/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/.test(props.connectorImage)
         && /(:|@sha256:)/.test(props.connectorImage) && !/:latest$/.test(props.connectorImage),
       'connectorImage', props.connectorImage, 'is not a pinned image',
       `give a release tag or digest, for example "${DEFAULT_CLOUDFLARED_IMAGE}"`);
     }
     checkInt(p, 'accessSessionHours', props.accessSessionHours, 1, 720, 'use a whole number of hours from 1 to 720');
-    if (props.accessTeamName !== undefined) {
+    if (checkString(p, 'accessTeamName', props.accessTeamName, { fix: 'give the part before ".cloudflareaccess.com", or leave it out' })) {
       p.check(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(props.accessTeamName), 'accessTeamName', props.accessTeamName,
         'is not a Zero Trust team name', 'give the part before ".cloudflareaccess.com" (Zero Trust > Settings > Custom pages)');
     }
-    const secretSource = props.tunnelSecret ?? TunnelSecret.cloudflareGenerated();
+    let secretSource = props.tunnelSecret ?? TunnelSecret.cloudflareGenerated();
+    if (!(secretSource instanceof TunnelSecret)) {
+      p.add('tunnelSecret', secretSource, 'is not a TunnelSecret',
+        'use TunnelSecret.cloudflareGenerated(), TunnelSecret.random() or TunnelSecret.fromValue(...), or leave it out');
+      secretSource = TunnelSecret.cloudflareGenerated();
+    }
     if (secretSource.source === 'value' && !isUnresolved(secretSource.value)) {
-      const v = secretSource.value ?? '';
+      const v = typeof secretSource.value === 'string' ? secretSource.value : '';
       const ok = /^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0 && Buffer.from(v, 'base64').length >= 32;
       p.check(ok, 'tunnelSecret', '<redacted>', 'is not a base64 encoding of at least 32 bytes',
         'generate one with `openssl rand -base64 32`, or use TunnelSecret.random()');
     }
-    if (props.rateLimits) checkRateLimits(p, props.rateLimits, props.zoneName);
-    if (props.securityHeaders) checkSecurityHeaders(p, props.securityHeaders);
-    const routes = props.routes ?? [];
-    routes.forEach((r, i) => this.checkRoute(p, `routes[${i}]`, r, routes.slice(0, i)));
+    if (checkObject(p, 'rateLimits', props.rateLimits, { fix: 'give { rules: [...] }, or leave rateLimits out' })) {
+      checkRateLimits(p, props.rateLimits, props.zoneName);
+    }
+    if (checkObject(p, 'securityHeaders', props.securityHeaders, { fix: 'give {} for the defaults, or leave securityHeaders out' })) {
+      checkSecurityHeaders(p, props.securityHeaders);
+    }
+    checkBoolean(p, 'deepHostnameCertificates', props.deepHostnameCertificates);
+    const routes = checkArray<TunnelRoute>(p, 'routes', props.routes,
+      { fix: "give a list such as [{ hostname: 'app.example.com', service: 'http://web:8080' }], or leave it out" });
+    // Well-formed routes by index (undefined for a malformed one), so later routes are compared only with those.
+    const checked: Array<TunnelRoute | undefined> = [];
+    routes.forEach((r, i) => checked.push(this.checkRoute(p, `routes[${i}]`, r, checked) ? r : undefined));
     p.throwIfAny(this);
 
     if (secretSource.source === 'random') {
@@ -361,21 +376,34 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
     return this.entries.filter((e) => e.gate !== undefined).map((e) => e.gate!);
   }
 
-  private checkRoute(p: Problems, prefix: string, route: TunnelRoute, before: TunnelRoute[]): void {
+  /**
+   * Records the problems of a route; returns true when it is well-formed, so that later routes can be
+   * compared with it. `before` holds the earlier routes (undefined for a malformed one).
+   */
+  private checkRoute(p: Problems, prefix: string, route: TunnelRoute, before: ReadonlyArray<TunnelRoute | undefined>): boolean {
     const zoneName = this.props.zoneName;
-    if (route === undefined || route === null || typeof route !== 'object') {
+    if (route === undefined || route === null || typeof route !== 'object' || Array.isArray(route)) {
       p.add(prefix, route, 'is not a route', 'give { hostname, service } and optionally path, origin and access');
-      return;
+      return false;
     }
+    const problemsBefore = p.count;
     checkHostname(p, `${prefix}.hostname`, route.hostname, zoneName);
     checkPath(p, `${prefix}.path`, route.path);
     checkService(p, `${prefix}.service`, route.service);
+    checkBoolean(p, `${prefix}.allowPublicAdmin`, route.allowPublicAdmin);
     const o = route.origin;
-    if (o) {
+    if (checkObject(p, `${prefix}.origin`, o, { fix: 'give { connectTimeoutSeconds: 10, ... }, or leave origin out' })) {
       checkInt(p, `${prefix}.origin.connectTimeoutSeconds`, o.connectTimeoutSeconds, 1, 300);
       checkInt(p, `${prefix}.origin.tlsTimeoutSeconds`, o.tlsTimeoutSeconds, 1, 300);
       checkInt(p, `${prefix}.origin.keepAliveTimeoutSeconds`, o.keepAliveTimeoutSeconds, 1, 3600);
-      if (o.originServerName !== undefined) {
+      checkBoolean(p, `${prefix}.origin.noTlsVerify`, o.noTlsVerify);
+      checkBoolean(p, `${prefix}.origin.http2Origin`, o.http2Origin);
+      checkBoolean(p, `${prefix}.origin.disableChunkedEncoding`, o.disableChunkedEncoding);
+      if (checkString(p, `${prefix}.origin.httpHostHeader`, o.httpHostHeader) && !isUnresolved(o.httpHostHeader)) {
+        p.check(/^[A-Za-z0-9.:\[\]*-]{1,255}$/.test(o.httpHostHeader), `${prefix}.origin.httpHostHeader`, o.httpHostHeader,
+          'is not a Host header', 'give a hostname, optionally with a port, for example "app.internal:8080"');
+      }
+      if (checkString(p, `${prefix}.origin.originServerName`, o.originServerName) && !isUnresolved(o.originServerName)) {
         p.check(/^[a-z0-9*]([a-z0-9.-]*[a-z0-9])?$/i.test(o.originServerName), `${prefix}.origin.originServerName`,
           o.originServerName, 'is not a hostname', 'give the name on the origin certificate, for example "web.internal"');
       }
@@ -394,20 +422,24 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
           'give a plain path prefix such as "/admin" on a route with access');
       }
     }
-    if (isUnresolved(route.hostname) || isUnresolved(route.path)) return;
+    // The order checks below read hostname and path as strings: only a route without problems gets them.
+    if (p.count > problemsBefore) return false;
+    if (isUnresolved(route.hostname) || isUnresolved(route.path)) return true;
     const key = routeKey(route);
     const dup = before.findIndex((r) => r && !isUnresolved(r.hostname) && !isUnresolved(r.path) && routeKey(r) === key);
     if (dup >= 0) {
       p.add(`${prefix}.hostname`, `${route.hostname}${route.path ?? ''}`, `repeats the hostname and path of route ${dup}`,
         'keep one route per hostname and path, or give a different path');
-      return;
+      return true;
     }
-    const shadow = before.map((r, i) => ({ r, i })).find(({ r }) => r && shadows(r, route));
+    const shadow = before.map((r, i) => ({ r, i }))
+      .find((x): x is { r: TunnelRoute; i: number } => x.r !== undefined && shadows(x.r, route));
     if (shadow) {
       p.add(`${prefix}.hostname`, `${route.hostname}${route.path ?? ''}`,
         `is never reached: route ${shadow.i} (${shadow.r.hostname}${shadow.r.path ?? ''}) comes first and matches every request this one would`,
         'put the more specific route before the general one (specific hostnames before wildcards, longer paths before "/")');
     }
+    return true;
   }
 
   private addEntry(route: TunnelRoute): void {
@@ -615,14 +647,15 @@ function hostExpression(hostnames: string[], zoneName: string): string {
 }
 
 function checkRateLimits(p: Problems, limits: ZoneRateLimits, zoneName: string): void {
-  const plan = limits.plan;
+  // An unknown plan is recorded below and checked as Cloudflare at large.
+  const plan = Object.values(CloudflarePlan).includes(limits.plan as CloudflarePlan) ? limits.plan : undefined;
   const allPeriods = RATE_LIMIT_PERIODS[CloudflarePlan.ENTERPRISE];
   const allTimeouts = RATE_LIMIT_TIMEOUTS[CloudflarePlan.ENTERPRISE];
   const periods = plan ? RATE_LIMIT_PERIODS[plan] : allPeriods;
   const timeouts = plan ? RATE_LIMIT_TIMEOUTS[plan] : allTimeouts;
   const planText = plan ? `a ${plan} zone` : 'Cloudflare';
-  if (plan !== undefined) {
-    p.check(Object.values(CloudflarePlan).includes(plan), 'rateLimits.plan', plan, 'is not a Cloudflare plan', 'use a CloudflarePlan member');
+  if (limits.plan !== undefined) {
+    p.check(plan !== undefined, 'rateLimits.plan', limits.plan, 'is not a Cloudflare plan', 'use a CloudflarePlan member');
   }
   if (!Array.isArray(limits.rules) || limits.rules.length === 0) {
     p.add('rateLimits.rules', limits.rules, 'is empty', 'give at least one rule, or leave rateLimits out');
@@ -635,12 +668,17 @@ function checkRateLimits(p: Problems, limits: ZoneRateLimits, zoneName: string):
   const names = new Set<string>();
   limits.rules.forEach((r, i) => {
     const at = `rateLimits.rules[${i}]`;
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      p.add(at, r, 'is not a rate limit rule', "give { name: 'login', pathPrefix: '/login', requestsPerPeriod: 10, periodSeconds: 60 }");
+      return;
+    }
     p.check(typeof r.name === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(r.name), `${at}.name`, r.name,
       'is not a rule name', 'use 1 to 40 letters, digits, hyphens or underscores');
     p.check(!names.has(r.name), `${at}.name`, r.name, 'repeats the name of an earlier rule', 'give each rule its own name');
     names.add(r.name);
     p.check(typeof r.pathPrefix === 'string' && /^\/[A-Za-z0-9\-._~/%@!$&'+,;=:]*$/.test(r.pathPrefix), `${at}.pathPrefix`, r.pathPrefix,
       'is not a path prefix', 'give a path starting with "/", such as "/api" or "/login"');
+    p.check(r.requestsPerPeriod !== undefined, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 'is required', 'give the requests allowed per period');
     checkInt(p, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 1, 1000000);
     p.check(periods.includes(r.periodSeconds), `${at}.periodSeconds`, r.periodSeconds,
       `is not a period ${planText} allows`, `use one of ${periods.join(', ')} seconds`
@@ -665,7 +703,7 @@ function checkRateLimits(p: Problems, limits: ZoneRateLimits, zoneName: string):
     }
     if (r.methods !== undefined) {
       const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-      r.methods.forEach((m, j) => p.check(typeof m === 'string' && methods.includes(m.toUpperCase()), `${at}.methods[${j}]`, m,
+      checkArray<unknown>(p, `${at}.methods`, r.methods, { fix: "give a list such as ['POST'], or leave methods out" }).forEach((m, j) => p.check(typeof m === 'string' && methods.includes(m.toUpperCase()), `${at}.methods[${j}]`, m,
         'is not an HTTP method', `use ${methods.join(', ')}`));
       p.check(plan !== CloudflarePlan.FREE && plan !== CloudflarePlan.PRO, `${at}.methods`, r.methods,
         `needs the Business plan or above (a ${plan} zone cannot count by method)`, 'leave methods out on this plan');
@@ -674,10 +712,13 @@ function checkRateLimits(p: Problems, limits: ZoneRateLimits, zoneName: string):
 }
 
 function checkSecurityHeaders(p: Problems, h: SecurityHeaders): void {
+  checkBoolean(p, 'securityHeaders.hstsIncludeSubdomains', h.hstsIncludeSubdomains);
+  checkBoolean(p, 'securityHeaders.hstsPreload', h.hstsPreload);
   checkInt(p, 'securityHeaders.hstsMaxAgeSeconds', h.hstsMaxAgeSeconds, 0, 63072000,
     'use a whole number of seconds from 0 (no HSTS) to 63072000 (two years); 31536000 is one year');
   if (h.hstsPreload) {
-    p.check((h.hstsMaxAgeSeconds ?? 31536000) >= 31536000 && (h.hstsIncludeSubdomains ?? true),
+    const maxAge: unknown = h.hstsMaxAgeSeconds ?? 31536000;
+    p.check(typeof maxAge === 'number' && maxAge >= 31536000 && (h.hstsIncludeSubdomains ?? true) === true,
       'securityHeaders.hstsPreload', h.hstsPreload, 'needs a max-age of at least one year and includeSubDomains',
       'set hstsMaxAgeSeconds to 31536000 or more and keep hstsIncludeSubdomains, or drop hstsPreload');
   }

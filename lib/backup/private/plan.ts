@@ -1,5 +1,5 @@
 import { AppEnvironment, BackupJobEnvironment } from '../../common/contracts';
-import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { Problems, checkBoolean, checkInt, checkObject, isUnresolved } from '../../private/validate';
 import { BackupPrefixes, BackupVaultProps, ColdStorage, ObjectLockMode } from '../props';
 
 /** Defaults shared by the vault implementations. */
@@ -47,12 +47,13 @@ export function monthsToDays(months: number): number {
  * `defaultMonthlyCold` is what the implementation uses when `monthlyColdStorage` is not given.
  */
 export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCold: ColdStorage): VaultPlan {
-  const dailyDays = props.dailyRetentionDays ?? VAULT_DEFAULTS.dailyRetentionDays;
-  const weeklyWeeks = props.weeklyRetentionWeeks ?? VAULT_DEFAULTS.weeklyRetentionWeeks;
-  const monthlyMonths = props.monthlyRetentionMonths ?? VAULT_DEFAULTS.monthlyRetentionMonths;
-  checkInt(p, 'dailyRetentionDays', dailyDays, 1, MAX_DAYS);
-  checkInt(p, 'weeklyRetentionWeeks', weeklyWeeks, 1, Math.floor(MAX_DAYS / 7));
-  checkInt(p, 'monthlyRetentionMonths', monthlyMonths, 1, 1200);
+  // A value that is not a number is recorded by checkInt and counts as NaN below, so no arithmetic throws.
+  const dailyDays = asNumber(props.dailyRetentionDays ?? VAULT_DEFAULTS.dailyRetentionDays);
+  const weeklyWeeks = asNumber(props.weeklyRetentionWeeks ?? VAULT_DEFAULTS.weeklyRetentionWeeks);
+  const monthlyMonths = asNumber(props.monthlyRetentionMonths ?? VAULT_DEFAULTS.monthlyRetentionMonths);
+  checkInt(p, 'dailyRetentionDays', props.dailyRetentionDays, 1, MAX_DAYS);
+  checkInt(p, 'weeklyRetentionWeeks', props.weeklyRetentionWeeks, 1, Math.floor(MAX_DAYS / 7));
+  checkInt(p, 'monthlyRetentionMonths', props.monthlyRetentionMonths, 1, 1200);
 
   const noncurrent = props.noncurrentVersionExpirationDays ?? VAULT_DEFAULTS.noncurrentVersionExpirationDays;
   checkInt(p, 'noncurrentVersionExpirationDays', noncurrent, 1, MAX_DAYS);
@@ -70,19 +71,20 @@ export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCo
   const rules: PrefixRule[] = [
     {
       name: 'daily', prefix: prefixes.daily, retentionProp: 'dailyRetentionDays', retentionDays: dailyDays,
-      coldProp: 'dailyColdStorage', cold: props.dailyColdStorage ?? ColdStorage.NONE,
+      coldProp: 'dailyColdStorage', cold: coldStorage(p, 'dailyColdStorage', props.dailyColdStorage, ColdStorage.NONE),
     },
     {
       name: 'weekly', prefix: prefixes.weekly, retentionProp: 'weeklyRetentionWeeks', retentionDays: weeklyWeeks * 7,
-      coldProp: 'weeklyColdStorage', cold: props.weeklyColdStorage ?? ColdStorage.NONE,
+      coldProp: 'weeklyColdStorage', cold: coldStorage(p, 'weeklyColdStorage', props.weeklyColdStorage, ColdStorage.NONE),
     },
     {
       name: 'monthly', prefix: prefixes.monthly, retentionProp: 'monthlyRetentionMonths', retentionDays: monthsToDays(monthlyMonths),
-      coldProp: 'monthlyColdStorage', cold: props.monthlyColdStorage ?? defaultMonthlyCold,
+      coldProp: 'monthlyColdStorage', cold: coldStorage(p, 'monthlyColdStorage', props.monthlyColdStorage, defaultMonthlyCold),
     },
   ];
   for (const rule of rules) checkTransition(p, rule);
   checkObjectLock(p, props, rules);
+  checkBoolean(p, 'protectFromDestroy', props.protectFromDestroy);
 
   return {
     prefixes,
@@ -93,8 +95,25 @@ export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCo
   };
 }
 
+/** A number as it is, anything else as NaN (its problem is recorded by checkInt). */
+function asNumber(value: unknown): number {
+  return typeof value === 'number' ? value : NaN;
+}
+
+/** The cold storage of a prefix, or `fallback` after recording a problem when the value is not a ColdStorage. */
+function coldStorage(p: Problems, prop: string, value: ColdStorage | undefined, fallback: ColdStorage): ColdStorage {
+  if (value === undefined) return fallback;
+  if (value instanceof ColdStorage) return value;
+  p.add(prop, value, 'is not a ColdStorage', 'use ColdStorage.NONE, ColdStorage.glacierFlexibleRetrieval(30) or another ColdStorage factory');
+  return ColdStorage.NONE;
+}
+
 function normalizeRoot(p: Problems, rootPrefix: string | undefined): string {
   if (rootPrefix === undefined || isUnresolved(rootPrefix)) return rootPrefix ? `${rootPrefix}/` : '';
+  if (typeof rootPrefix !== 'string') {
+    p.add('rootPrefix', rootPrefix, 'must be a string', 'use a plain folder name such as the app name, e.g. "invoicing", or leave it out');
+    return '';
+  }
   const trimmed = rootPrefix.replace(/^\/+|\/+$/g, '');
   p.check(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,199}$/.test(trimmed) && !trimmed.includes('//'), 'rootPrefix', rootPrefix,
     'must be letters, digits, ".", "_", "-" and "/" separators (at most 200 characters)',
@@ -132,9 +151,10 @@ function checkTransition(p: Problems, rule: PrefixRule): void {
 
 function checkObjectLock(p: Problems, props: BackupVaultProps, rules: readonly PrefixRule[]): void {
   const lock = props.objectLock;
-  if (!lock) return;
+  if (!checkObject(p, 'objectLock', lock, { fix: 'give { mode: ObjectLockMode.COMPLIANCE, days: 7 }, or leave it out' })) return;
   p.check(Object.values(ObjectLockMode).includes(lock.mode), 'objectLock.mode', lock.mode,
     'is not an object lock mode', 'use ObjectLockMode.GOVERNANCE or ObjectLockMode.COMPLIANCE');
+  p.check(lock.days !== undefined, 'objectLock.days', lock.days, 'is required', 'give the days every backup stays locked, e.g. 7');
   checkInt(p, 'objectLock.days', lock.days, 1, MAX_DAYS);
   if (isUnresolved(lock.days) || !Number.isInteger(lock.days)) return;
   // Default retention locks every new version of every key, so it must end before the shortest prefix expires.
@@ -209,7 +229,7 @@ export function nameSafe(id: string): string {
 /** Records a problem when a bucket name breaks the S3 (and Spaces) naming rules. */
 export function checkBucketName(p: Problems, prop: string, name: string | undefined): void {
   if (name === undefined || isUnresolved(name)) return;
-  const ok = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+  const ok = typeof name === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
   p.check(ok, prop, name, 'is not a valid bucket name',
     'use 3 to 63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit');
 }

@@ -2,7 +2,9 @@ import { Fn, Token } from 'cdktf';
 import {
   AppEnvironment, DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily,
 } from '../../common/contracts';
-import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import {
+  Problems, checkArray, checkBoolean, checkInt, checkObject, isUnresolved,
+} from '../../private/validate';
 import { DatabaseEngine, DatabaseSize, MaintenanceDay } from '../engine';
 import { DatabaseAccessEntry, DatabaseCoreProps } from '../props';
 
@@ -32,7 +34,7 @@ export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
   if (!(size instanceof DatabaseSize)) {
     p.add('size', size, 'is not a DatabaseSize', "use a DatabaseSize member (DatabaseSize.DB_S_2VCPU_4GB) or DatabaseSize.of('<slug>')");
   } else if (!isUnresolved(size.slug)) {
-    p.check(/^[a-z0-9][a-z0-9_.-]*$/.test(size.slug), 'size', size.slug, 'is not a size slug',
+    p.check(typeof size.slug === 'string' && /^[a-z0-9][a-z0-9_.-]*$/.test(size.slug), 'size', size.slug, 'is not a size slug',
       "use a DatabaseSize member or DatabaseSize.of('<slug>') with a slug like db-s-2vcpu-4gb");
   }
   const nodeCount = props.nodeCount ?? 1;
@@ -45,28 +47,33 @@ export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
   checkNames(p, 'databases', props.databases, sql);
   checkNames(p, 'users', props.users, sql);
   const mw = props.maintenanceWindow;
-  if (mw !== undefined) {
+  if (checkObject(p, 'maintenanceWindow', mw, { fix: "give { day: MaintenanceDay.SUNDAY, hourUtc: 3 }, or leave it out" })) {
     p.check(Object.values(MaintenanceDay).includes(mw.day), 'maintenanceWindow.day', mw.day, 'is not a day of the week',
       'use a MaintenanceDay member (MaintenanceDay.SUNDAY)');
+    p.check(mw.hourUtc !== undefined, 'maintenanceWindow.hourUtc', mw.hourUtc, 'is required', 'give the starting hour in UTC, 0 to 23');
     checkInt(p, 'maintenanceWindow.hourUtc', mw.hourUtc, 0, 23);
   }
-  (props.tags ?? []).forEach((tag, i) => {
+  checkBoolean(p, 'allowPublicInternet', props.allowPublicInternet);
+  checkBoolean(p, 'preventDestroy', props.preventDestroy);
+  checkArray<unknown>(p, 'tags', props.tags, { fix: "give tags as a list of strings, e.g. ['erp'], or leave it out" }).forEach((tag, i) => {
     if (!isUnresolved(tag)) {
-      p.check(TAG_RE.test(tag), `tags[${i}]`, tag, 'is not a valid tag', 'use letters, digits, `_`, `:`, `.` and `-` (at most 255)');
+      p.check(typeof tag === 'string' && TAG_RE.test(tag), `tags[${i}]`, tag, 'is not a valid tag',
+        'use letters, digits, `_`, `:`, `.` and `-` (at most 255)');
     }
   });
 }
 
-function checkNames(p: Problems, prop: string, names: string[] | undefined, sql: boolean): void {
-  if (names === undefined || names.length === 0) return;
+function checkNames(p: Problems, prop: string, value: unknown, sql: boolean): void {
+  const names = checkArray<unknown>(p, prop, value, { fix: `give ${prop} as a list of names, e.g. ['erp'], or leave it out` });
+  if (names.length === 0) return;
   if (!sql) {
     p.add(prop, names, 'is only supported for PostgreSQL and MySQL', `remove ${prop} for Valkey`);
     return;
   }
-  const seen = new Set<string>();
+  const seen = new Set<unknown>();
   names.forEach((n, i) => {
     if (isUnresolved(n)) return;
-    p.check(SQL_NAME_RE.test(n), `${prop}[${i}]`, n, 'is not a valid name',
+    p.check(typeof n === 'string' && SQL_NAME_RE.test(n), `${prop}[${i}]`, n, 'is not a valid name',
       'use up to 63 letters, digits, `_` and `-`, starting with a letter or `_`');
     p.check(!seen.has(n), `${prop}[${i}]`, n, 'is listed twice', 'list each name once');
     seen.add(n);
@@ -77,7 +84,7 @@ function checkNames(p: Problems, prop: string, names: string[] | undefined, sql:
 export function toAccessSources(
   p: Problems, prop: string, entries: DatabaseAccessEntry[], allowPublicInternet: boolean,
 ): DatabaseAccessSource[] {
-  return entries.flatMap((entry, i) => entrySources(p, `${prop}[${i}]`, entry, allowPublicInternet));
+  return checkArray<DatabaseAccessEntry>(p, prop, entries, { fix: 'give a list such as [DatabaseAccess.tag(\'erp-web\')], or leave it out' }).flatMap((entry, i) => entrySources(p, `${prop}[${i}]`, entry, allowPublicInternet));
 }
 
 /** The valid firewall entries of one client or source, recording problems under `where`. */

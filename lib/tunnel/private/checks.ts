@@ -58,7 +58,11 @@ export function isDomain(name: string): boolean {
  */
 export function checkHostname(p: Problems, prop: string, hostname: string, zoneName: string): void {
   if (isUnresolved(hostname)) return;
-  if (typeof hostname !== 'string' || hostname.length === 0) {
+  if (typeof hostname !== 'string') {
+    p.add(prop, hostname, hostname === undefined ? 'is required' : 'must be a string', `give the full hostname, for example "app.${zoneName}"`);
+    return;
+  }
+  if (hostname.length === 0) {
     p.add(prop, hostname, 'is empty', `give the full hostname, for example "app.${zoneName}"`);
     return;
   }
@@ -93,7 +97,11 @@ export function checkService(p: Problems, prop: string, service: string): void {
   if (isUnresolved(service)) return;
   const fix = 'use scheme://host[:port] with a scheme of http, https, tcp, ssh, rdp or smb (for example "http://web:8080"), '
     + 'unix:/path/to.sock, or http_status:NNN';
-  if (typeof service !== 'string' || service.length === 0) {
+  if (typeof service !== 'string') {
+    p.add(prop, service, service === undefined ? 'is required' : 'must be a string', fix);
+    return;
+  }
+  if (service.length === 0) {
     p.add(prop, service, 'is empty', fix);
     return;
   }
@@ -136,7 +144,11 @@ export function isPlainPath(path: string): boolean {
 /** Checks a route path: a plain prefix starting with `/`, or a regular expression. */
 export function checkPath(p: Problems, prop: string, path: string | undefined): void {
   if (path === undefined || isUnresolved(path)) return;
-  if (typeof path !== 'string' || path.length === 0) {
+  if (typeof path !== 'string') {
+    p.add(prop, path, 'must be a string', 'give a prefix such as "/api" or a regular expression, or leave the path out to route the whole hostname');
+    return;
+  }
+  if (path.length === 0) {
     p.add(prop, path, 'is empty', 'leave the path out to route the whole hostname, or give a prefix such as "/api"');
     return;
   }

@@ -198,3 +198,33 @@ describe('the Laravel invoicing app wired to a managed MySQL database, with phpM
     expect(pma.env_file).toBeUndefined();
   });
 });
+
+describe('connector replicas', () => {
+  test('serveThrough with two connectors runs two cloudflared replicas in the compose project', () => {
+    const { stack, app } = nodeErpDevWithoutTunnel();
+    const tunnel = { connector: { tunnelId: 'tid', token: 'tok', image: 'cloudflare/cloudflared:2025.11.1' } };
+    app.serveThrough(tunnel, { connectors: 2 });
+    const synth = JSON.parse(Testing.synth(stack));
+    const droplet = Object.values<Json>(synth.resource.digitalocean_droplet)[0];
+    const config = YAML.parse(droplet.user_data, { version: '1.1' });
+    const compose = YAML.parse(config.write_files.find((f: Json) => f.path.endsWith('compose.yaml')).content, { version: '1.1' });
+    expect(compose.services.cloudflared.deploy.replicas).toBe(2);
+  });
+
+  test('fails on zero connectors, naming the option', () => {
+    const { app } = nodeErpDevWithoutTunnel();
+    const tunnel = { connector: { tunnelId: 'tid', token: 'tok', image: 'cloudflare/cloudflared:2025.11.1' } };
+    expect(() => app.serveThrough(tunnel, { connectors: 0 })).toThrow(/serveThrough\.options\.connectors/);
+  });
+});
+
+function nodeErpDevWithoutTunnel(): { stack: TerraformStack; app: ErpAppService } {
+  const stack = new TerraformStack(new App({ outdir: Testing.app().outdir }), 'dev');
+  new DigitaloceanProvider(stack, 'digitalocean', {});
+  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
+  const runtime = new DropletRuntime(stack, 'Runtime', { region: DoRegion.FRA1, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'] });
+  const app = new ErpAppService(stack, 'App', {
+    name: 'servistech', runtime, processes: { web: { image: 'ghcr.io/servistech/erp-api:4.0.0', port: 3001 } },
+  });
+  return { stack, app };
+}

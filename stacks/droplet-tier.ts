@@ -61,7 +61,7 @@ export abstract class DropletTierStack extends TierStack {
     if (this.cache) this.app.connectTo(this.cache);
     this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
     this.tunnel = tunnelIngress(this, d, tier, this.app, tier !== 'dev');
-    this.app.serveThrough(this.tunnel);
+    this.app.serveThrough(this.tunnel, { connectors: s.connectors });
     monitoring(this, d, tier, name);
     stackOutputs(this, {
       urls: appUrls(d),

@@ -5,7 +5,7 @@ import {
 } from '../common/contracts';
 import { DATABASE_CA_CERT_PATH } from '../database';
 import { ErpValidationError } from '../errors';
-import { Problems, isUnresolved } from '../private/validate';
+import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
 import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel } from './process-model';
@@ -79,6 +79,15 @@ interface AddedJob {
   readonly caCertificate?: string;
 }
 
+/** Options of {@link ErpAppService.serveThrough}. */
+export interface ServeThroughOptions {
+  /**
+   * Connector processes that serve the tunnel (each runtime may raise it: Kubernetes runs at least two).
+   * @default 1
+   */
+  readonly connectors?: number;
+}
+
 /** The connector process name. */
 export const CONNECTOR_PROCESS = 'cloudflared';
 
@@ -133,7 +142,7 @@ export class ErpAppService extends Construct {
   private readonly directPlain: Record<string, string> = {};
   private readonly directSecret: Record<string, string> = {};
   private readonly jobs: AddedJob[] = [];
-  private connector?: { image: string; token: string };
+  private connector?: { image: string; token: string; replicas: number };
 
   constructor(scope: Construct, id: string, props: ErpAppServiceProps) {
     super(scope, id);
@@ -223,15 +232,17 @@ export class ErpAppService extends Construct {
     });
   }
 
-  /** Adds the tunnel connector process (`cloudflared tunnel --no-autoupdate run`), its token kept as a secret. */
-  public serveThrough(tunnel: ITunnelIngress): void {
-    if (this.connector !== undefined) {
-      throw new ErpValidationError(this.node.path, [{
-        prop: 'serveThrough(tunnel)', value: 'a second tunnel', problem: 'the app already serves through a tunnel',
-        fix: 'route every hostname through one TunnelIngress',
-      }]);
-    }
-    this.connector = { image: tunnel.connector.image, token: tunnel.connector.token };
+  /**
+   * Adds the tunnel connector process (`cloudflared tunnel --no-autoupdate run`), its token kept as a secret.
+   * With `connectors` above 1, several connectors serve the tunnel, so one can restart or fail while the others carry traffic.
+   */
+  public serveThrough(tunnel: ITunnelIngress, options: ServeThroughOptions = {}): void {
+    const p = new Problems();
+    p.check(this.connector === undefined, 'serveThrough(tunnel)', 'a second tunnel', 'the app already serves through a tunnel',
+      'route every hostname through one TunnelIngress');
+    checkInt(p, 'serveThrough.options.connectors', options.connectors, 1, 10);
+    p.throwIfAny(this);
+    this.connector = { image: tunnel.connector.image, token: tunnel.connector.token, replicas: options.connectors ?? 1 };
   }
 
   /** The URL a tunnel route points at to reach web, the WebSocket server or a service (`http://web:8080` in Compose). */
@@ -296,7 +307,7 @@ export class ErpAppService extends Construct {
       secretGroups.tunnel = { TUNNEL_TOKEN: this.connector.token };
       processes.push({
         name: CONNECTOR_PROCESS, role: ProcessRole.CONNECTOR, image: this.connector.image,
-        command: ['tunnel', '--no-autoupdate', '--metrics', '0.0.0.0:20241', 'run'], replicas: 1,
+        command: ['tunnel', '--no-autoupdate', '--metrics', '0.0.0.0:20241', 'run'], replicas: this.connector.replicas,
         environment: {}, secretGroups: ['tunnel'], isAppCode: false,
       });
     }

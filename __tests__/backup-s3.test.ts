@@ -437,3 +437,23 @@ describe('S3BackupVault validation', () => {
     expect(error.message).toMatch(/Fix: /);
   });
 });
+
+describe('S3BackupVault props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const loose = (props: Record<string, unknown>) => failure(props as S3BackupVaultProps).problems.map((p) => p.prop);
+
+  test('fails on a root prefix that is an object or a list, naming rootPrefix', () => {
+    expect(loose({ rootPrefix: { name: 'erp' } })).toEqual(['rootPrefix']);
+    expect(loose({ rootPrefix: [''] })).toEqual(['rootPrefix']);
+    expect(failure({ rootPrefix: 7 } as unknown as S3BackupVaultProps).problems[0].problem).toBe('must be a string');
+  });
+
+  test('fails on retention that is not a number and cold storage that is not a ColdStorage, in one error', () => {
+    expect(loose({ weeklyRetentionWeeks: Symbol.for('erp'), monthlyColdStorage: 'GLACIER', protectFromDestroy: 'yes' }))
+      .toEqual(['weeklyRetentionWeeks', 'monthlyColdStorage', 'protectFromDestroy']);
+  });
+
+  test('fails on an object lock, replication or bucket prefix of the wrong shape', () => {
+    expect(loose({ objectLock: 'compliance', replication: [], bucketPrefix: 42 })).toEqual(['objectLock', 'bucketPrefix', 'replication']);
+  });
+});

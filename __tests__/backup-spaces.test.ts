@@ -153,3 +153,22 @@ describe('SpacesBackupVault validation', () => {
     }
   });
 });
+
+describe('SpacesBackupVault props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const loose = (props: Record<string, unknown>) => props as Props;
+
+  test('fails on a missing region, saying it is required', () => {
+    expect(() => new SpacesBackupVault(Testing.app(), 'Vault', {} as SpacesBackupVaultProps)).toThrow(/ - region: is required/);
+  });
+
+  test('fails on a region that is not a DoRegion, naming region', () => {
+    expectFails(loose({ region: 'frankfurt' }), 'region', /is not a DigitalOcean region/);
+    expectFails(loose({ region: null }), 'region');
+  });
+
+  test('fails on a root prefix that is a list and retention that is not a number, in one error', () => {
+    expectFails(loose({ rootPrefix: [''], weeklyRetentionWeeks: Symbol.for('erp') }), 'rootPrefix', /must be a string/);
+    expectFails(loose({ rootPrefix: [''], weeklyRetentionWeeks: Symbol.for('erp') }), 'weeklyRetentionWeeks');
+  });
+});

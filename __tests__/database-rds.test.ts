@@ -149,3 +149,28 @@ describe('RdsDatabase validation', () => {
     expect(failing({ size: DatabaseSize.of('mystery') })).toEqual(['size']);
   });
 });
+
+describe('RdsDatabase props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const loose = (props: Record<string, unknown>) => failing(props as Partial<RdsDatabaseProps>);
+
+  test('fails on lists given as a number, a string or an object, naming each prop, in one error', () => {
+    expect(loose({ allowFrom: -1e25, databases: '', subnetIds: { a: 'subnet-0aaa' } })).toEqual(['databases', 'subnetIds', 'allowFrom']);
+  });
+
+  test('fails on a databases object and a storage bound that is not a number', () => {
+    expect(loose({ databases: { erp: true }, maxAllocatedStorageGib: Symbol.for('erp'), instanceClass: 5 }))
+      .toEqual(['databases', 'maxAllocatedStorageGib', 'instanceClass']);
+  });
+
+  test('fails on a missing vpcId and subnetIds, saying each is required', () => {
+    const { vpcId: _v, subnetIds: _s, ...rest } = BASE;
+    try {
+      new RdsDatabase(newStack(), 'Database', rest as RdsDatabaseProps);
+      throw new Error('expected an ErpValidationError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ErpValidationError);
+      expect((err as ErpValidationError).problems.map((p) => `${p.prop} ${p.problem}`)).toEqual(['vpcId is required', 'subnetIds is required']);
+    }
+  });
+});

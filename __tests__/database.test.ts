@@ -327,3 +327,38 @@ describe('ManagedDatabase validation', () => {
     expect(() => db.allowFrom(DatabaseAccess.droplet(vpc.urn))).not.toThrow();
   });
 });
+
+describe('ManagedDatabase props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const loose = (props: Record<string, unknown>) => failing(props as Partial<ManagedDatabaseProps>);
+
+  test('fails on lists given as a string, an object or a number, naming each prop, in one error', () => {
+    expect(loose({ users: 'erp_app', allowFrom: 'erp-web', connectionPools: 'pool', readReplicas: { name: 'ro' }, tags: 1.68e304 }))
+      .toEqual(['users', 'tags', 'connectionPools', 'readReplicas', 'allowFrom']);
+  });
+
+  test('fails on a missing region, saying it is required', () => {
+    const { region: _, ...withoutRegion } = BASE;
+    try {
+      new ManagedDatabase(newStack(), 'Database', withoutRegion as ManagedDatabaseProps);
+      throw new Error('expected an ErpValidationError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ErpValidationError);
+      expect((err as ErpValidationError).problems).toEqual([expect.objectContaining({ prop: 'region', problem: 'is required' })]);
+    }
+  });
+
+  test('fails on list entries of the wrong type, naming the entry', () => {
+    expect(loose({ databases: [42], tags: [Symbol.for('erp')], connectionPools: [null], readReplicas: ['ro'] }))
+      .toEqual(['databases[0]', 'tags[0]', 'connectionPools[0]', 'readReplicas[0]']);
+  });
+
+  test('fails on a maintenance window, restore or switch of the wrong shape', () => {
+    expect(loose({ maintenanceWindow: 'sunday', backupRestore: [], preventDestroy: 'no', allowPublicInternet: 1 }))
+      .toEqual(['maintenanceWindow', 'allowPublicInternet', 'preventDestroy', 'backupRestore']);
+  });
+
+  test('fails when props are left out altogether, naming props', () => {
+    expect(problemsOf(() => new ManagedDatabase(newStack(), 'Database', undefined as unknown as ManagedDatabaseProps))).toEqual(['props']);
+  });
+});

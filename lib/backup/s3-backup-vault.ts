@@ -18,7 +18,7 @@ import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bu
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { BackupJobEnvironment } from '../common/contracts';
-import { Problems, checkObject, isUnresolved } from '../private/validate';
+import { Problems, checkObject, isUnresolved, requireProps } from '../private/validate';
 import { VAULT_DEFAULTS, checkBucketName, jobEnvironment, nameSafe, planVault } from './private/plan';
 import { PolicyStatement, policyJson, prefixObjectArns } from './private/policy';
 import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
@@ -95,6 +95,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: S3BackupVaultProps = {}) {
     super(scope, id);
+    requireProps(this, props, '{} for the defaults');
     const p = new Problems();
     const plan = planVault(p, props, ColdStorage.glacierFlexibleRetrieval(30));
     const encryption = props.encryption ?? BackupEncryption.KMS;

@@ -4,7 +4,7 @@ import { SpacesBucket, SpacesBucketLifecycleRule } from '@cdktf/provider-digital
 import { SpacesKey } from '@cdktf/provider-digitalocean/lib/spaces-key';
 import { BackupJobEnvironment } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
-import { Problems } from '../private/validate';
+import { Problems, requireProps } from '../private/validate';
 import { VaultPlan, checkBucketName, jobEnvironment, nameSafe, planVault, rejectUnsupported } from './private/plan';
 import { BackupGrantOptions, BackupPrefixes, BackupVaultProps, ColdStorage, IBackupVault } from './props';
 
@@ -62,6 +62,7 @@ export class SpacesBackupVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: SpacesBackupVaultProps) {
     super(scope, id);
+    requireProps(this, props, '{ region: DoRegion.FRA1 }');
     const p = new Problems();
     const plan: VaultPlan = planVault(p, props, ColdStorage.NONE);
     checkRegion(p, 'region', props.region, { required: true });

@@ -13,7 +13,7 @@ import {
 } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
 import {
-  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved,
+  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../private/validate';
 import {
   ConnectionPoolMode, DatabaseSize, MySqlAuthPlugin, MySqlSqlMode, ValkeyEvictionPolicy,
@@ -195,6 +195,7 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
 
   constructor(scope: Construct, id: string, props: ManagedDatabaseProps) {
     super(scope, id);
+    requireProps(this, props, '{ name, engine, size, region }');
     this.props = props;
     const p = new Problems();
     checkCoreProps(p, props);

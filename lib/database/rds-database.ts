@@ -9,7 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import {
   DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase,
 } from '../common/contracts';
-import { Problems, checkArray, checkInt, checkString, isUnresolved } from '../private/validate';
+import { Problems, checkArray, checkInt, checkString, isUnresolved, requireProps } from '../private/validate';
 import { DatabaseSize, MaintenanceDay } from './engine';
 import { buildConnection, checkCoreProps, entrySources, idPart } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
@@ -120,6 +120,7 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
 
   constructor(scope: Construct, id: string, props: RdsDatabaseProps) {
     super(scope, id);
+    requireProps(this, props, '{ name, engine, size, vpcId, subnetIds }');
     this.props = props;
     const p = new Problems();
     checkCoreProps(p, props);
@@ -142,7 +143,7 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
     }
     const subnets = checkArray<unknown>(p, 'subnetIds', props.subnetIds,
       { required: true, fix: 'pass two or more private subnet ids in different availability zones' });
-    if (!isUnresolved(subnets)) {
+    if (Array.isArray(props.subnetIds) && !isUnresolved(subnets)) {
       p.check(subnets.length >= 2, 'subnetIds', subnets, 'needs at least two subnets', 'pass two or more private subnets in different availability zones');
       subnets.forEach((s, i) => p.check(typeof s === 'string' && s.length > 0, `subnetIds[${i}]`, s, 'is not a subnet id',
         'pass the subnet id (subnet.id, subnet-0123...)'));

@@ -3,7 +3,7 @@ import { MonitorAlert } from '@cdktf/provider-digitalocean/lib/monitor-alert';
 import { UptimeAlert } from '@cdktf/provider-digitalocean/lib/uptime-alert';
 import { UptimeCheck } from '@cdktf/provider-digitalocean/lib/uptime-check';
 import {
-  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved,
+  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../private/validate';
 
 /** Regions DigitalOcean probes uptime checks from. */
@@ -58,6 +58,7 @@ export class AppMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: AppMonitoringProps) {
     super(scope, id);
+    requireProps(this, props, '{ name, healthUrls, alertEmails }');
     const p = new Problems();
     if (checkString(p, 'name', props.name, { required: true, fix: 'give a name for the checks and alerts, e.g. "facturador-prod"' })
       && !isUnresolved(props.name)) {

@@ -133,3 +133,15 @@ export function isPlainData(value: unknown, depth = 0): boolean {
       return false;
   }
 }
+
+/**
+ * Throws an ErpValidationError naming `where` when a construct's props are not an object at all
+ * (left out, null, a list), before any field of them is read.
+ */
+export function requireProps(where: IConstruct | string, props: unknown, example?: string): void {
+  if (typeof props === 'object' && props !== null && !Array.isArray(props)) return;
+  const p = new Problems();
+  p.add('props', props, props === undefined ? 'is required' : 'must be an object',
+    example ? `pass the props object, e.g. ${example}` : 'pass the props object');
+  p.throwIfAny(where);
+}

@@ -14,7 +14,7 @@ import { Annotations, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { ITunnelIngress, TunnelConnector } from '../common/contracts';
 import {
-  Problems, checkArray, checkBoolean, checkInt, checkObject, checkString, isUnresolved,
+  Problems, checkArray, checkBoolean, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../private/validate';
 import { AccessPolicy } from './access';
 import {
@@ -255,6 +255,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
 
   constructor(scope: Construct, id: string, props: TunnelIngressProps) {
     super(scope, id);
+    requireProps(this, props, '{ accountId, zoneId, zoneName, name, routes }');
     this.props = props;
 
     const p = new Problems();

@@ -57,13 +57,15 @@ export function isDomain(name: string): boolean {
  * wildcard only as its whole leftmost label.
  */
 export function checkHostname(p: Problems, prop: string, hostname: string, zoneName: string): void {
+  // The zone as the examples in the fixes show it (a zone name that is not a domain is recorded on its own).
+  const zone = typeof zoneName === 'string' && isDomain(zoneName) ? zoneName : 'example.com';
   if (isUnresolved(hostname)) return;
   if (typeof hostname !== 'string') {
-    p.add(prop, hostname, hostname === undefined ? 'is required' : 'must be a string', `give the full hostname, for example "app.${zoneName}"`);
+    p.add(prop, hostname, hostname === undefined ? 'is required' : 'must be a string', `give the full hostname, for example "app.${zone}"`);
     return;
   }
   if (hostname.length === 0) {
-    p.add(prop, hostname, 'is empty', `give the full hostname, for example "app.${zoneName}"`);
+    p.add(prop, hostname, 'is empty', `give the full hostname, for example "app.${zone}"`);
     return;
   }
   if (hostname !== hostname.toLowerCase()) {
@@ -74,7 +76,7 @@ export function checkHostname(p: Problems, prop: string, hostname: string, zoneN
   const badWildcard = labels.some((l, i) => l.includes('*') && (i !== 0 || l !== '*'));
   if (badWildcard) {
     p.add(prop, hostname, 'has a wildcard that is not the whole leftmost label',
-      `use a wildcard only as the first label, for example "*.${zoneName}"`);
+      `use a wildcard only as the first label, for example "*.${zone}"`);
     return;
   }
   const rest = labels[0] === '*' ? labels.slice(1) : labels;

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { ErpValidationError } from '../lib/errors';
 import { AppMonitoring } from '../lib/monitoring';
 
 function synth(props: Partial<ConstructorParameters<typeof AppMonitoring>[2]> = {}): any {
@@ -52,5 +53,34 @@ describe('AppMonitoring', () => {
 
   test('fails on a threshold above 100 percent', () => {
     expect(() => synth({ thresholds: { diskPercent: 150 } })).toThrow(/thresholds\.diskPercent/);
+  });
+});
+
+describe('AppMonitoring props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const loose = (props: Record<string, unknown>) => props as Partial<ConstructorParameters<typeof AppMonitoring>[2]>;
+  const problems = (props: Record<string, unknown>): string[] => {
+    try {
+      synth(loose(props));
+    } catch (e) {
+      if (e instanceof ErpValidationError) return e.problems.map((p) => `${p.prop} ${p.problem}`);
+      throw e;
+    }
+    throw new Error('expected an ErpValidationError');
+  };
+
+  test('fails on missing alert emails and health URLs, saying each is required', () => {
+    expect(problems({ alertEmails: undefined, healthUrls: undefined })).toEqual(['healthUrls is required', 'alertEmails is required']);
+  });
+
+  test('fails on lists given as a number or an object, naming each prop, in one error', () => {
+    expect(problems({ alertEmails: 1616504024, healthUrls: { url: 'https://fact.example.com/health' } }))
+      .toEqual(['healthUrls must be a list', 'alertEmails must be a list']);
+  });
+
+  test('fails on list entries that are not strings, and on thresholds and regions of the wrong shape', () => {
+    expect(problems({ healthUrls: [Symbol.for('erp')], alertEmails: [null], thresholds: 'high', regions: ['mars'] }))
+      .toEqual(['healthUrls[0] is not an http(s) URL', 'alertEmails[0] is not an email address', 'thresholds must be an object',
+        'regions[0] is not an uptime region']);
   });
 });

@@ -465,3 +465,46 @@ describe('TunnelIngress validation', () => {
     expect(tunnel.node.validate()).toEqual([expect.stringContaining('the tunnel has no routes')]);
   });
 });
+
+describe('TunnelIngress props of the wrong shape', () => {
+  // Props as plain JavaScript or a parsed config file may hand them over, past the type checker.
+  const props = (extra: Record<string, unknown>) => extra as Partial<TunnelIngressProps>;
+  const web = { hostname: 'app.example.com', service: 'http://web:8080' };
+
+  test('fails on routes given as an object, naming routes', () => {
+    const e = errorOf(() => make(props({ routes: { 0: web } })));
+    expect(e.problems.map((p) => `${p.prop} ${p.problem}`)).toEqual(['routes must be a list']);
+  });
+
+  test('fails on a route path that is a list or null, naming the path, and compares no later route with it', () => {
+    const e = errorOf(() => make(props({ routes: [web, { ...web, path: [[]] }, { ...web, path: null }, { ...web, path: '/api' }] })));
+    expect(e.problems.map((p) => p.prop)).toEqual(['routes[1].path', 'routes[2].path', 'routes[3].hostname']);
+    expect(e.problems[2].problem).toMatch(/is never reached: route 0/);
+  });
+
+  test('fails on origin settings that are not data (a function for noTlsVerify), instead of an error from synthesis', () => {
+    const e = errorOf(() => make(props({ routes: [{ ...web, origin: { noTlsVerify: () => true, http2Origin: 'yes', originServerName: 7 } }] })));
+    expect(e.problems.map((p) => `${p.prop} ${p.problem}`)).toEqual([
+      'routes[0].origin.noTlsVerify must be true or false',
+      'routes[0].origin.http2Origin must be true or false',
+      'routes[0].origin.originServerName must be a string',
+    ]);
+  });
+
+  test('fails on a hostname that is not a string while the zone name is a symbol, naming both', () => {
+    const e = errorOf(() => make(props({ zoneName: Symbol.for('erp'), routes: [{ ...web, hostname: 42 }] })));
+    expect(e.problems.map((p) => p.prop)).toEqual(['zoneName', 'routes[0].hostname']);
+  });
+
+  test('fails on rate limits and security headers of the wrong shape', () => {
+    const e = errorOf(() => make(props({
+      routes: [web],
+      rateLimits: { plan: 'gold', rules: [null, { name: 'login', pathPrefix: '/login', requestsPerPeriod: 5, periodSeconds: 60, methods: 'POST' }] },
+      securityHeaders: { hstsPreload: 'yes', hstsMaxAgeSeconds: Symbol.for('erp') },
+    })));
+    expect(e.problems.map((p) => p.prop)).toEqual([
+      'rateLimits.plan', 'rateLimits.rules[0]', 'rateLimits.rules[1].methods',
+      'securityHeaders.hstsPreload', 'securityHeaders.hstsMaxAgeSeconds',
+    ]);
+  });
+});

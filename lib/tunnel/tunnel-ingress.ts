@@ -717,7 +717,7 @@ function checkSecurityHeaders(p: Problems, h: SecurityHeaders): void {
   checkBoolean(p, 'securityHeaders.hstsPreload', h.hstsPreload);
   checkInt(p, 'securityHeaders.hstsMaxAgeSeconds', h.hstsMaxAgeSeconds, 0, 63072000,
     'use a whole number of seconds from 0 (no HSTS) to 63072000 (two years); 31536000 is one year');
-  if (h.hstsPreload) {
+  if (h.hstsPreload === true) {
     const maxAge: unknown = h.hstsMaxAgeSeconds ?? 31536000;
     p.check(typeof maxAge === 'number' && maxAge >= 31536000 && (h.hstsIncludeSubdomains ?? true) === true,
       'securityHeaders.hstsPreload', h.hstsPreload, 'needs a max-age of at least one year and includeSubDomains',

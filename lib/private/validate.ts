@@ -1,4 +1,4 @@
-import { Token, Tokenization } from 'cdktf';
+import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ErpValidationError, ValidationProblem } from '../errors';
 
@@ -111,27 +111,6 @@ export function checkObject(p: Problems, prop: string, value: unknown, options: 
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) return true;
   p.add(prop, value, 'must be an object', options.fix ?? `give ${prop} as an object { ... }, or leave it out`);
   return false;
-}
-
-/**
- * True when cdktf can write the value into Terraform JSON: strings, numbers, booleans, null,
- * undefined, tokens, and lists and objects of those. Functions, symbols and bigints are not.
- */
-export function isPlainData(value: unknown, depth = 0): boolean {
-  if (value === undefined || value === null) return true;
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return true;
-    case 'object':
-      if (depth > 32) return false;
-      if (Tokenization.isResolvable(value)) return true;
-      if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
-      return Object.values(value).every((v) => isPlainData(v, depth + 1));
-    default:
-      return false;
-  }
 }
 
 /**

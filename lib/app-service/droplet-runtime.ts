@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 import { DatabaseAccessSourceType, IDatabaseClient } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
 import { ErpValidationError } from '../errors';
-import { Problems, checkInt, isUnresolved } from '../private/validate';
+import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
 import { DropletSize } from './droplet-size';
 import { atSynthesis } from './private/late';
 import { TerraformData } from './private/terraform-data';
@@ -177,6 +177,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
 
   constructor(scope: Construct, id: string, props: DropletRuntimeProps) {
     super(scope, id);
+    requireProps(this, props, "{ region: DoRegion.FRA1, sshKeys: [...], sshPrivateKey, adminCidrs: [...] }");
     this.props = props;
     const p = new Problems();
     checkRegion(p, 'region', props.region, { required: true });

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   DatabaseAccessSource, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase, IDatabaseClient,
 } from '../common/contracts';
-import { Problems } from '../private/validate';
+import { Problems, requireProps } from '../private/validate';
 import { DockerRuntime } from './docker-runtime';
 import { IPlainTextDatabase } from './app-service';
 
@@ -57,6 +57,7 @@ export class LocalDatabase extends Construct implements IConnectableDatabase, IP
 
   constructor(scope: Construct, id: string, props: LocalDatabaseProps) {
     super(scope, id);
+    requireProps(this, props, '{ runtime }');
     const engine = props.engine ?? DatabaseEngineFamily.POSTGRES;
     const p = new Problems();
     p.check(engine === DatabaseEngineFamily.POSTGRES || engine === DatabaseEngineFamily.MYSQL, 'engine', engine, 'is not a SQL engine', 'use DatabaseEngineFamily.POSTGRES or MYSQL (the runtime runs the cache itself)');

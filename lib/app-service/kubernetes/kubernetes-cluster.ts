@@ -6,7 +6,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient } from '../../common/contracts';
 import { DoRegion, checkRegion } from '../../common/region';
-import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { Problems, checkInt, isUnresolved, requireProps } from '../../private/validate';
 import { DropletSize } from '../droplet-size';
 
 /** Day of the weekly maintenance window of a Kubernetes cluster (UTC). */
@@ -182,6 +182,7 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
+    requireProps(this, props, "{ name: 'erp-ha', region: DoRegion.FRA1 }");
     const p = new Problems();
     if (!isUnresolved(props.name)) {
       p.check(typeof props.name === 'string' && NAME_RE.test(props.name), 'name', props.name, 'is not a cluster name',

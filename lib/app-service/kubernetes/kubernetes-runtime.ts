@@ -17,7 +17,7 @@ import { createHash } from 'crypto';
 import { posix } from 'path';
 import { IDatabaseClient } from '../../common/contracts';
 import { ErpValidationError } from '../../errors';
-import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { Problems, checkInt, isUnresolved, requireProps } from '../../private/validate';
 import { cacheEnvironment, groupsInUse, withCache } from '../private/render-common';
 import { DNS_LABEL_RE, checkImage } from '../private/validate-model';
 import { ResourceLimits } from '../process-model';
@@ -196,6 +196,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
 
   constructor(scope: Construct, id: string, props: KubernetesRuntimeProps) {
     super(scope, id);
+    requireProps(this, props, '{ cluster }');
     const p = new Problems();
     p.check(props.cluster !== undefined && props.cluster.kubernetesProvider !== undefined, 'cluster', props.cluster,
       'is not a Kubernetes cluster', 'pass a KubernetesCluster');

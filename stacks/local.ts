@@ -4,6 +4,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { ErpAppService } from '../lib/app-service/app-service';
 import { DockerRuntime } from '../lib/app-service/docker-runtime';
 import { LocalDatabase } from '../lib/app-service/local-database';
+import { ErpChecks } from '../lib/checks/erp-checks';
 import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { appProcesses } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
@@ -34,6 +35,7 @@ export class LocalStack extends TierStack {
     });
     this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment });
     this.app.connectTo(this.database);
+    ErpChecks.suppress(this, 'ERP-SEC-2', 'the local tier runs on the developer\'s own Docker engine with a generated development password, never a production secret');
     new TerraformOutput(this, 'app_urls', { value: [`http://localhost:${s.localPort}`], description: 'The app on this machine' });
     new TerraformOutput(this, 'database_host', { value: this.database.connection.host, description: 'Database container on the app network' });
   }

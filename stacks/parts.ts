@@ -173,6 +173,7 @@ export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierNam
     name: resourceName(d, tier),
     routes,
     securityHeaders: withHeaders ? {} : undefined,
+    deepHostnameCertificates: d.cloudflare.advancedCertificate ?? false,
   });
 }
 

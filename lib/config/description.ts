@@ -183,6 +183,12 @@ export interface DescriptionCloudflare {
   readonly zoneId: string;
   /** The zone's domain (`example.com`); the app's domain must be inside it. */
   readonly zoneName: string;
+  /**
+   * The zone has an Advanced certificate (or Total TLS) covering names two levels deep
+   * (`pma.fact.example.com`, `*.fact.example.com`), which the free certificate does not.
+   * @default false - such names raise a warning at synth
+   */
+  readonly advancedCertificate?: boolean;
 }
 
 /** What a tier may override. */

@@ -52,6 +52,8 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
     accountId: '0123456789abcdef0123456789abcdef',
     zoneId: 'fedcba9876543210fedcba9876543210',
     zoneName: 'example.com',
+    // Tenant subdomains (*.fact.example.com) and pma.fact.example.com are two levels deep: an Advanced certificate covers them.
+    advancedCertificate: true,
   },
   sshKeys: ['3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa'],
   adminCidrs: ['203.0.113.10/32'],

@@ -402,7 +402,8 @@ export function validateAppDescription(input: unknown, source = 'app description
   checkEnv(w, p, d, 'environment', '');
   const cf = w.object(d, 'cloudflare', '', true);
   if (cf) {
-    w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName']);
+    w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName', 'advancedCertificate']);
+    w.bool(cf, 'advancedCertificate', 'cloudflare');
     w.string(cf, 'accountId', 'cloudflare', true, HEX32, 'give the Cloudflare account id: 32 lowercase hex characters (dashboard, Overview, API section)');
     w.string(cf, 'zoneId', 'cloudflare', true, HEX32, 'give the Cloudflare zone id: 32 lowercase hex characters (dashboard, Overview, API section)');
     const zone = w.string(cf, 'zoneName', 'cloudflare', true, DOMAIN, 'give the zone\'s domain, such as "example.com"');

@@ -1,4 +1,5 @@
 import { DoRegion } from '../common/region';
+import { parseCron } from '../app-service/private/cron';
 import { Problems } from '../private/validate';
 import { AppDescription, TIER_NAMES } from './description';
 
@@ -116,39 +117,15 @@ function join(path: string, key: string | number): string {
   return path ? `${path}.${key}` : key;
 }
 
-const CRON_FIELDS: Array<[string, number, number]> = [
-  ['minute', 0, 59],
-  ['hour', 0, 23],
-  ['day of month', 1, 31],
-  ['month', 1, 12],
-  ['day of week', 0, 7],
-];
-const CRON_NAMES: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
-};
-
-/** Why a five-field cron line does not parse, or undefined when it does. */
+/**
+ * Why a five-field cron line does not parse, or undefined when it does. The
+ * parser is the one the app service runs schedules with; the description
+ * takes five fields only (no `@daily`-style macros).
+ */
 export function cronProblem(line: string): string | undefined {
-  const fields = line.trim().split(/\s+/);
-  if (fields.length !== 5) return `it has ${fields.length} field(s), not 5`;
-  for (let i = 0; i < 5; i++) {
-    const [name, min, max] = CRON_FIELDS[i];
-    for (const part of fields[i].split(',')) {
-      const m = /^(\*|([a-z0-9]+)(-([a-z0-9]+))?)(\/(\d+))?$/i.exec(part);
-      if (!m) return `the ${name} field "${fields[i]}" is not a value, range, list or step`;
-      const num = (s: string): number => (/^\d+$/.test(s) ? Number(s) : CRON_NAMES[s.toLowerCase()] ?? NaN);
-      if (m[2] !== undefined) {
-        const lo = num(m[2]);
-        const hi = m[4] !== undefined ? num(m[4]) : lo;
-        if (Number.isNaN(lo) || Number.isNaN(hi) || lo < min || hi > max || lo > hi) {
-          return `the ${name} field "${fields[i]}" is outside ${min}-${max}`;
-        }
-      }
-      if (m[6] !== undefined && Number(m[6]) === 0) return `the ${name} field "${fields[i]}" has a step of 0`;
-    }
-  }
-  return undefined;
+  if (line.trim().startsWith('@')) return 'macros such as @daily are not taken here; write the five fields';
+  const parsed = parseCron(line);
+  return parsed.ok ? undefined : parsed.error;
 }
 
 /** A map of environment variables: valid names, string values, no secrets in plain text. */

@@ -4,7 +4,7 @@
  * description and the tier's settings. Construct ids here are part of the
  * stacks' Terraform addresses: renaming one replaces real infrastructure.
  */
-import { Lazy, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -16,12 +16,12 @@ import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { ObjectLockMode } from '../lib/backup/props';
 import { DoRegion } from '../lib/common/region';
 import { AppDescription, TierName } from '../lib/config/description';
-import { estimateStack } from '../lib/cost/estimate';
 import { DatabaseEngine, DatabaseSize } from '../lib/database/engine';
 import { ManagedDatabase } from '../lib/database/managed-database';
 import { AppMonitoring } from '../lib/monitoring/app-monitoring';
 import { AccessPolicy } from '../lib/tunnel/access';
 import { TunnelIngress, TunnelRoute } from '../lib/tunnel/tunnel-ingress';
+import { TierStack } from './tier-stack';
 import { TierSettings } from './tiers';
 
 /** The default DigitalOcean region when the description names none. */
@@ -221,17 +221,14 @@ export interface StackOutputs {
 }
 
 /** The stack's outputs: URLs, database host, vault bucket, tunnel id, the monthly estimate; secrets marked sensitive. */
-export function stackOutputs(stack: TerraformStack, o: StackOutputs): void {
+export function stackOutputs(stack: TierStack, o: StackOutputs): void {
   new TerraformOutput(stack, 'app_urls', { value: o.urls, description: 'Public URLs of the app' });
   new TerraformOutput(stack, 'database_host', { value: o.databaseHost, description: 'Database host (private network)' });
   new TerraformOutput(stack, 'database_uri', { value: o.databaseUri, sensitive: true, description: 'Database connection URI (TLS required)' });
   new TerraformOutput(stack, 'backup_vault_bucket', { value: o.vaultBucket, description: 'Bucket that holds the database dumps' });
   if (o.tunnelId) new TerraformOutput(stack, 'tunnel_id', { value: o.tunnelId, description: 'Cloudflare Tunnel id' });
   if (o.tunnelToken) new TerraformOutput(stack, 'tunnel_token', { value: o.tunnelToken, sensitive: true, description: 'Connector token of the tunnel' });
-  new TerraformOutput(stack, 'monthly_cost_estimate', {
-    description: 'Itemized monthly list-price estimate of this stack (USD)',
-    value: Lazy.stringValue({ produce: () => estimateStack(stack).summary() }),
-  });
+  stack.addCostEstimateOutput('monthly_cost_estimate', 'Itemized monthly list-price estimate of this stack (USD)');
 }
 
 /** The public URLs of the app: its domain, tenant wildcard and admin tools. */

@@ -1,6 +1,7 @@
-import { Aspects, TerraformStack } from 'cdktf';
+import { Aspects, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ErpChecks } from '../lib/checks/erp-checks';
+import { estimateStack, estimateTerraformJson } from '../lib/cost/estimate';
 import { AppDescription, TierName } from '../lib/config/description';
 import { configureBackend } from './backend';
 import { TierSettings, tierSettings } from './tiers';
@@ -31,4 +32,76 @@ export abstract class TierStack extends TerraformStack {
     this.checks = new ErpChecks();
     Aspects.of(this).add(this.checks);
   }
+
+  /**
+   * Adds an output holding the itemized monthly estimate of this stack.
+   *
+   * The estimate is priced from the Terraform JSON `toTerraform()` writes, once
+   * per synthesis, rather than by resolving every resource a second time: while
+   * the stack prepares or resolves, the output's value is pending, and the
+   * finished JSON is priced and the value filled in. Anything else that
+   * resolves the value (HCL output) gets the estimate of the live stack.
+   */
+  public addCostEstimateOutput(id: string, description: string): TerraformOutput {
+    if (this.costOutput) throw new Error(`${this.node.path} already has a cost estimate output (${this.costOutput.node.id})`);
+    this.costOutput = new TerraformOutput(this, id, {
+      description,
+      value: Lazy.stringValue({ produce: () => (this.costPending ? COST_PENDING : estimateStack(this).summary()) }),
+    });
+    return this.costOutput;
+  }
+
+  public prepareStack(): void {
+    this.withCostPending(() => super.prepareStack());
+  }
+
+  /**
+   * Runs the validations, the checks among them. The checks read the stack's
+   * Terraform JSON; cdktf writes the stack right after its validations, so the
+   * JSON the checks read is kept for that write instead of being resolved again
+   * (unless a construct was added in between).
+   */
+  public runAllValidations(): void {
+    this.validated = undefined;
+    this.validating = true;
+    try {
+      super.runAllValidations();
+    } catch (err) {
+      this.validated = undefined;
+      throw err;
+    } finally {
+      this.validating = false;
+    }
+  }
+
+  public toTerraform(): any {
+    const kept = this.validated;
+    if (kept) {
+      if (!this.validating) this.validated = undefined;
+      if (kept.constructs === this.node.findAll().length) return kept.json;
+    }
+    const tf = this.withCostPending(() => super.toTerraform());
+    const output = this.costOutput ? tf.output?.[this.costOutput.friendlyUniqueId] : undefined;
+    if (output && output.value === COST_PENDING) output.value = estimateTerraformJson(tf).summary();
+    if (this.validating) this.validated = { json: tf, constructs: this.node.findAll().length };
+    return tf;
+  }
+
+  private costOutput?: TerraformOutput;
+  private costPending = false;
+  private validating = false;
+  private validated?: { readonly json: any; readonly constructs: number };
+
+  private withCostPending<T>(fn: () => T): T {
+    const before = this.costPending;
+    this.costPending = true;
+    try {
+      return fn();
+    } finally {
+      this.costPending = before;
+    }
+  }
 }
+
+/** The value of the cost output until the finished JSON is priced; never written. */
+const COST_PENDING = 'cost estimate pending: priced from the synthesized JSON';

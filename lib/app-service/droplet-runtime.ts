@@ -5,13 +5,13 @@ import { Annotations, Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { posix } from 'path';
-import * as YAML from 'yaml';
 import { DatabaseAccessSourceType, IDatabaseClient } from '../common/contracts';
 import { DoRegion, checkRegion } from '../common/region';
 import { ErpValidationError } from '../errors';
 import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
 import { DropletSize } from './droplet-size';
 import { atSynthesis } from './private/late';
+import { yamlText } from './private/yaml-text';
 import { TerraformData } from './private/terraform-data';
 import { checkImage } from './private/validate-model';
 import {
@@ -105,9 +105,6 @@ export interface DropletRuntimeProps {
    */
   readonly logMaxFiles?: number;
 }
-
-/** YAML 1.1 output (cloud-init reads YAML 1.1: `no`, `yes`, `on` stay quoted strings), no folding, no anchors. */
-const YAML_OPTIONS = { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false } as const;
 
 const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
@@ -383,7 +380,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   public cloudConfig(primary = true): Record<string, unknown> {
     const app = this.model();
     const name = app.name;
-    const composeText = YAML.stringify(this.composeDocument(primary), YAML_OPTIONS);
+    const composeText = yamlText(this.composeDocument(primary));
     const compose = `docker compose -f /opt/${name}/compose.yaml`;
     const unit = [
       '[Unit]',
@@ -450,7 +447,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   }
 
   private renderUserData(primary: boolean): string {
-    const text = `#cloud-config\n${YAML.stringify(this.cloudConfig(primary), YAML_OPTIONS)}`;
+    const text = `#cloud-config\n${yamlText(this.cloudConfig(primary))}`;
     return escapeTerraformTemplate(text);
   }
 
@@ -488,7 +485,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
       const files = this.secretFiles();
       const dir = `/etc/${name()}`;
       // app secrets.env last: the unit starts once it exists
-      const order = Object.keys(files).sort((a, b) => (a === 'secrets.env' ? 1 : b === 'secrets.env' ? -1 : a.localeCompare(b)));
+      const order = Object.keys(files).sort((a, b) => (a === 'secrets.env' ? 1 : b === 'secrets.env' ? -1 : a < b ? -1 : a > b ? 1 : 0));
       writer.provisioners = [
         { type: 'remote-exec', inline: ['cloud-init status --wait >/dev/null || true', `install -d -m 0700 ${dir}`] },
         ...order.map((f) => ({ type: 'file' as const, destination: `${dir}/${f}.tmp`, content: escapeTerraformTemplate(files[f]) })),

@@ -302,7 +302,7 @@ export class PriceCatalogue {
 
   /** Every entry, in key order. */
   public get entries(): readonly CatalogueEntry[] {
-    return [...this.byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+    return [...this.byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** A new catalogue with these entries added, replacing entries of the same key. */

@@ -29,12 +29,17 @@ export const DEFAULT_ASSUMPTIONS: Required<Omit<CostAssumptions, 's3StorageGibBy
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-/** Formats US dollars: `$1,234.50`. */
+/** Formats US dollars: `$1,234.50` (4 decimals below a dollar when cents would round it). */
 export function formatUsd(usd: number): string {
   const abs = Math.abs(usd);
   const digits = abs < 1 && Math.abs(round2(abs) - abs) > 1e-9 ? 4 : 2;
-  const s = abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${usd < 0 ? '-' : ''}$${s}`;
+  // Rounds the printed decimal half up, as en-US number formatting does, without loading ICU's
+  // number formats: shifting the decimal point in the text keeps 4.825 from rounding as 4.82499...
+  const text = String(abs);
+  const scaled = text.includes('e') ? Math.round(abs * 10 ** digits) : Math.round(Number(`${text}e${digits}`));
+  const padded = String(scaled).padStart(digits + 1, '0');
+  const whole = padded.slice(0, -digits).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${usd < 0 ? '-' : ''}$${whole}.${padded.slice(-digits)}`;
 }
 
 /** The itemized monthly cost of one stack. */

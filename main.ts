@@ -3,18 +3,28 @@
  * description (ERP_APP_DESCRIPTION, or the cdktf.json context key
  * "appDescription", or the built-in Laravel example).
  */
-import { App } from 'cdktf';
+import type { App } from 'cdktf';
+import { enableCompileCache } from './lib/compile-cache';
 import { ErpValidationError } from './lib/errors';
-import { DESCRIPTION_CONTEXT_KEY, resolveAppDescription } from './lib/config/load';
-import { buildStacks } from './stacks';
 
-export function main(app: App = new App()): App {
-  const { description } = resolveAppDescription(app.node.tryGetContext(DESCRIPTION_CONTEXT_KEY));
-  buildStacks(app, description);
-  return app;
+/**
+ * Builds every stack into `app` (a new App when none is given).
+ *
+ * cdktf, the providers and the stacks are loaded here rather than imported at
+ * the top, so that run as the app, the compile cache is on before they load.
+ */
+export function main(app?: App): App {
+  const cdktf = require('cdktf') as typeof import('cdktf');
+  const { DESCRIPTION_CONTEXT_KEY, resolveAppDescription } = require('./lib/config/load') as typeof import('./lib/config/load');
+  const { buildStacks } = require('./stacks') as typeof import('./stacks');
+  const target = app ?? new cdktf.App();
+  const { description } = resolveAppDescription(target.node.tryGetContext(DESCRIPTION_CONTEXT_KEY));
+  buildStacks(target, description);
+  return target;
 }
 
 if (require.main === module) {
+  enableCompileCache();
   try {
     main().synth();
   } catch (err) {

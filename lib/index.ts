@@ -9,3 +9,4 @@ export * from './app-service';
 export * from './cost';
 export * from './checks';
 export * from './monitoring';
+export * from './compile-cache';

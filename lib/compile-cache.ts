@@ -1,0 +1,241 @@
+/**
+ * A compile cache for the CommonJS modules a synth loads.
+ *
+ * A cdktf app spends much of a synth compiling JavaScript: the provider
+ * bindings alone are megabytes of it (the Kubernetes workload resources are
+ * about 5 MB each). V8 can hand back the code it compiled (its "code cache")
+ * and take it again on the next run, which then skips the compile. Node.js
+ * 22.1 and later do this themselves (`module.enableCompileCache()`); on older
+ * versions this module does the same for the modules `require()` loads.
+ *
+ * Call it first thing in the app's entry point, before anything imports
+ * `cdktf` or a provider: modules loaded before the call are not cached.
+ *
+ * Modules it compiles lose their trailing inline source map (unless source
+ * maps are on): the bindings carry their TypeScript source maps as base64,
+ * more than half of their text, which V8 would otherwise keep in memory.
+ *
+ * An entry is keyed by the module's path, size, modification time and inode,
+ * and by the Node.js version and V8 flags; a new version of a module replaces
+ * its old entry. The cache is best-effort: an entry that cannot be read, or
+ * that V8 rejects, is compiled as usual and written again; a cache that cannot
+ * be written is skipped. Set `NODE_DISABLE_COMPILE_CACHE=1` to turn it off.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module = require('node:module');
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { compileFunction } from 'node:vm';
+
+/** Options of `enableCompileCache`. */
+export interface CompileCacheOptions {
+  /**
+   * Where the cache is kept.
+   * @default the folder `NODE_COMPILE_CACHE` names, else `node_modules/.cache/cdktf-erp-constructs/compile` under the working directory when it has `node_modules`, else a folder under the system's temporary directory
+   */
+  readonly directory?: string;
+}
+
+/** What `enableCompileCache` did. */
+export interface CompileCacheStatus {
+  /** `native` (Node.js's own cache), `hook` (this module's), or `disabled`. */
+  readonly mode: 'native' | 'hook' | 'disabled';
+  /** The cache folder, unless disabled. */
+  readonly directory?: string;
+  /** Why it is disabled. */
+  readonly reason?: string;
+}
+
+// Node.js's internal CommonJS hooks this module relies on (stable since Node.js 12).
+interface CjsModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  require(id: string): unknown;
+  _compile(content: string, filename: string): unknown;
+}
+interface CjsModuleStatic {
+  prototype: CjsModule;
+  _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: { paths?: string[] }): string;
+  _extensions: Record<string, unknown>;
+  _cache: Record<string, unknown>;
+  _nodeModulePaths(from: string): string[];
+  enableCompileCache?: (directory?: string) => { status: number; message?: string; directory?: string };
+  constants?: { compileCacheStatus?: Record<string, number> };
+}
+
+/** What the cache did in this process (the hook only; Node.js's own cache keeps no counts). */
+export interface CompileCacheStats {
+  /** Modules compiled from a cache entry. */
+  readonly hits: number;
+  /** Modules compiled from source, their entry written at exit. */
+  readonly misses: number;
+  /** Entries V8 refused (corrupt, or made by another build); compiled from source and dropped. */
+  readonly rejected: number;
+  /** Modules left to Node.js: small, or using dynamic `import()`. */
+  readonly skipped: number;
+}
+
+let enabled: CompileCacheStatus | undefined;
+const stats = { hits: 0, misses: 0, rejected: 0, skipped: 0 };
+
+/** The counts of the hook in this process. */
+export function compileCacheStats(): CompileCacheStats {
+  return { ...stats };
+}
+
+/**
+ * Turns on the compile cache for the modules loaded from now on. Calling it
+ * again returns the first call's status.
+ */
+export function enableCompileCache(options: CompileCacheOptions = {}): CompileCacheStatus {
+  if (enabled) return enabled;
+  if (process.env.NODE_DISABLE_COMPILE_CACHE) {
+    enabled = { mode: 'disabled', reason: 'NODE_DISABLE_COMPILE_CACHE is set' };
+    return enabled;
+  }
+  const directory = options.directory ?? (process.env.NODE_COMPILE_CACHE || defaultDirectory());
+  const M = Module as unknown as CjsModuleStatic;
+  if (typeof M.enableCompileCache === 'function') {
+    const result = M.enableCompileCache(directory);
+    const codes = M.constants?.compileCacheStatus ?? {};
+    enabled = result.status === codes.FAILED || result.status === codes.DISABLED
+      ? { mode: 'disabled', reason: result.message ?? 'Node.js did not enable its compile cache' }
+      : { mode: 'native', directory: result.directory ?? directory };
+    return enabled;
+  }
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (err) {
+    enabled = { mode: 'disabled', reason: `cannot create ${directory}: ${(err as Error).message}` };
+    return enabled;
+  }
+  installHook(M, directory);
+  enabled = { mode: 'hook', directory };
+  return enabled;
+}
+
+function defaultDirectory(): string {
+  const local = join(process.cwd(), 'node_modules');
+  if (existsSync(local)) return join(local, '.cache', 'cdktf-erp-constructs', 'compile');
+  const user = typeof process.getuid === 'function' ? String(process.getuid()) : 'user';
+  return join(tmpdir(), `cdktf-erp-constructs-compile-${user}`);
+}
+
+/** Modules smaller than this compile faster than their cache entry is read. */
+const MIN_BYTES = 8 * 1024;
+
+function installHook(M: CjsModuleStatic, directory: string): void {
+  const original = M.prototype._compile;
+  // The entry depends on the runtime and its flags: V8 rejects code cached under others.
+  const runtime = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
+  const toWrite: Array<{ file: string; data: Buffer }> = [];
+  const toDrop: string[] = [];
+
+  M.prototype._compile = function compileWithCache(this: CjsModule, content: string, filename: string): unknown {
+    // Dynamic import() needs Node.js's own loader callbacks, which a compiled function lacks.
+    const stamp = content.length >= MIN_BYTES && !content.includes('import(') ? fileStamp(filename) : undefined;
+    if (stamp === undefined) {
+      stats.skipped++;
+      return original.call(this, content, filename);
+    }
+    // One entry per module and runtime (`<module>-<version of the file>`): a new version replaces the old.
+    const file = join(directory, `${sha1(`${runtime}\0${filename}`)}-${sha1(`${stamp}\0${content.length}`)}`);
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const source = SOURCE_MAPS_ON ? content : withoutInlineSourceMap(content);
+    const fn = compileFunction(source, WRAPPER_PARAMS, { filename, cachedData, produceCachedData: cachedData === undefined }) as CompiledWrapper;
+    if (cachedData === undefined) {
+      stats.misses++;
+      if (fn.cachedData) toWrite.push({ file, data: fn.cachedData });
+    } else if (fn.cachedDataRejected === true) {
+      stats.rejected++;
+      toDrop.push(file);
+    } else {
+      stats.hits++;
+    }
+    return fn.call(this.exports, this.exports, makeRequire(M, this), this, filename, dirname(filename));
+  };
+
+  process.once('exit', () => {
+    // Best-effort throughout: whatever fails here, the next run compiles as usual.
+    let siblings: string[] = [];
+    try {
+      if (toWrite.length > 0) siblings = readdirSync(directory);
+    } catch {
+      siblings = [];
+    }
+    for (const { file, data } of toWrite) {
+      try {
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, data);
+        renameSync(tmp, file);
+        const name = basename(file);
+        const moduleKey = name.slice(0, name.indexOf('-') + 1);
+        for (const old of siblings) if (old.startsWith(moduleKey) && old !== name) rmSync(join(directory, old), { force: true });
+      } catch {
+        // skipped
+      }
+    }
+    // A rejected entry is written again by the next run.
+    for (const file of toDrop) rmSync(file, { force: true });
+  });
+}
+
+function fileStamp(filename: string): string | undefined {
+  try {
+    const st = statSync(filename);
+    return `${st.size}\0${st.mtimeMs}\0${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+const INLINE_SOURCE_MAP = '//# sourceMappingURL=data:';
+
+/**
+ * The source without a trailing inline source map (`//# sourceMappingURL=data:...`). cdktf and
+ * the provider bindings end every file with their TypeScript source map in base64, more than
+ * half of the text of the bindings; V8 keeps the text of each module it compiles, comments
+ * included, for the whole run. Node.js reads such maps only under --enable-source-maps, and
+ * then they are kept.
+ * @internal
+ */
+export function withoutInlineSourceMap(content: string): string {
+  const at = content.lastIndexOf(INLINE_SOURCE_MAP);
+  if (at < 0 || (at > 0 && content[at - 1] !== '\n')) return content;
+  // Only a map on the last line: anything after it but white space is code.
+  const lineEnd = content.indexOf('\n', at);
+  if (lineEnd >= 0 && content.slice(lineEnd).trim() !== '') return content;
+  return content.slice(0, at);
+}
+
+const SOURCE_MAPS_ON = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true
+  || process.execArgv.includes('--enable-source-maps')
+  || (process.env.NODE_OPTIONS ?? '').includes('--enable-source-maps');
+
+/** The parameters Node.js wraps a CommonJS module in. */
+const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+type CompiledWrapper = ((...args: unknown[]) => unknown) & { cachedData?: Buffer; cachedDataRejected?: boolean };
+
+/** The `require` a module sees, as Node.js builds it. */
+function makeRequire(M: CjsModuleStatic, mod: CjsModule): NodeJS.Require {
+  const req = ((id: string) => mod.require(id)) as NodeJS.Require;
+  const resolve = ((request: string, options?: { paths?: string[] }) => M._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => (request.startsWith('.') || request.startsWith('/') ? [dirname(mod.filename)] : M._nodeModulePaths(dirname(mod.filename)));
+  req.resolve = resolve;
+  req.main = require.main;
+  req.extensions = M._extensions as NodeJS.RequireExtensions;
+  req.cache = M._cache as NodeJS.Dict<NodeModule>;
+  return req;
+}

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { parseCron } from '../lib/app-service/private/cron';
 import { parseImageReference } from '../lib/app-service/private/image-ref';
+import { yamlText } from '../lib/app-service/private/yaml-text';
+import { parse as parseYaml } from 'yaml';
 
 function sets(expr: string) {
   const r = parseCron(expr);
@@ -91,5 +93,25 @@ describe('image reference parser', () => {
     const r = parseImageReference(text);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain(error);
+  });
+});
+
+describe('YAML text of a document', () => {
+  test('a document changed after it was rendered renders anew, not from the kept text', () => {
+    const doc: Record<string, any> = { services: { web: { image: 'app:1', replicas: 2 } } };
+    const first = yamlText(doc);
+    doc.services.web.replicas = 3;
+    expect(parseYaml(yamlText(doc))).toEqual({ services: { web: { image: 'app:1', replicas: 3 } } });
+    expect(parseYaml(first)).toEqual({ services: { web: { image: 'app:1', replicas: 2 } } });
+  });
+
+  test('is YAML 1.1 safe: yes, no and on stay strings, and nothing is folded or aliased', () => {
+    const shared = { a: 1 };
+    const text = yamlText({ restart: 'no', flag: 'yes', mode: 'on', long: 'x'.repeat(200), one: shared, two: shared });
+    expect(text).toContain('restart: "no"');
+    expect(text).toContain('flag: "yes"');
+    expect(text).toContain('mode: "on"');
+    expect(text).toContain(`long: ${'x'.repeat(200)}\n`);
+    expect(text).not.toMatch(/[&*]a/);
   });
 });

@@ -26,8 +26,9 @@ import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persiste
 import {
   CATALOGUE_PRICES_AS_OF, CostEstimate, CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan,
   EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, RdsEnginePricing, S3StorageClass, compareWithPlan,
-  estimateStack, estimateTerraformJson,
+  estimateStack, estimateTerraformJson, formatUsd,
 } from '../lib/cost';
+import fc from 'fast-check';
 
 const prices = PriceCatalogue.standard();
 const price = (e: { price: number } | undefined): number => {
@@ -434,5 +435,34 @@ describe('monitoring and zone rules', () => {
     ]);
     expect(e.freeItems.map((i) => i.address).sort()).toEqual(['cloudflare_ruleset.Headers', 'digitalocean_uptime_alert.Down']);
     expect(e.unknownItems).toEqual([]);
+  });
+});
+
+describe('dollar amounts', () => {
+  // What en-US number formatting prints (through ICU), which formatUsd matches without loading it.
+  const icu = (usd: number): string => {
+    const abs = Math.abs(usd);
+    const digits = abs < 1 && Math.abs(Math.round(abs * 100) / 100 - abs) > 1e-9 ? 4 : 2;
+    return `${usd < 0 ? '-' : ''}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+  };
+
+  test('formats with thousands separators, cents, and 4 decimals below a dollar when cents would round', () => {
+    expect(formatUsd(1234567.891)).toBe('$1,234,567.89');
+    expect(formatUsd(419.38)).toBe('$419.38');
+    expect(formatUsd(0.0123)).toBe('$0.0123');
+    expect(formatUsd(0.5)).toBe('$0.50');
+    expect(formatUsd(-5.5)).toBe('-$5.50');
+    expect(formatUsd(0)).toBe('$0.00');
+  });
+
+  test('rounds a printed half up, as en-US formatting does (4,234.825 is $4,234.83, not the binary 4,234.82499...)', () => {
+    expect(formatUsd(4234.825)).toBe('$4,234.83');
+    expect(formatUsd(34484.405)).toBe('$34,484.41');
+    expect(formatUsd(999.995)).toBe('$1,000.00');
+  });
+
+  test('prints what en-US formatting prints for any amount with up to 6 decimals', () => {
+    const amount = fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 })).map(([n, d]) => n / 10 ** d);
+    fc.assert(fc.property(amount, (usd) => formatUsd(usd) === icu(usd)), { seed: 20261123, numRuns: 5000 });
   });
 });

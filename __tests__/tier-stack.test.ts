@@ -1,0 +1,84 @@
+import { App, DefaultTokenResolver, StringConcat, TerraformOutput, Testing, Tokenization } from 'cdktf';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
+import { estimateStack } from '../lib/cost/estimate';
+import { buildStacks } from '../stacks';
+import { TierStack } from '../stacks/tier-stack';
+
+// Synthesis of a tier stack resolves it once for the checks and writes that JSON, and prices
+// the cost output from it; these tests hold that the output is what a plain resolve gives.
+
+function build(): { app: App; stacks: TierStack[]; outdir: string } {
+  const outdir = mkdtempSync(join(tmpdir(), 'erp-tier-stack-'));
+  const app = new App({ outdir, stackTraces: false });
+  return { app, stacks: buildStacks(app, LARAVEL_INVOICING_EXAMPLE, {}), outdir };
+}
+
+function written(outdir: string, tier: string): Record<string, any> {
+  return JSON.parse(readFileSync(join(outdir, 'stacks', tier, 'cdk.tf.json'), 'utf8'));
+}
+
+/** The JSON without cdktf's "//" metadata, as Testing.synth gives it. */
+function withoutMetadata(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(withoutMetadata);
+  if (json === null || typeof json !== 'object') return json;
+  return Object.fromEntries(Object.entries(json).filter(([k]) => k !== '//').map(([k, v]) => [k, withoutMetadata(v)]));
+}
+
+describe('tier stack synthesis', () => {
+  const { app, stacks, outdir } = build();
+  app.synth();
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test.each(['dev', 'prod', 'ha', 'local'])('the %s stack written after its checks equals the stack resolved without them', (tier) => {
+    const fresh = build();
+    const stack = fresh.stacks.find((s) => s.tier === tier)!;
+    // Testing.synth runs the aspects but no validation: no checks, nothing kept from them.
+    expect(withoutMetadata(written(outdir, tier))).toEqual(JSON.parse(Testing.synth(stack)));
+    rmSync(fresh.outdir, { recursive: true, force: true });
+  });
+
+  test.each(['dev', 'prod', 'ha'])('the cost output of %s is the estimate of the live stack', (tier) => {
+    const stack = stacks.find((s) => s.tier === tier)!;
+    expect(written(outdir, tier).output.monthly_cost_estimate.value).toBe(estimateStack(stack).summary());
+  });
+
+  test('the cost output resolved outside synthesis (HCL output) is the estimate, not a placeholder', () => {
+    const stack = stacks.find((s) => s.tier === 'prod')!;
+    const output = stack.node.findChild('monthly_cost_estimate') as TerraformOutput;
+    const resolved = Tokenization.resolve(output.value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(resolved).toBe(estimateStack(stack).summary());
+  });
+
+  test('a construct added after the checks ran is written: the JSON they read is not reused', () => {
+    const fresh = build();
+    const stack = fresh.stacks.find((s) => s.tier === 'dev')!;
+    fresh.app.synth();
+    stack.runAllValidations();
+    new TerraformOutput(stack, 'added_after_checks', { value: 'late' });
+    expect(stack.toTerraform().output.added_after_checks).toEqual({ value: 'late' });
+    rmSync(fresh.outdir, { recursive: true, force: true });
+  });
+
+  test('fails to add a second cost estimate output, naming the stack and the first output', () => {
+    const stack = stacks.find((s) => s.tier === 'dev')!;
+    expect(() => stack.addCostEstimateOutput('another_estimate', 'again')).toThrow(/dev already has a cost estimate output \(monthly_cost_estimate\)/);
+  });
+});
+
+describe('the app command', () => {
+  const root = resolve(__dirname, '..');
+  const appCommand = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8')).app as string;
+  const synthScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.synth as string;
+  const nodeRun = (cmd: string) => cmd.split('&&').pop()!.trim().replace(/^(\w+=\S+\s+)+/, '');
+
+  test('cdktf synth compiles with tsc, then runs the compiled app with node', () => {
+    expect(appCommand).toMatch(/^npx tsc -p tsconfig\.json && node( --[\w-]+(=\S+)?)* dist\/main\.js$/);
+  });
+
+  test('npm run synth runs the app with the same node flags as cdktf synth', () => {
+    expect(nodeRun(synthScript)).toBe(nodeRun(appCommand));
+  });
+});

@@ -134,8 +134,7 @@ function installHook(M: CjsModuleStatic, directory: string): void {
   const toDrop: string[] = [];
 
   M.prototype._compile = function compileWithCache(this: CjsModule, content: string, filename: string): unknown {
-    // Dynamic import() needs Node.js's own loader callbacks, which a compiled function lacks.
-    const stamp = content.length >= MIN_BYTES && !content.includes('import(') ? fileStamp(filename) : undefined;
+    const stamp = content.length >= MIN_BYTES ? fileStamp(filename) : undefined;
     if (stamp === undefined) {
       stats.skipped++;
       return original.call(this, content, filename);
@@ -147,6 +146,12 @@ function installHook(M: CjsModuleStatic, directory: string): void {
       cachedData = readFileSync(file);
     } catch {
       cachedData = undefined;
+    }
+    // Dynamic import() needs Node.js's own loader callbacks, which a compiled function lacks
+    // (a module with an entry was searched for it when the entry was made).
+    if (cachedData === undefined && content.includes('import(')) {
+      stats.skipped++;
+      return original.call(this, content, filename);
     }
     const source = SOURCE_MAPS_ON ? content : withoutInlineSourceMap(content);
     const fn = compileFunction(source, WRAPPER_PARAMS, { filename, cachedData, produceCachedData: cachedData === undefined }) as CompiledWrapper;

@@ -1,3 +1,4 @@
+import { DatabaseCluster } from '@cdktf/provider-digitalocean/lib/database-cluster';
 import { App, DefaultTokenResolver, StringConcat, TerraformOutput, Testing, Tokenization } from 'cdktf';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,5 +81,17 @@ describe('the app command', () => {
 
   test('npm run synth runs the app with the same node flags as cdktf synth', () => {
     expect(nodeRun(synthScript)).toBe(nodeRun(appCommand));
+  });
+});
+
+describe('references between stacks', () => {
+  test('fails on a value taken from a resource another stack declares, naming the block, the address and the fix', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'erp-tier-stack-'));
+    const app = new App({ outdir, stackTraces: false });
+    const [dev, prod] = buildStacks(app, LARAVEL_INVOICING_EXAMPLE, {});
+    const onlyInProd = new DatabaseCluster(prod, 'OnlyInProd', { name: 'only-in-prod', engine: 'mysql', version: '8', size: 'db-s-1vcpu-1gb', region: 'fra1', nodeCount: 1 });
+    new TerraformOutput(dev, 'from_prod', { value: onlyInProd.host });
+    expect(() => app.synth()).toThrow(/Invalid input at dev \(1 problem\):\n {2}- output\.from_prod: refers to a resource this stack does not declare \(one of another stack\?\) \(got "digitalocean_database_cluster\.OnlyInProd"\)\. Fix: create the resource in this stack/);
+    rmSync(outdir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,8 @@ import { Aspects, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ErpChecks } from '../lib/checks/erp-checks';
 import { estimateStack, estimateTerraformJson } from '../lib/cost/estimate';
+import { ErpValidationError } from '../lib/errors';
+import { undeclaredReferences } from '../lib/private/terraform-refs';
 import { AppDescription, TierName } from '../lib/config/description';
 import { configureBackend } from './backend';
 import { TierSettings, tierSettings } from './tiers';
@@ -51,8 +53,15 @@ export abstract class TierStack extends TerraformStack {
     return this.costOutput;
   }
 
+  /**
+   * Tier stacks are self-contained: no value of one comes from another. cdktf's
+   * preparation resolves every stack once more only to find such references
+   * between stacks and wire them; tier stacks skip it (the synth resolves each
+   * stack once, not twice), and a reference to a resource the stack does not
+   * declare fails synthesis instead (see `toTerraform`).
+   */
   public prepareStack(): void {
-    this.withCostPending(() => super.prepareStack());
+    this.ensureBackendExists();
   }
 
   /**
@@ -81,6 +90,15 @@ export abstract class TierStack extends TerraformStack {
       if (kept.constructs === this.node.findAll().length) return kept.json;
     }
     const tf = this.withCostPending(() => super.toTerraform());
+    const undeclared = undeclaredReferences(tf);
+    if (undeclared.length > 0) {
+      throw new ErpValidationError(this.node.path, undeclared.map((r) => ({
+        prop: r.from,
+        value: r.address,
+        problem: 'refers to a resource this stack does not declare (one of another stack?)',
+        fix: 'create the resource in this stack, or hand the value over as a variable: tier stacks do not wire references between stacks',
+      })));
+    }
     const output = this.costOutput ? tf.output?.[this.costOutput.friendlyUniqueId] : undefined;
     if (output && output.value === COST_PENDING) output.value = estimateTerraformJson(tf).summary();
     if (this.validating) this.validated = { json: tf, constructs: this.node.findAll().length };

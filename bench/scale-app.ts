@@ -7,8 +7,8 @@
  * built from the library's public API. The apps share the stack's providers
  * and one VPC, as apps of one team in one region would.
  *
- * Run compiled: `node dist-bench/bench/scale-app.js` (CDKTF_OUTDIR picks the
- * output folder).
+ * Run compiled, as the app runs: `node dist-bench/bench/scale-main.js`
+ * (CDKTF_OUTDIR picks the output folder).
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -103,7 +103,8 @@ export class ScaleStack extends TerraformStack {
   }
 }
 
-if (require.main === module) {
+/** Synthesizes the stack of BENCH_APPS apps (default 10). */
+export function synthScaleStack(): void {
   const apps = Number(process.env.BENCH_APPS ?? 10);
   if (!Number.isInteger(apps) || apps < 1) throw new Error(`BENCH_APPS must be a whole number >= 1 (got ${process.env.BENCH_APPS})`);
   const app = new App();

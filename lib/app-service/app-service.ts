@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress,
 } from '../common/contracts';
-import { DATABASE_CA_CERT_PATH } from '../database';
+import { DATABASE_CA_CERT_PATH } from '../database/private/core';
 import { ErpValidationError } from '../errors';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';

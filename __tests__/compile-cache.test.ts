@@ -13,10 +13,11 @@ let work: string;
 let cacheDir: string;
 
 function compileCacheModule(dir: string): string {
-  const out = join(dir, 'compile-cache.js');
-  const { code } = transformFileSync(resolve(__dirname, '..', 'lib', 'compile-cache.ts'), { cwd: resolve(__dirname, '..') })!;
-  writeFileSync(out, code!);
-  return out;
+  for (const name of ['compile-cache', 'compile-cache-register']) {
+    const { code } = transformFileSync(resolve(__dirname, '..', 'lib', `${name}.ts`), { cwd: resolve(__dirname, '..') })!;
+    writeFileSync(join(dir, `${name}.js`), code!);
+  }
+  return join(dir, 'compile-cache.js');
 }
 
 /** A module big enough to be cached (the hook leaves modules under 8 KB to Node.js). */
@@ -147,6 +148,19 @@ hookOnly('compile cache hook', () => {
     run();
     execFileSync(process.execPath, ['--max-semi-space-size=4', join(work, 'runner.js')], { cwd: work, env: { PATH: process.env.PATH } });
     expect(readdirSync(cacheDir)).toHaveLength(2);
+  });
+
+  test('node -r compile-cache-register turns it on for an app that does not call it', () => {
+    writeFileSync(join(work, 'app.js'), [
+      "const big = require('./big');",
+      "process.stdout.write(JSON.stringify({ answer: big.answer(), stats: require('./compile-cache').compileCacheStats() }));",
+    ].join('\n'));
+    const runApp = () => JSON.parse(execFileSync(process.execPath, ['-r', './compile-cache-register.js', 'app.js'], {
+      cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: cacheDir },
+    }));
+    expect(runApp()).toMatchObject({ answer: 41, stats: { misses: 1 } });
+    expect(runApp()).toMatchObject({ answer: 41, stats: { hits: 1 } });
+    expect(readdirSync(cacheDir)).toHaveLength(1);
   });
 
   test('leaves small modules and modules with dynamic import() to Node.js', () => {

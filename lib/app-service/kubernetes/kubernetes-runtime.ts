@@ -1,12 +1,12 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
-import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
-import {
+import type { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1';
+import type {
   DeploymentV1, DeploymentV1SpecTemplateSpec, DeploymentV1SpecTemplateSpecContainer,
   DeploymentV1SpecTemplateSpecContainerLivenessProbe, DeploymentV1SpecTemplateSpecContainerVolumeMount,
   DeploymentV1SpecTemplateSpecVolume,
 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
-import { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
-import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
+import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+import type { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
@@ -26,6 +26,25 @@ import {
 } from '../runtime';
 import { IKubernetesCluster } from './kubernetes-cluster';
 import { createAtSynthesis } from './private/late-hook';
+
+/**
+ * The workload bindings (Deployment, CronJob, Job, HorizontalPodAutoscaler): about 15 MB of
+ * JavaScript, some 150 ms to load. They are loaded when a runtime first renders its workloads,
+ * so that an app which imports the library but runs on droplets does not pay for them.
+ */
+function workloads(): {
+  readonly CronJobV1: typeof CronJobV1;
+  readonly DeploymentV1: typeof DeploymentV1;
+  readonly HorizontalPodAutoscalerV2: typeof HorizontalPodAutoscalerV2;
+  readonly JobV1: typeof JobV1;
+} {
+  return {
+    CronJobV1: (require('@cdktf/provider-kubernetes/lib/cron-job-v1') as typeof import('@cdktf/provider-kubernetes/lib/cron-job-v1')).CronJobV1,
+    DeploymentV1: (require('@cdktf/provider-kubernetes/lib/deployment-v1') as typeof import('@cdktf/provider-kubernetes/lib/deployment-v1')).DeploymentV1,
+    HorizontalPodAutoscalerV2: (require('@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2') as typeof import('@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2')).HorizontalPodAutoscalerV2,
+    JobV1: (require('@cdktf/provider-kubernetes/lib/job-v1') as typeof import('@cdktf/provider-kubernetes/lib/job-v1')).JobV1,
+  };
+}
 
 /** Props of `KubernetesRuntime`. */
 export interface KubernetesRuntimeProps {
@@ -314,7 +333,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
 
     if (app.release) {
       const r = app.release;
-      const job = new JobV1(this, 'Release', {
+      const job = new (workloads().JobV1)(this, 'Release', {
         provider: this.cluster.kubernetesProvider,
         metadata: { name: this.releaseJobName(app.name, r.image, r.command), namespace: ns, labels: this.labels(app, 'release') },
         spec: {
@@ -348,7 +367,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
       this.disruptionBudget(app, proc.name, replicas);
       if (proc.role === ProcessRole.WEB) {
         const max = this.props.webMaxReplicas ?? Math.min(100, Math.max(3, proc.replicas * 3));
-        this.webAutoscaler = new HorizontalPodAutoscalerV2(this, `Autoscaler-${proc.name}`, {
+        this.webAutoscaler = new (workloads().HorizontalPodAutoscalerV2)(this, `Autoscaler-${proc.name}`, {
           provider: this.cluster.kubernetesProvider,
           metadata: { name: proc.name, namespace: ns, labels: this.labels(app, proc.name) },
           spec: {
@@ -367,7 +386,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     const history = this.props.jobHistoryLimit ?? 3;
     for (const job of app.jobs) {
       const env = job.isAppCode ? withCache(job.environment, cache) : job.environment;
-      this.cronJobs[job.name] = new CronJobV1(this, `CronJob-${job.name}`, {
+      this.cronJobs[job.name] = new (workloads().CronJobV1)(this, `CronJob-${job.name}`, {
         provider: this.cluster.kubernetesProvider,
         metadata: { name: job.name, namespace: ns, labels: this.labels(app, job.name) },
         spec: {
@@ -414,7 +433,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
 
   private deployment(app: ResolvedApp, input: PodInput, replicas: number, dependsOn: ITerraformDependable[], isWeb = false): DeploymentV1 {
     const labels = this.labels(app, input.name);
-    const d = new DeploymentV1(this, `Deployment-${input.name}`, {
+    const d = new (workloads().DeploymentV1)(this, `Deployment-${input.name}`, {
       provider: this.cluster.kubernetesProvider,
       metadata: { name: input.name, namespace: this.namespace.metadata.name, labels },
       spec: {

@@ -1,6 +1,6 @@
 import { transformFileSync } from '@babel/core';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -62,6 +62,10 @@ afterEach(() => {
 
 const hookOnly = NATIVE ? describe.skip : describe;
 
+/** The entries of the cache: each is V8's code (`<key>`) and the module's source without its map (`<key>.js`). */
+const codeEntries = (): string[] => readdirSync(cacheDir).filter((f) => !f.endsWith('.js'));
+const sourceCopies = (): string[] => readdirSync(cacheDir).filter((f) => f.endsWith('.js'));
+
 describe('inline source maps', () => {
   const map = '//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozfQ==';
 
@@ -94,14 +98,40 @@ describe('compile cache', () => {
 });
 
 hookOnly('compile cache hook', () => {
-  test('writes an entry on the first run and compiles from it on the next, with the same exports', () => {
+  test('writes an entry on the first run; the next compiles from it, reading the source from the entry', () => {
     const first = run();
     expect(first.stats).toMatchObject({ hits: 0, misses: 1, rejected: 0 });
-    expect(readdirSync(cacheDir)).toHaveLength(1);
+    expect(codeEntries()).toHaveLength(1);
+    expect(sourceCopies()).toEqual([`${codeEntries()[0]}.js`]);
     const second = run();
-    expect(second.stats).toMatchObject({ hits: 1, misses: 0, rejected: 0 });
+    expect(second.stats).toMatchObject({ hits: 1, misses: 0, rejected: 0, sourcesFromCache: 1 });
     expect(second.answer).toBe(41);
     expect(second.dirname).toBe(work);
+  });
+
+  test('reads the module\'s own file when the entry has no copy of the source', () => {
+    run();
+    rmSync(join(cacheDir, sourceCopies()[0]));
+    const r = run();
+    expect(r.stats).toMatchObject({ hits: 1, sourcesFromCache: 0 });
+    expect(r.answer).toBe(41);
+  });
+
+  test('keeps no copy of a source that a loader transforms, so the loader runs each time', () => {
+    // a require hook that rewrites the module (as ts-node or babel/register do) before our cache
+    writeFileSync(join(work, 'transform.js'), [
+      "const fs = require('fs'); const js = require.extensions['.js'];",
+      "require.extensions['.js'] = (m, f) => f.endsWith('big.js') ? m._compile(fs.readFileSync(f, 'utf8').replace('helper0(41)', 'helper0(41) + 1'), f) : js(m, f);",
+    ].join('\n'));
+    const runTransformed = () => JSON.parse(execFileSync(process.execPath, ['-r', './transform.js', join(work, 'runner.js')], {
+      cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH },
+    })) as RunResult;
+    expect(runTransformed()).toMatchObject({ answer: 42, stats: { misses: 1 } });
+    expect(sourceCopies()).toEqual([]);
+    expect(runTransformed()).toMatchObject({ answer: 42, stats: { hits: 1, sourcesFromCache: 0 } });
+    // the loader now makes other text of the same length: V8 would take the old code, the key does not
+    writeFileSync(join(work, 'transform.js'), readFileSync(join(work, 'transform.js'), 'utf8').replace("'helper0(41) + 1'", "'helper0(41) + 2'"));
+    expect(runTransformed()).toMatchObject({ answer: 43, stats: { misses: 1 } });
   });
 
   test('compiles a changed module of the same length from its source, not from the entry of the old one', () => {
@@ -115,15 +145,16 @@ hookOnly('compile cache hook', () => {
 
   test('compiles a module of another length from its source, and its new entry replaces the old', () => {
     run();
-    const [before] = readdirSync(cacheDir);
+    const [before] = codeEntries();
     writeBigModule(join(work, 'big.js'), 1);
     appendFileSync(join(work, 'big.js'), '// changed\n');
     const r = run();
     expect(r.stats).toMatchObject({ hits: 0, misses: 1 });
     expect(r.answer).toBe(1);
-    const after = readdirSync(cacheDir);
+    const after = codeEntries();
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before);
+    expect(sourceCopies()).toEqual([`${after[0]}.js`]);
   });
 
   test('runs a module that ends in an inline source map, as the provider bindings do', () => {
@@ -135,7 +166,7 @@ hookOnly('compile cache hook', () => {
 
   test('falls back to compiling from source when an entry is corrupt, and drops the entry', () => {
     run();
-    const [entry] = readdirSync(cacheDir);
+    const [entry] = codeEntries();
     writeFileSync(join(cacheDir, entry), Buffer.from('not a code cache'));
     const r = run();
     expect(r.stats).toMatchObject({ hits: 0, rejected: 1 });
@@ -147,7 +178,7 @@ hookOnly('compile cache hook', () => {
   test('keeps entries apart by V8 flags, since V8 refuses code cached under other flags', () => {
     run();
     execFileSync(process.execPath, ['--max-semi-space-size=4', join(work, 'runner.js')], { cwd: work, env: { PATH: process.env.PATH } });
-    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(codeEntries()).toHaveLength(2);
   });
 
   test('node -r compile-cache-register turns it on for an app that does not call it', () => {
@@ -160,7 +191,7 @@ hookOnly('compile cache hook', () => {
     }));
     expect(runApp()).toMatchObject({ answer: 41, stats: { misses: 1 } });
     expect(runApp()).toMatchObject({ answer: 41, stats: { hits: 1 } });
-    expect(readdirSync(cacheDir)).toHaveLength(1);
+    expect(codeEntries()).toHaveLength(1);
   });
 
   test('leaves small modules and modules with dynamic import() to Node.js', () => {

@@ -13,19 +13,22 @@
  *
  * Modules it compiles lose their trailing inline source map (unless source
  * maps are on): the bindings carry their TypeScript source maps as base64,
- * more than half of their text, which V8 would otherwise keep in memory.
+ * more than half of their text, which V8 would otherwise keep in memory. An
+ * entry keeps the source without the map beside the code, and a module with
+ * an entry is loaded from that copy: its file is read only to make the entry.
  *
  * An entry is keyed by the module's path, size, modification time and inode,
- * and by the Node.js version and V8 flags; a new version of a module replaces
+ * and by the Node.js version and V8 flags (text a loader such as ts-node made
+ * from the file is keyed by that text too); a new version of a module replaces
  * its old entry. The cache is best-effort: an entry that cannot be read, or
- * that V8 rejects, is compiled as usual and written again; a cache that cannot
- * be written is skipped. Set `NODE_DISABLE_COMPILE_CACHE=1` to turn it off.
+ * that V8 rejects, is compiled as usual and made again; a cache that cannot be
+ * written is skipped. Set `NODE_DISABLE_COMPILE_CACHE=1` to turn it off.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 
 /** Options of `enableCompileCache`. */
@@ -75,10 +78,12 @@ export interface CompileCacheStats {
   readonly rejected: number;
   /** Modules left to Node.js: small, or using dynamic `import()`. */
   readonly skipped: number;
+  /** Hits whose source was read from the entry (without its source map) rather than from the module's file. */
+  readonly sourcesFromCache: number;
 }
 
 let enabled: CompileCacheStatus | undefined;
-const stats = { hits: 0, misses: 0, rejected: 0, skipped: 0 };
+const stats = { hits: 0, misses: 0, rejected: 0, skipped: 0, sourcesFromCache: 0 };
 
 /** The counts of the hook in this process. */
 export function compileCacheStats(): CompileCacheStats {
@@ -126,43 +131,111 @@ function defaultDirectory(): string {
 /** Modules smaller than this compile faster than their cache entry is read. */
 const MIN_BYTES = 8 * 1024;
 
+/** A module's entry: `file` holds V8's code, `${file}.js` the source it was made from (inline source map removed). */
+interface Entry {
+  readonly file: string;
+  /** The file's name in the cache folder. */
+  readonly name: string;
+  /** The module file's size in bytes, when the entry was keyed. */
+  readonly size: number;
+  /** The entry holds code of text a loader made from the file, not of the file's own text. */
+  readonly transformed?: boolean;
+}
+
+/** A module the `.js` loader found in the cache, on its way to `_compile`. */
+interface Pending {
+  readonly filename: string;
+  readonly source: string;
+  readonly data: Buffer;
+  readonly entry: Entry;
+}
+
 function installHook(M: CjsModuleStatic, directory: string): void {
-  const original = M.prototype._compile;
+  const originalCompile = M.prototype._compile;
+  const originalJs = M._extensions['.js'] as (module: CjsModule, filename: string) => unknown;
   // The entry depends on the runtime and its flags: V8 rejects code cached under others.
   const runtime = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
-  const toWrite: Array<{ file: string; data: Buffer }> = [];
-  const toDrop: string[] = [];
+  const toWrite: Array<{ entry: Entry; data: Buffer; source?: string }> = [];
+  const toDrop: Entry[] = [];
+  let pending: Pending | undefined;
+  // The names in the cache folder, read once: no failed reads for modules without an entry.
+  let present: ReadonlySet<string>;
+  try {
+    present = new Set(readdirSync(directory));
+  } catch {
+    present = new Set();
+  }
+
+  // One entry per module and runtime (`<module>-<version of the file>`): a new version replaces the old.
+  const entryFor = (filename: string): Entry | undefined => {
+    let st;
+    try {
+      st = statSync(filename);
+    } catch {
+      return undefined;
+    }
+    if (st.size < MIN_BYTES) return undefined;
+    const name = `${sha1(`${runtime}\0${filename}`)}-${sha1(`${st.size}\0${st.mtimeMs}\0${st.ino}`)}`;
+    return { file: join(directory, name), name, size: st.size };
+  };
+
+  // A module with an entry is loaded from the entry's copy of its source: the file itself is
+  // read only when the entry is made. Node.js's loader is used otherwise.
+  M._extensions['.js'] = function loadJs(this: unknown, module: CjsModule, filename: string): unknown {
+    const entry = entryFor(filename);
+    if (entry && present.has(entry.name) && present.has(`${entry.name}.js`)) {
+      let found: Pending | undefined;
+      try {
+        found = { filename, entry, data: readFileSync(entry.file), source: readFileSync(`${entry.file}.js`, 'utf8') };
+      } catch {
+        found = undefined;
+      }
+      if (found) {
+        pending = found;
+        return module._compile(found.source, filename);
+      }
+    }
+    return originalJs.call(this, module, filename);
+  };
 
   M.prototype._compile = function compileWithCache(this: CjsModule, content: string, filename: string): unknown {
-    const stamp = content.length >= MIN_BYTES ? fileStamp(filename) : undefined;
-    if (stamp === undefined) {
-      stats.skipped++;
-      return original.call(this, content, filename);
+    const fromEntry = pending !== undefined && pending.filename === filename && pending.source === content ? pending : undefined;
+    pending = undefined;
+    let entry: Entry | undefined = fromEntry?.entry;
+    let cachedData: Buffer | undefined = fromEntry?.data;
+    if (!fromEntry) {
+      entry = content.length >= MIN_BYTES ? entryFor(filename) : undefined;
+      if (entry === undefined) {
+        stats.skipped++;
+        return originalCompile.call(this, content, filename);
+      }
+      // Text a loader transformed (ts-node, a require hook) is not the file's: it is keyed by itself too.
+      if (Buffer.byteLength(content, 'utf8') !== entry.size) entry = { ...entry, name: `${entry.name}${sha1(content).slice(0, 16)}`, transformed: true };
+      entry = { ...entry, file: join(directory, entry.name) };
+      try {
+        cachedData = present.has(entry.name) ? readFileSync(entry.file) : undefined;
+      } catch {
+        cachedData = undefined;
+      }
+      // Dynamic import() needs Node.js's own loader callbacks, which a compiled function lacks
+      // (a module with an entry was searched for it when the entry was made).
+      if (cachedData === undefined && content.includes('import(')) {
+        stats.skipped++;
+        return originalCompile.call(this, content, filename);
+      }
     }
-    // One entry per module and runtime (`<module>-<version of the file>`): a new version replaces the old.
-    const file = join(directory, `${sha1(`${runtime}\0${filename}`)}-${sha1(`${stamp}\0${content.length}`)}`);
-    let cachedData: Buffer | undefined;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
-    // Dynamic import() needs Node.js's own loader callbacks, which a compiled function lacks
-    // (a module with an entry was searched for it when the entry was made).
-    if (cachedData === undefined && content.includes('import(')) {
-      stats.skipped++;
-      return original.call(this, content, filename);
-    }
-    const source = SOURCE_MAPS_ON ? content : withoutInlineSourceMap(content);
+    const source = fromEntry || SOURCE_MAPS_ON ? content : withoutInlineSourceMap(content);
     const fn = compileFunction(source, WRAPPER_PARAMS, { filename, cachedData, produceCachedData: cachedData === undefined }) as CompiledWrapper;
     if (cachedData === undefined) {
       stats.misses++;
-      if (fn.cachedData) toWrite.push({ file, data: fn.cachedData });
+      // The source is kept only when it is the file's own text: a loader that transforms it is asked again each run.
+      if (fn.cachedData) toWrite.push({ entry: entry!, data: fn.cachedData, source: entry!.transformed ? undefined : source });
     } else if (fn.cachedDataRejected === true) {
       stats.rejected++;
-      toDrop.push(file);
+      toDrop.push(entry!);
     } else {
       stats.hits++;
+      if (fromEntry) stats.sourcesFromCache++;
     }
     return fn.call(this.exports, this.exports, makeRequire(M, this), this, filename, dirname(filename));
   };
@@ -175,30 +248,32 @@ function installHook(M: CjsModuleStatic, directory: string): void {
     } catch {
       siblings = [];
     }
-    for (const { file, data } of toWrite) {
+    for (const { entry, data, source } of toWrite) {
       try {
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, data);
-        renameSync(tmp, file);
-        const name = basename(file);
+        // the source first: an entry is used only when both files are there
+        if (source !== undefined) writeAtomically(`${entry.file}.js`, source);
+        writeAtomically(entry.file, data);
+        const name = entry.name;
         const moduleKey = name.slice(0, name.indexOf('-') + 1);
-        for (const old of siblings) if (old.startsWith(moduleKey) && old !== name) rmSync(join(directory, old), { force: true });
+        for (const old of siblings) {
+          if (old.startsWith(moduleKey) && old !== name && old !== `${name}.js`) rmSync(join(directory, old), { force: true });
+        }
       } catch {
         // skipped
       }
     }
-    // A rejected entry is written again by the next run.
-    for (const file of toDrop) rmSync(file, { force: true });
+    // A rejected entry is made again by the next run.
+    for (const entry of toDrop) {
+      rmSync(entry.file, { force: true });
+      rmSync(`${entry.file}.js`, { force: true });
+    }
   });
 }
 
-function fileStamp(filename: string): string | undefined {
-  try {
-    const st = statSync(filename);
-    return `${st.size}\0${st.mtimeMs}\0${st.ino}`;
-  } catch {
-    return undefined;
-  }
+function writeAtomically(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
 }
 
 function sha1(text: string): string {

@@ -158,6 +158,7 @@ function installHook(M: CjsModuleStatic, directory: string): void {
   const toWrite: Array<{ entry: Entry; data: Buffer; source?: string }> = [];
   const toDrop: Entry[] = [];
   let pending: Pending | undefined;
+  let looked: { readonly filename: string; readonly entry: Entry | undefined } | undefined;
   // The names in the cache folder, read once: no failed reads for modules without an entry.
   let present: ReadonlySet<string>;
   try {
@@ -183,6 +184,7 @@ function installHook(M: CjsModuleStatic, directory: string): void {
   // read only when the entry is made. Node.js's loader is used otherwise.
   M._extensions['.js'] = function loadJs(this: unknown, module: CjsModule, filename: string): unknown {
     const entry = entryFor(filename);
+    looked = { filename, entry };
     if (entry && present.has(entry.name) && present.has(`${entry.name}.js`)) {
       let found: Pending | undefined;
       try {
@@ -201,17 +203,22 @@ function installHook(M: CjsModuleStatic, directory: string): void {
   M.prototype._compile = function compileWithCache(this: CjsModule, content: string, filename: string): unknown {
     const fromEntry = pending !== undefined && pending.filename === filename && pending.source === content ? pending : undefined;
     pending = undefined;
+    const lookedUp = looked;
+    looked = undefined;
     let entry: Entry | undefined = fromEntry?.entry;
     let cachedData: Buffer | undefined = fromEntry?.data;
     if (!fromEntry) {
-      entry = content.length >= MIN_BYTES ? entryFor(filename) : undefined;
+      // the entry the `.js` loader looked up for this file, else (a `.ts` file, say) its own
+      entry = lookedUp?.filename === filename ? lookedUp.entry : content.length >= MIN_BYTES ? entryFor(filename) : undefined;
       if (entry === undefined) {
         stats.skipped++;
         return originalCompile.call(this, content, filename);
       }
       // Text a loader transformed (ts-node, a require hook) is not the file's: it is keyed by itself too.
-      if (Buffer.byteLength(content, 'utf8') !== entry.size) entry = { ...entry, name: `${entry.name}${sha1(content).slice(0, 16)}`, transformed: true };
-      entry = { ...entry, file: join(directory, entry.name) };
+      if (Buffer.byteLength(content, 'utf8') !== entry.size) {
+        const name = `${entry.name}${sha1(content).slice(0, 16)}`;
+        entry = { file: join(directory, name), name, size: entry.size, transformed: true };
+      }
       try {
         cachedData = present.has(entry.name) ? readFileSync(entry.file) : undefined;
       } catch {

@@ -1,22 +1,22 @@
 /**
- * The cdktf app: builds the stacks dev, prod, ha and local from the app
+ * The repository's cdktf app, a consumer of the tiers layer (`cdktf-erp-constructs/tiers`): builds the stacks dev, prod, ha and local from the app
  * description (ERP_APP_DESCRIPTION, or the cdktf.json context key
  * "appDescription", or the built-in Laravel example).
  */
 import type { App } from 'cdktf';
-import { enableCompileCache } from './lib/compile-cache';
+import { enableCompileCache } from './tools/compile-cache';
 import { ErpValidationError } from './lib/errors';
 
 /**
  * Builds every stack into `app` (a new App when none is given).
  *
  * cdktf, the providers and the stacks are loaded here rather than imported at
- * the top, so that run as the app, the compile cache is on before they load.
+ * the top, so that run as the app, the repository's compile cache (tools/) is
+ * on before they load.
  */
 export function main(app?: App): App {
   const cdktf = require('cdktf') as typeof import('cdktf');
-  const { DESCRIPTION_CONTEXT_KEY, resolveAppDescription } = require('./lib/config/load') as typeof import('./lib/config/load');
-  const { buildStacks } = require('./stacks') as typeof import('./stacks');
+  const { DESCRIPTION_CONTEXT_KEY, buildStacks, resolveAppDescription } = require('./stacks') as typeof import('./stacks');
   const target = app ?? new cdktf.App();
   const { description } = resolveAppDescription(target.node.tryGetContext(DESCRIPTION_CONTEXT_KEY));
   buildStacks(target, description);

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { DockerRuntime, ErpAppService } from '../lib/app-service';
 import { S3BackupVault } from '../lib/backup';
-import { addressChangeMessage, compareAddresses, synthesizedAddresses, terraformAddresses } from '../lib/checks';
+import { addressChangeMessage, compareAddresses, synthesizedAddresses, terraformAddresses } from '../tools/addresses';
 
 type Synthesized = Record<string, Record<string, { addresses: string[]; moves: Record<string, string> }>>;
 

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFi
 import Module = require('node:module');
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { withoutInlineSourceMap } from '../lib/compile-cache';
+import { withoutInlineSourceMap } from '../tools/compile-cache';
 
 // The cache patches Node.js's module loader, so it is tried in child processes, on the
 // module compiled from its TypeScript source (it imports only Node.js built-ins).
@@ -13,8 +13,8 @@ let work: string;
 let cacheDir: string;
 
 function compileCacheModule(dir: string): string {
-  for (const name of ['compile-cache', 'compile-cache-register']) {
-    const { code } = transformFileSync(resolve(__dirname, '..', 'lib', `${name}.ts`), { cwd: resolve(__dirname, '..') })!;
+  for (const name of ['compile-cache']) {
+    const { code } = transformFileSync(resolve(__dirname, '..', 'tools', `${name}.ts`), { cwd: resolve(__dirname, '..') })!;
     writeFileSync(join(dir, `${name}.js`), code!);
   }
   return join(dir, 'compile-cache.js');
@@ -179,19 +179,6 @@ hookOnly('compile cache hook', () => {
     run();
     execFileSync(process.execPath, ['--max-semi-space-size=4', join(work, 'runner.js')], { cwd: work, env: { PATH: process.env.PATH } });
     expect(codeEntries()).toHaveLength(2);
-  });
-
-  test('node -r compile-cache-register turns it on for an app that does not call it', () => {
-    writeFileSync(join(work, 'app.js'), [
-      "const big = require('./big');",
-      "process.stdout.write(JSON.stringify({ answer: big.answer(), stats: require('./compile-cache').compileCacheStats() }));",
-    ].join('\n'));
-    const runApp = () => JSON.parse(execFileSync(process.execPath, ['-r', './compile-cache-register.js', 'app.js'], {
-      cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: cacheDir },
-    }));
-    expect(runApp()).toMatchObject({ answer: 41, stats: { misses: 1 } });
-    expect(runApp()).toMatchObject({ answer: 41, stats: { hits: 1 } });
-    expect(codeEntries()).toHaveLength(1);
   });
 
   test('leaves small modules and modules with dynamic import() to Node.js', () => {

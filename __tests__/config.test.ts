@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { ErpValidationError } from '../lib/errors';
-import { AppDescription } from '../lib/config/description';
-import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
-import { DESCRIPTION_ENV_VAR, loadAppDescriptionFile, resolveAppDescription } from '../lib/config/load';
-import { cronProblem, validateAppDescription } from '../lib/config/validate';
+import { AppDescription } from '../stacks/description/description';
+import { LARAVEL_INVOICING_EXAMPLE } from '../stacks/description/laravel-example';
+import { DESCRIPTION_ENV_VAR, loadAppDescriptionFile, resolveAppDescription } from '../stacks/description/load';
+import { cronProblem, validateAppDescription } from '../stacks/description/validate';
 
 type Mutable = Record<string, any>;
 

@@ -1,8 +1,9 @@
 import { Testing, TerraformStack } from 'cdktf';
 import {
-  CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue, compareWithPlan,
+  CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
   estimateStack, estimateTerraformJson,
 } from '../lib/cost';
+import { compareWithPlan } from '../fixtures/reference/compare';
 import { buildReferenceStacks } from '../fixtures/reference/stacks';
 import { REFERENCE_TIERS, ReferenceTier } from '../fixtures/reference/plan';
 

@@ -25,9 +25,10 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import {
   CATALOGUE_PRICES_AS_OF, CostEstimate, CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan,
-  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, RdsEnginePricing, S3StorageClass, compareWithPlan,
+  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, RdsEnginePricing, S3StorageClass,
   estimateStack, estimateTerraformJson, formatUsd,
 } from '../lib/cost';
+import { compareWithPlan } from '../fixtures/reference/compare';
 import fc from 'fast-check';
 
 const prices = PriceCatalogue.standard();

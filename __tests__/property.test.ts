@@ -17,8 +17,8 @@ import {
 } from '../lib/app-service';
 import { BackupEncryption, ColdStorage, ObjectLockMode, S3BackupVault, SpacesBackupVault } from '../lib/backup';
 import { DoRegion } from '../lib/common/region';
-import { validateAppDescription } from '../lib/config';
-import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
+import { validateAppDescription } from '../stacks/description/validate';
+import { LARAVEL_INVOICING_EXAMPLE } from '../stacks/description/laravel-example';
 import {
   ConnectionPoolMode, DatabaseAccess, DatabaseEngine, DatabaseSize, ManagedDatabase, RdsDatabase,
 } from '../lib/database';

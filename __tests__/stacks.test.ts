@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
-import { AppDescription } from '../lib/config/description';
-import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
+import { AppDescription } from '../stacks/description/description';
+import { LARAVEL_INVOICING_EXAMPLE } from '../stacks/description/laravel-example';
 import { buildStacks } from '../stacks';
 
 type Json = Record<string, any>;

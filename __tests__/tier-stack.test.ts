@@ -3,7 +3,7 @@ import { App, DefaultTokenResolver, StringConcat, TerraformOutput, Testing, Toke
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LARAVEL_INVOICING_EXAMPLE } from '../lib/config/laravel-example';
+import { LARAVEL_INVOICING_EXAMPLE } from '../stacks/description/laravel-example';
 import { estimateStack } from '../lib/cost/estimate';
 import { buildStacks } from '../stacks';
 import { TierStack } from '../stacks/tier-stack';

@@ -1,7 +1,6 @@
 // The public API of cdktf-erp-constructs: re-exports only.
 export * from './errors';
 export * from './common';
-export * from './config';
 export * from './backup';
 export * from './database';
 export * from './tunnel';
@@ -9,4 +8,3 @@ export * from './app-service';
 export * from './cost';
 export * from './checks';
 export * from './monitoring';
-export * from './compile-cache';

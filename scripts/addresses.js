@@ -25,7 +25,7 @@ const MANIFEST_FILE = path.join(root, '__tests__', 'addresses.json');
  */
 function sources() {
   const { buildStacks } = require('../stacks');
-  const { LARAVEL_INVOICING_EXAMPLE } = require('../lib/config/laravel-example');
+  const { LARAVEL_INVOICING_EXAMPLE } = require('../stacks/description/laravel-example');
   const { FastApiIspStack } = require('../examples/fastapi-isp/main');
   const { LaravelInvoicingStack } = require('../examples/laravel-invoicing/main');
   const { LenderDevStack, LenderLocalStack } = require('../examples/nextjs-lender/main');
@@ -42,7 +42,7 @@ function sources() {
 /** `{ source: { stack: { addresses, moves } } }` for every source, synthesized now. */
 function currentAddresses() {
   const { App } = require('cdktf');
-  const { synthesizedAddresses } = require('../lib/checks/addresses');
+  const { synthesizedAddresses } = require('../tools/addresses');
   const out = {};
   for (const [name, build] of Object.entries(sources())) {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'erp-addresses-')) });
@@ -71,7 +71,7 @@ function loadTypeScript() {
 }
 
 function run(update) {
-  const { compareAddresses, addressChangeMessage } = require('../lib/checks/addresses');
+  const { compareAddresses, addressChangeMessage } = require('../tools/addresses');
   const synthesized = currentAddresses();
   const before = readManifest();
   const now = {};

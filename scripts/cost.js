@@ -55,6 +55,7 @@ function synth(entry) {
 
 const cost = requireBuilt('lib/cost/index.js');
 const { REFERENCE_TIERS } = requireBuilt('fixtures/reference/plan.js');
+const { compareWithPlan } = requireBuilt('fixtures/reference/compare.js');
 let failed = false;
 
 log('Monthly cost estimate: list prices in USD as of ' + cost.CATALOGUE_PRICES_AS_OF + ', before tax and credits.');
@@ -94,7 +95,7 @@ if (ref.error) {
     }
     const estimate = cost.estimateTerraformJson(s.tf, { assumptions: tier.assumptions });
     log(estimate.toTable(`Stack ${s.name}`));
-    const comparison = cost.compareWithPlan(estimate, tier.lines);
+    const comparison = compareWithPlan(estimate, tier.lines);
     log(comparison.toTable(`  beside the reference plan (~${cost.formatUsd(tier.referenceTotalUsd)}):`).split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n'));
     const diff = estimate.totalUsd - tier.referenceTotalUsd;
     summary.push([s.name, cost.formatUsd(tier.referenceTotalUsd), cost.formatUsd(estimate.totalUsd), `${diff >= 0 ? '+' : ''}${cost.formatUsd(diff)}`, cost.formatUsd(estimate.maxTotalUsd)]);

@@ -1,5 +1,5 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from 'cdktf';
-import { AppDescription, DescriptionBackend, TierName } from '../lib/config/description';
+import { AppDescription, DescriptionBackend, TierName } from './description/description';
 import { Problems } from '../lib/private/validate';
 
 /** Environment variables that pick the backend without editing the description. */

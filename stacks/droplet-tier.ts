@@ -6,7 +6,7 @@ import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';
 import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
-import { TierName } from '../lib/config/description';
+import { TierName } from './description/description';
 import {
   DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
   resourceName, sqlDatabase, sshPrivateKeyVariable, stackOutputs, tunnelIngress,

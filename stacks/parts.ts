@@ -15,7 +15,7 @@ import { ErpAppService } from '../lib/app-service/app-service';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { ObjectLockMode } from '../lib/backup/props';
 import { DoRegion } from '../lib/common/region';
-import { AppDescription, TierName } from '../lib/config/description';
+import { AppDescription, TierName } from './description/description';
 import { DatabaseEngine, DatabaseSize } from '../lib/database/engine';
 import { ManagedDatabase } from '../lib/database/managed-database';
 import { AppMonitoring } from '../lib/monitoring/app-monitoring';

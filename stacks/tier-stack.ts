@@ -4,7 +4,7 @@ import { ErpChecks } from '../lib/checks/erp-checks';
 import { estimateStack, estimateTerraformJson } from '../lib/cost/estimate';
 import { ErpValidationError } from '../lib/errors';
 import { undeclaredReferences } from '../lib/private/terraform-refs';
-import { AppDescription, TierName } from '../lib/config/description';
+import { AppDescription, TierName } from './description/description';
 import { configureBackend } from './backend';
 import { TierSettings, tierSettings } from './tiers';
 

@@ -1,4 +1,4 @@
-import { AppDescription, TierName, TierOverrides } from '../lib/config/description';
+import { AppDescription, TierName, TierOverrides } from './description/description';
 
 /** The sizes a tier uses unless the description overrides them. */
 export interface TierSettings {

@@ -1,4 +1,3 @@
 export * from './rule';
 export * from './erp-checks';
 export * from './report';
-export * from './addresses';

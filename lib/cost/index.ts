@@ -1,4 +1,3 @@
 export * from './catalogue';
 export * from './item';
 export { CostEstimate, DEFAULT_ASSUMPTIONS, EstimateOptions, estimateStack, estimateTerraformJson, formatUsd } from './estimate';
-export * from './compare';

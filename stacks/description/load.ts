@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { Problems } from '../private/validate';
+import { Problems } from '../../lib/private/validate';
 import { AppDescription } from './description';
 import { LARAVEL_INVOICING_EXAMPLE } from './laravel-example';
 import { validateAppDescription } from './validate';

@@ -1,6 +1,6 @@
-import { DoRegion } from '../common/region';
-import { parseCron } from '../app-service/private/cron';
-import { Problems } from '../private/validate';
+import { DoRegion } from '../../lib/common/region';
+import { parseCron } from '../../lib/app-service/private/cron';
+import { Problems } from '../../lib/private/validate';
 import { AppDescription, TIER_NAMES } from './description';
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;

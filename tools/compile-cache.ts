@@ -1,4 +1,7 @@
 /**
+ * Repository tooling, not part of the published package: the repository's own app
+ * (main.ts) and the bench turn it on.
+ *
  * A compile cache for the CommonJS modules a synth loads.
  *
  * A cdktf app spends much of a synth compiling JavaScript: the provider

@@ -1,4 +1,0 @@
-export * from './description';
-export * from './laravel-example';
-export * from './load';
-export { validateAppDescription, cronProblem } from './validate';

@@ -1,10 +1,82 @@
-// The public API of cdktf-erp-constructs: re-exports only.
-export * from './errors';
-export * from './common';
-export * from './backup';
-export * from './database';
-export * from './tunnel';
-export * from './app-service';
-export * from './cost';
-export * from './checks';
-export * from './monitoring';
+// The public API of cdktf-erp-constructs: re-exports only, by group. Each name
+// is one a user of the constructs needs; everything else stays in its module.
+
+// Errors and regions
+export { ErpValidationError, ValidationProblem } from './errors';
+export { DoRegion } from './common/region';
+
+// Contracts between the constructs (intents take and return these)
+export {
+  AppEnvironment, BackupJobEnvironment, DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection,
+  DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, TunnelConnector,
+} from './common/contracts';
+
+// ManagedDatabase (DigitalOcean) and RdsDatabase (AWS)
+export {
+  ConnectionPoolMode, DatabaseEngine, DatabaseSize, MaintenanceDay, MaintenanceWindow, MySqlAuthPlugin, MySqlSqlMode,
+  ValkeyEvictionPolicy,
+} from './database/engine';
+export { DatabaseAccess, DatabaseAccessEntry, DatabaseCoreProps } from './database/props';
+export {
+  BackupRestoreOptions, ConnectionPoolOptions, ManagedDatabase, ManagedDatabaseProps, ReadReplicaOptions,
+} from './database/managed-database';
+export { RdsAccessEntry, RdsDatabase, RdsDatabaseProps, RdsSecurityGroupSource } from './database/rds-database';
+export { DATABASE_CA_CERT_PATH } from './database/private/core';
+
+// S3BackupVault (AWS) and SpacesBackupVault (DigitalOcean)
+export {
+  BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, ColdStorage, ColdStorageClass,
+  IBackupVault, ObjectLockMode, ObjectLockOptions, ReplicationOptions,
+} from './backup/props';
+export { S3BackupVault, S3BackupVaultProps } from './backup/s3-backup-vault';
+export { SpacesBackupVault, SpacesBackupVaultProps } from './backup/spaces-backup-vault';
+
+// TunnelIngress (Cloudflare)
+export {
+  TunnelAccessGate, TunnelIngress, TunnelIngressProps, TunnelOriginOptions, TunnelRoute, TunnelSecret,
+} from './tunnel/tunnel-ingress';
+export { AccessPolicy } from './tunnel/access';
+export {
+  CloudflarePlan, FrameOptions, RateLimitAction, RateLimitRule, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
+} from './tunnel/zone-security';
+
+// ErpAppService: the process model and its intents
+export {
+  AppProcesses, CronEntry, HealthCheck, HttpService, ProcessCommand, ProcessModel, ReleaseCommand, ResourceLimits,
+  SchedulerProcess, WebProcess, WebSocketProcess, WorkerProcess,
+} from './app-service/process-model';
+export {
+  BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, ServeThroughOptions,
+} from './app-service/app-service';
+
+// Runtimes: droplets (Compose), Kubernetes, a local Docker engine
+export { DropletSize } from './app-service/droplet-size';
+export { BackupWeekday, DropletRuntime, DropletRuntimeProps } from './app-service/droplet-runtime';
+export {
+  IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesMaintenanceDay, KubernetesVersion,
+} from './app-service/kubernetes/kubernetes-cluster';
+export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/kubernetes/kubernetes-runtime';
+export { DockerRuntime, DockerRuntimeProps } from './app-service/docker-runtime';
+export { LocalDatabase, LocalDatabaseProps } from './app-service/local-database';
+
+// Writing a runtime of your own: what an app hands its runtime
+export {
+  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
+  ResolvedRelease,
+} from './app-service/runtime';
+
+// Monitoring
+export { AppMonitoring, AppMonitoringProps, DropletAlertThresholds, UptimeRegion } from './monitoring/app-monitoring';
+
+// Cost: an itemized monthly estimate of a stack
+export {
+  CATALOGUE_PRICES_AS_OF, CatalogueEntry, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
+  PriceSource, PriceUnit, RdsEnginePricing, S3StorageClass,
+} from './cost/catalogue';
+export { CostEstimate, EstimateOptions, estimateStack, estimateTerraformJson } from './cost/estimate';
+export { CostAssumptions, CostItem, CostItemStatus } from './cost/item';
+
+// Checks: secure-default rules run as an Aspect
+export { ErpChecks, ErpChecksError, ErpChecksProps } from './checks/erp-checks';
+export { CheckFinding, CheckRuleInfo, CheckSeverity, ChecksReport, CheckSuppression } from './checks/rule';
+export { formatChecksReport } from './checks/report';

@@ -75,7 +75,7 @@ export class DockerRuntime extends Construct implements IAppRuntime {
     atSynthesis(this, { everyTime: false }, () => this.render(this.binding().resolve()));
   }
 
-  /** @internal called by ErpAppService */
+  /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
   public bind(app: AppBinding): void {
     if (this.app !== undefined) {
       throw new ErpValidationError(this.node.path, [{

@@ -1,0 +1,10 @@
+/**
+ * The four tier stacks (dev, prod, ha, local) of one app, from its description
+ * file, with the tiers layer of cdktf-erp-constructs: a whole cdktf app.
+ */
+import { App } from 'cdktf';
+import { buildStacks, loadAppDescriptionFile } from 'cdktf-erp-constructs/tiers';
+
+const app = new App();
+buildStacks(app, loadAppDescriptionFile(process.env.ERP_APP_DESCRIPTION ?? 'erp.yaml'));
+app.synth();

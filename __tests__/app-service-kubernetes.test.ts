@@ -239,7 +239,7 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
       'digitalocean_database_firewall.Database_Firewall_5F7DF4FF',
       'digitalocean_database_user.emerald_app',
       'digitalocean_kubernetes_cluster.isp-ha',
-      'digitalocean_vpc.isp-ha-vpc',
+      'digitalocean_vpc.ha-isp-cache-isp-db-isp-ha-fra1',
       'kubernetes_cron_job_v1.backup',
       'kubernetes_deployment_v1.celery',
       'kubernetes_deployment_v1.celery-beat',

@@ -209,7 +209,10 @@ describe('ErpAppService on DropletRuntime', () => {
 
   test('connectTo admits the droplets through the database firewall and adds the connection environment', () => {
     expect(built.db.admitted).toHaveLength(1);
-    expect(built.db.admitted[0]).toEqual({ databaseAccessSources: [{ type: DatabaseAccessSourceType.DROPLET, value: expect.stringContaining('TfToken') }] });
+    expect(built.db.admitted[0]).toEqual({
+      databaseAccessSources: [{ type: DatabaseAccessSourceType.DROPLET, value: expect.stringContaining('TfToken') }],
+      network: { region: DoRegion.FRA1, vpcId: expect.stringContaining('TfToken') },
+    });
     expect(compose.services.web.environment).toMatchObject({ DB_HOST: 'db.internal', DB_PORT: '25061', NODE_ENV: 'production' });
     expect(compose.services.web.environment.DB_PASSWORD).toBeUndefined();
     expect(compose.services.web.env_file).toEqual(['/etc/servistech/secrets.env']);
@@ -273,7 +276,7 @@ describe('ErpAppService on DropletRuntime', () => {
   test('the droplet has monitoring, the agent, the SSH keys, the VPC and the app tag; its id is Resource', () => {
     expect(droplet).toMatchObject({
       size: 's-2vcpu-4gb', region: 'fra1', image: 'ubuntu-24-04-x64', monitoring: true, droplet_agent: true,
-      ssh_keys: ['41234567'], tags: ['servistech'], backups: false, vpc_uuid: '${digitalocean_vpc.Runtime_Vpc_FADE5A7D.id}',
+      ssh_keys: ['41234567'], tags: ['servistech'], backups: false, vpc_uuid: '${digitalocean_vpc.PrivateNetwork-fra1_6E0119FB.id}',
     });
     expect(Object.keys(built.synth.resource.digitalocean_droplet)).toEqual(['Runtime_99E3DDFA']);
     expect(built.runtime.droplet.node.id).toBe('Resource');

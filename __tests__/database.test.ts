@@ -81,10 +81,10 @@ describe('ManagedDatabase secure defaults', () => {
     ]);
   });
 
-  test('the cluster joins a private network it creates when no vpc is given', () => {
+  test('the cluster joins the stack\'s shared private network of its region when no vpc is given', () => {
     const json = build();
     const vpc = only(json, 'digitalocean_vpc');
-    expect(vpc).toMatchObject({ name: 'erp-db-vpc', region: 'fra1' });
+    expect(vpc).toMatchObject({ name: 'test-erp-db-fra1', region: 'fra1' });
     expect(only(json, 'digitalocean_database_cluster').private_network_uuid).toMatch(/^\$\{digitalocean_vpc\.[\w-]+\.id\}$/);
   });
 
@@ -224,7 +224,7 @@ describe('ManagedDatabase secure defaults', () => {
       'digitalocean_database_firewall.Database_Replica-erp-prod-db-replica-Firewall_2D1FE547',
       'digitalocean_database_replica.Database_Replica-erp-prod-db-replica_48DE6836',
       'digitalocean_database_user.Database_User-erp_app_E9934322',
-      'digitalocean_vpc.Database_Vpc_411AB2C4',
+      'digitalocean_vpc.PrivateNetwork-fra1_6E0119FB',
     ]);
     expect(only(json, 'digitalocean_database_cluster')).toMatchObject({ engine: 'pg', version: '16', size: 'db-s-2vcpu-4gb', node_count: 2 });
   });

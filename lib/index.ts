@@ -1,14 +1,16 @@
 // The public API of cdktf-erp-constructs: re-exports only, by group. Each name
 // is one a user of the constructs needs; everything else stays in its module.
 
-// Errors and regions
+// Errors, regions and the private network
 export { ErpValidationError, ValidationProblem } from './errors';
 export { DoRegion } from './common/region';
+export { PrivateNetwork, PrivateNetworkOptions, PrivateNetworkProps } from './common/network';
 
 // Contracts between the constructs (intents take and return these)
 export {
   AppEnvironment, BackupJobEnvironment, DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection,
-  DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, TunnelConnector,
+  DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, PrivateNetworkPlacement,
+  TunnelConnector,
 } from './common/contracts';
 
 // ManagedDatabase (DigitalOcean) and RdsDatabase (AWS)

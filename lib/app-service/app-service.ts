@@ -1,12 +1,13 @@
-import { Annotations } from 'cdktf';
-import { Construct } from 'constructs';
+import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 import {
-  DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress,
+  DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress, PrivateNetworkPlacement,
 } from '../common/contracts';
 import { DATABASE_CA_CERT_PATH } from '../database/private/core';
 import { ErpValidationError } from '../errors';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';
+import { atSynthesis } from './private/late';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
 import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel } from './process-model';
 import {
@@ -166,6 +167,14 @@ export class ErpAppService extends Construct {
   /**
    * Admits this app through the database's firewall and adds the connection
    * environment: plain variables to the environment, passwords and URIs to the secrets.
+   *
+   * Fails when the database's private host is out of the app's reach: the
+   * runtime's compute and the database (both with a DigitalOcean `network`)
+   * are in different regions, or in two different VPCs. VPC ids that are
+   * references are compared at synthesis, by what they resolve to in the
+   * stack; a comparison that cannot be decided there (a literal id against a
+   * reference, a variable) is skipped. A database without a `network` (AWS RDS,
+   * reached over the internet with TLS; a local container) is not checked.
    */
   public connectTo(db: IConnectableDatabase, options: ConnectOptions = {}): void {
     if (this.connected.has(db)) return;
@@ -179,7 +188,7 @@ export class ErpAppService extends Construct {
         `remove ${key} from the app environment, or connect databases whose variables differ (give the database an env prefix)`);
     }
     p.throwIfAny(this);
-    this.admit(db);
+    this.admit(db, 'connectTo(db)');
     this.connected.add(db);
     this.connections.push(connection);
     Object.assign(this.extraPlain, env.plain);
@@ -214,7 +223,7 @@ export class ErpAppService extends Construct {
         'is a cache, which has nothing to dump', 'pass a PostgreSQL or MySQL database');
     }
     p.throwIfAny(this);
-    this.admit(db!);
+    this.admit(db!, 'backupTo.options.database');
     const env = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
     const requireTls = options.requireTls ?? !(db as unknown as Partial<IPlainTextDatabase>).plainTextOnly;
     const caCertificate = requireTls ? db!.connection.environment.plain[DATABASE_CA_CERT_VARIABLE] : undefined;
@@ -365,10 +374,36 @@ export class ErpAppService extends Construct {
     };
   }
 
-  private admit(db: IConnectableDatabase): void {
+  private admit(db: IConnectableDatabase, prop: string): void {
     if (this.admitted.has(db)) return;
+    this.checkSameNetwork(db, prop);
     this.admitted.add(db);
     db.allowFrom(this.runtime.databaseClient);
+  }
+
+  /**
+   * Fails when the app's compute and the database are in different regions or
+   * different VPCs: now for what is known now (regions, literal VPC ids), at
+   * synthesis for references, when each resolves to its final address.
+   */
+  private checkSameNetwork(db: IConnectableDatabase, prop: string): void {
+    const app = this.runtime.databaseClient?.network;
+    const database = db.network;
+    if (app === undefined || database === undefined) return;
+    const p = new Problems();
+    compareNetworks(p, prop, app, database);
+    p.throwIfAny(this);
+    if (!Token.isUnresolved(app.vpcId) && !Token.isUnresolved(database.vpcId)) return;
+    // Resolved in the app's stack only when both sides are in it: resolving another stack's reference would add a cross-stack output.
+    const stack = TerraformStack.of(this);
+    const inStack = (x: unknown) => !isConstruct(x) || TerraformStack.of(x) === stack;
+    if (!inStack(db) || !inStack(this.runtime)) return;
+    atSynthesis(this, { everyTime: true }, () => {
+      const late = new Problems();
+      const resolver = new DefaultTokenResolver(new StringConcat());
+      compareNetworks(late, prop, app, database, (v) => Tokenization.resolve(v, { scope: stack, resolver, preparing: false }));
+      late.throwIfAny(this);
+    });
   }
 
   private allProcessNames(): string[] {
@@ -434,4 +469,52 @@ function health(h: HealthCheck | undefined, port: number | undefined): ResolvedH
     retries: h.retries ?? HEALTH_CHECK_DEFAULTS.retries,
     startPeriodSeconds: h.startPeriodSeconds ?? HEALTH_CHECK_DEFAULTS.startPeriodSeconds,
   };
+}
+
+const VPC_REFERENCE_RE = /^\$\{digitalocean_vpc\.[^.}]+\.id\}$/;
+
+/**
+ * Records a problem when the app's compute and the database cannot share a
+ * private network. Regions are compared when both are literal. VPC ids: two
+ * literals by value; with `resolve`, two references by what they resolve to,
+ * different only when both name a `digitalocean_vpc` resource of the stack
+ * (a variable or a data source may hold the same VPC); anything else is skipped.
+ */
+function compareNetworks(
+  p: Problems, prop: string, app: PrivateNetworkPlacement, db: PrivateNetworkPlacement, resolve?: (v: string) => unknown,
+): void {
+  const appRegion = app.region?.slug;
+  const dbRegion = db.region?.slug;
+  if (typeof appRegion === 'string' && typeof dbRegion === 'string' && !Token.isUnresolved(appRegion) && !Token.isUnresolved(dbRegion)) {
+    if (appRegion !== dbRegion) {
+      p.add(`${prop}.network.region`, dbRegion,
+        `is not the region of the app's compute (${appRegion}): the app could not reach the database's private host, a VPC is regional`,
+        `put the database and the app's runtime in one region (DoRegion.of('${appRegion}') for both); left without vpc / vpcId, both then join the stack's shared network of that region`);
+      return;
+    }
+  }
+  const same = sameVpc(app.vpcId, db.vpcId, resolve);
+  if (same.same === false) {
+    p.add(`${prop}.network.vpcId`, same.db,
+      `is not the VPC of the app's compute (${same.app}): the app could not reach the database's private host`,
+      'give both one VPC: pass the database\'s VPC to the runtime (vpcId: db.vpcId), or leave out vpc and vpcId on both to share the stack\'s network of the region');
+  }
+}
+
+/** Whether two VPC ids name one VPC (undefined: cannot be decided), with the values to show. */
+function sameVpc(app: string, db: string, resolve?: (v: string) => unknown): { same?: boolean; app: unknown; db: unknown } {
+  const appToken = Token.isUnresolved(app);
+  const dbToken = Token.isUnresolved(db);
+  if (app === db) return { same: true, app, db };
+  if (!appToken && !dbToken) return { same: app.toLowerCase() === db.toLowerCase(), app, db };
+  if (appToken !== dbToken || resolve === undefined) return { app, db };
+  const a = resolve(app);
+  const d = resolve(db);
+  if (typeof a !== 'string' || typeof d !== 'string') return { app: a, db: d };
+  if (a === d) return { same: true, app: a, db: d };
+  return { same: VPC_REFERENCE_RE.test(a) && VPC_REFERENCE_RE.test(d) ? false : undefined, app: a, db: d };
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return typeof x === 'object' && x !== null && Construct.isConstruct(x);
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { posix } from 'path';
 import { DatabaseAccessSourceType, IDatabaseClient } from '../common/contracts';
+import { PrivateNetwork } from '../common/network';
 import { DoRegion, checkRegion } from '../common/region';
 import { ErpValidationError } from '../errors';
 import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
@@ -27,7 +28,7 @@ export enum BackupWeekday {
 
 /** Props of `DropletRuntime`. */
 export interface DropletRuntimeProps {
-  /** Region of the droplets (and of the VPC when one is created). */
+  /** Region of the droplets (and of their VPC). */
   readonly region: DoRegion;
   /**
    * Droplet size.
@@ -55,12 +56,15 @@ export interface DropletRuntimeProps {
    */
   readonly allowSshFromAnywhere?: boolean;
   /**
-   * Id of an existing VPC.
-   * @default - a VPC is created
+   * Id of the VPC the droplets join (`db.vpcId`, `network.vpcId`, or an existing VPC's UUID).
+   * A change replaces the droplets.
+   * @default - the stack's shared network of the region, `PrivateNetwork.of(stack, region)`, which a
+   *   `ManagedDatabase` in that region also joins when given no VPC
    */
   readonly vpcId?: string;
   /**
-   * IP range of the created VPC (ignored with `vpcId`).
+   * IP range of the stack's shared network of the region (ignored with `vpcId`); every construct
+   * that gives one must give the same. Fixed once created: a change replaces the VPC and all in it.
    * @default - DigitalOcean picks a free range
    */
   readonly vpcIpRange?: string;
@@ -160,13 +164,15 @@ export class DropletRuntime extends Construct implements IAppRuntime {
   public readonly droplets: Droplet[];
   /** The cloud firewall of the droplets. */
   public readonly firewall: Firewall;
-  /** The VPC, when this runtime created it. */
+  /** The VPC of the stack's shared network, when the droplets joined it (no `vpcId` given). */
   public readonly vpc?: Vpc;
+  /** The stack's shared network of the region, when the droplets joined it (no `vpcId` given). */
+  public readonly privateNetwork?: PrivateNetwork;
   /** The VPC id the droplets are in. */
   public readonly vpcId: string;
   /** The `terraform_data` resources that write the secrets env files, one per droplet. */
   public readonly secretWriters: TerraformData[];
-  /** Firewall entries that admit these droplets to a database. */
+  /** Firewall entries that admit these droplets to a database, and their region and VPC. */
   public readonly databaseClient: IDatabaseClient;
 
   private readonly props: DropletRuntimeProps;
@@ -225,8 +231,10 @@ export class DropletRuntime extends Construct implements IAppRuntime {
 
     const appName = (suffix = '') => Lazy.stringValue({ produce: () => `${this.binding().name}${suffix}` });
     if (props.vpcId === undefined) {
-      this.vpc = new Vpc(this, 'Vpc', { name: appName('-vpc'), region: props.region.slug, ipRange: props.vpcIpRange });
-      this.vpcId = this.vpc.id;
+      this.privateNetwork = PrivateNetwork.of(this, props.region, { ipRange: props.vpcIpRange });
+      this.privateNetwork.addMember(() => this.app?.name);
+      this.vpc = this.privateNetwork.vpc;
+      this.vpcId = this.privateNetwork.vpcId;
     } else {
       this.vpcId = props.vpcId;
     }
@@ -268,6 +276,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     });
     this.databaseClient = {
       databaseAccessSources: this.droplets.map((d) => ({ type: DatabaseAccessSourceType.DROPLET, value: d.id })),
+      network: { region: props.region, vpcId: this.vpcId },
     };
   }
 
@@ -276,7 +285,7 @@ export class DropletRuntime extends Construct implements IAppRuntime {
     return this.droplets[0];
   }
 
-  /** @internal called by ErpAppService */
+  /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
   public bind(app: AppBinding): void {
     if (this.app !== undefined) {
       throw new ErpValidationError(this.node.path, [{

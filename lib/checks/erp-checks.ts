@@ -56,7 +56,7 @@ export class ErpChecksError extends ErpValidationError {
  * ```ts
  * const checks = new ErpChecks();
  * Aspects.of(stack).add(checks);
- * ErpChecks.suppress(vault, 'ERP-S3-7', 'the dev tier keeps no backups worth locking');
+ * ErpChecks.suppress(vault, 'ERP-S3-7', 'a development environment keeps no backups worth locking');
  * app.synth();
  * console.log(formatChecksReport(checks.report()));
  * ```

@@ -4,6 +4,20 @@
  * so that any implementation (DigitalOcean, AWS RDS, S3, Spaces) can be wired in.
  */
 
+import type { DoRegion } from './region';
+
+/**
+ * Where a database, or the compute of a client, sits on DigitalOcean's
+ * private network. Two sides can talk over the private host only when they
+ * are in the same region and the same VPC.
+ */
+export interface PrivateNetworkPlacement {
+  /** The region. */
+  readonly region: DoRegion;
+  /** The id of the VPC (often a token: `${digitalocean_vpc.x.id}`). */
+  readonly vpcId: string;
+}
+
 /** What a database firewall rule may admit, as DigitalOcean names the rule types. */
 export enum DatabaseAccessSourceType {
   /** A droplet, by id. */
@@ -30,6 +44,12 @@ export interface DatabaseAccessSource {
 export interface IDatabaseClient {
   /** The firewall entries that admit this client. */
   readonly databaseAccessSources: DatabaseAccessSource[];
+  /**
+   * Where the client's compute sits on DigitalOcean's private network; `ErpAppService.connectTo`
+   * fails when it and the database's `network` are in different regions or different VPCs.
+   * @default - not in a DigitalOcean VPC (a local Docker engine): nothing to compare
+   */
+  readonly network?: PrivateNetworkPlacement;
 }
 
 /** The engine family of a database, as an app's backup and driver needs it. */
@@ -71,6 +91,12 @@ export interface IConnectableDatabase {
   readonly connection: DatabaseConnection;
   /** Admits the given clients or sources through the database's firewall. */
   allowFrom(...sources: Array<IDatabaseClient | DatabaseAccessSource>): void;
+  /**
+   * Where the database sits on DigitalOcean's private network, whose private host `connection` names;
+   * `ErpAppService.connectTo` fails when the app's compute is in another region or another VPC.
+   * @default - not in a DigitalOcean VPC (an AWS RDS instance reached over TLS, a local container): nothing to compare
+   */
+  readonly network?: PrivateNetworkPlacement;
 }
 
 /** Credentials and settings a backup job needs to upload to a vault. */

@@ -1,2 +1,3 @@
 export * from './region';
 export * from './contracts';
+export * from './network';

@@ -10,7 +10,9 @@ import { DataDigitaloceanDatabaseCa } from '@cdktf/provider-digitalocean/lib/dat
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import {
   DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase,
+  PrivateNetworkPlacement,
 } from '../common/contracts';
+import { PrivateNetwork } from '../common/network';
 import { DoRegion, checkRegion } from '../common/region';
 import {
   Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
@@ -73,10 +75,12 @@ export interface ManagedDatabaseProps extends DatabaseCoreProps {
   /** The region of the cluster. */
   readonly region: DoRegion;
   /**
-   * The VPC the cluster joins (a `Vpc` or its id). Apps in the same VPC reach it on the private host.
-   * @default - a VPC is created for the cluster (child `Vpc`)
+   * The VPC the cluster joins: a `PrivateNetwork`, a `Vpc` or its id. Apps in the same VPC reach it on the
+   * private host. It is fixed once the cluster exists: a change replaces the cluster (`private_network_uuid`).
+   * @default - the stack's shared network of the region, `PrivateNetwork.of(stack, region)`, which the runtimes
+   *   of apps in that region also join when given no VPC
    */
-  readonly vpc?: Vpc | string;
+  readonly vpc?: PrivateNetwork | Vpc | string;
   /**
    * The project the cluster belongs to.
    * @default - the account's default project
@@ -154,10 +158,14 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
   public readonly cluster: DatabaseCluster;
   /** The firewall (trusted sources) of the cluster. */
   public readonly firewall: DatabaseFirewall;
-  /** The VPC created for the cluster, when no `vpc` was given. */
+  /** The VPC the cluster is in, when it is a resource of this app (the shared network's, or the one given). */
   public readonly vpc?: Vpc;
+  /** The private network the cluster is in, when it is a `PrivateNetwork` (the stack's shared one when no `vpc` was given). */
+  public readonly privateNetwork?: PrivateNetwork;
   /** The id of the VPC the cluster is in. */
   public readonly vpcId: string;
+  /** The region and VPC of the cluster, which `ErpAppService.connectTo` compares with the app's. */
+  public readonly network: PrivateNetworkPlacement;
   /** The created databases, by name. */
   public readonly databases: Readonly<Record<string, DatabaseDb>>;
   /** The created users, by name. */
@@ -211,12 +219,20 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
     const lifecycle = { preventDestroy: props.preventDestroy ?? true };
     const region = props.region.slug;
 
-    if (props.vpc === undefined) {
-      this.vpc = new Vpc(this, 'Vpc', { name: `${props.name}-vpc`, region, description: `Private network of database ${props.name}` });
-      this.vpcId = this.vpc.id;
+    // a PrivateNetwork's own Vpc resource counts as the network (the cluster joins its members)
+    const given = props.vpc instanceof Vpc && props.vpc.node.scope instanceof PrivateNetwork ? props.vpc.node.scope : props.vpc;
+    if (given === undefined || given instanceof PrivateNetwork) {
+      this.privateNetwork = given ?? PrivateNetwork.of(this, props.region);
+      this.privateNetwork.addMember(props.name);
+      this.vpc = this.privateNetwork.vpc;
+      this.vpcId = this.privateNetwork.vpcId;
+    } else if (typeof given === 'string') {
+      this.vpcId = given;
     } else {
-      this.vpcId = typeof props.vpc === 'string' ? props.vpc : props.vpc.id;
+      this.vpc = given;
+      this.vpcId = given.id;
     }
+    this.network = { region: props.region, vpcId: this.vpcId };
 
     this.cluster = new DatabaseCluster(this, 'Resource', {
       name: props.name,
@@ -404,8 +420,17 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
 
   private checkPlatformProps(p: Problems, props: ManagedDatabaseProps): void {
     const family = props.engine?.family;
-    if (props.vpc !== undefined && !(props.vpc instanceof Vpc) && typeof props.vpc !== 'string') {
-      p.add('vpc', props.vpc, 'is not a VPC', 'pass the Vpc resource, or its id (a UUID), or leave it out');
+    if (props.vpc !== undefined && !(props.vpc instanceof Vpc) && !(props.vpc instanceof PrivateNetwork) && typeof props.vpc !== 'string') {
+      p.add('vpc', props.vpc, 'is not a VPC', 'pass a PrivateNetwork, the Vpc resource or its id (a UUID), or leave it out');
+    }
+    if (props.vpc instanceof PrivateNetwork && props.region instanceof DoRegion && !isUnresolved(props.region.slug)) {
+      p.check(props.vpc.region.slug === props.region.slug, 'vpc', props.vpc.region.slug, `is a network of another region than the cluster (${props.region.slug})`,
+        `pass the network of ${props.region.slug}, PrivateNetwork.of(stack, DoRegion.of('${props.region.slug}')), or leave vpc out`);
+    }
+    const vpcRegion = props.vpc instanceof Vpc ? props.vpc.regionInput : undefined;
+    if (vpcRegion !== undefined && props.region instanceof DoRegion && !isUnresolved(props.region.slug) && !isUnresolved(vpcRegion)) {
+      p.check(vpcRegion === props.region.slug, 'vpc', vpcRegion, `is a VPC of another region than the cluster (${props.region.slug})`,
+        `pass a VPC in ${props.region.slug}, or leave vpc out`);
     }
     if (typeof props.vpc === 'string' && !isUnresolved(props.vpc)) {
       p.check(UUID_RE.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');

@@ -26,7 +26,7 @@ export interface DropletAlertThresholds {
 
 /** Props of {@link AppMonitoring}. */
 export interface AppMonitoringProps {
-  /** A name for the checks and alerts (the app and tier: `facturador-prod`). */
+  /** A name for the checks and alerts (the app and its environment: `facturador-prod`). */
   readonly name: string;
   /** Public health URLs probed by uptime checks (`https://fact.example.com/health`). */
   readonly healthUrls: string[];

@@ -4,7 +4,8 @@ import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient } from '../../common/contracts';
+import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../common/contracts';
+import { PrivateNetwork } from '../../common/network';
 import { DoRegion, checkRegion } from '../../common/region';
 import { Problems, checkInt, isUnresolved, requireProps } from '../../private/validate';
 import { DropletSize } from '../droplet-size';
@@ -62,7 +63,7 @@ export interface IKubernetesCluster extends IDatabaseClient {
 export interface KubernetesClusterProps {
   /** Cluster name: lowercase letters, digits and "-", starting with a letter, at most 63 characters. */
   readonly name: string;
-  /** Region of the cluster (and of the VPC when one is created). */
+  /** Region of the cluster (and of its VPC). */
   readonly region: DoRegion;
   /**
    * Kubernetes version.
@@ -100,12 +101,15 @@ export interface KubernetesClusterProps {
    */
   readonly maintenanceStartTime?: string;
   /**
-   * Id of an existing VPC.
-   * @default - a VPC is created (child `Vpc`)
+   * Id of the VPC the cluster joins (`network.vpcId`, a `Vpc`'s id, or an existing VPC's UUID).
+   * A change replaces the cluster.
+   * @default - the stack's shared network of the region, `PrivateNetwork.of(stack, region)`, which a
+   *   `ManagedDatabase` in that region also joins when given no VPC
    */
   readonly vpcId?: string;
   /**
-   * IP range of the created VPC (ignored with `vpcId`).
+   * IP range of the stack's shared network of the region (ignored with `vpcId`); every construct
+   * that gives one must give the same. Fixed once created: a change replaces the VPC and all in it.
    * @default - DigitalOcean picks a free range
    */
   readonly vpcIpRange?: string;
@@ -134,7 +138,9 @@ const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9
 /**
  * A DigitalOcean Kubernetes cluster for the `ha` tier: highly available
  * control plane, auto-upgrade with surge upgrade inside a weekly maintenance
- * window, one node pool that autoscales from at least 3 nodes, in a VPC.
+ * window, one node pool that autoscales from at least 3 nodes, in a VPC (by
+ * default the stack's shared network of the region, `PrivateNetwork.of`, which
+ * a `ManagedDatabase` given no VPC joins too).
  *
  * It also configures the Kubernetes provider for itself (child `Provider`):
  * host = the cluster endpoint, token = the cluster's kubeconfig token,
@@ -163,10 +169,14 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: DoKubernetesCluster;
   /** The version lookup, when the version is a prefix. */
   public readonly versions?: DataDigitaloceanKubernetesVersions;
-  /** The VPC, when this construct created it. */
+  /** The VPC of the stack's shared network, when the cluster joined it (no `vpcId` given). */
   public readonly vpc?: Vpc;
+  /** The stack's shared network of the region, when the cluster joined it (no `vpcId` given). */
+  public readonly privateNetwork?: PrivateNetwork;
   /** The VPC id the cluster is in. */
   public readonly vpcId: string;
+  /** The region and VPC of the cluster, which `ErpAppService.connectTo` compares with a database's. */
+  public readonly network: PrivateNetworkPlacement;
   /** The cluster id. */
   public readonly clusterId: string;
   /** The cluster's API endpoint. */
@@ -240,11 +250,14 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
     this.minNodes = minNodes;
     this.maxNodes = maxNodes;
     if (props.vpcId === undefined) {
-      this.vpc = new Vpc(this, 'Vpc', { name: `${props.name}-vpc`, region: props.region.slug, ipRange: props.vpcIpRange });
-      this.vpcId = this.vpc.id;
+      this.privateNetwork = PrivateNetwork.of(this, props.region, { ipRange: props.vpcIpRange });
+      this.privateNetwork.addMember(props.name);
+      this.vpc = this.privateNetwork.vpc;
+      this.vpcId = this.privateNetwork.vpcId;
     } else {
       this.vpcId = props.vpcId;
     }
+    this.network = { region: props.region, vpcId: this.vpcId };
     let versionSlug: string;
     if (version.slug !== undefined) {
       versionSlug = version.slug;

@@ -251,7 +251,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
 
     this.props = props;
     this.cluster = props.cluster;
-    this.databaseClient = { databaseAccessSources: [...props.cluster.databaseAccessSources] };
+    this.databaseClient = { databaseAccessSources: [...props.cluster.databaseAccessSources], network: props.cluster.network };
     this.namespace = new NamespaceV1(this, 'Resource', {
       provider: props.cluster.kubernetesProvider,
       metadata: {
@@ -268,7 +268,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     createAtSynthesis(this, () => this.render(this.binding().resolve()));
   }
 
-  /** @internal called by ErpAppService */
+  /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
   public bind(app: AppBinding): void {
     if (this.app !== undefined) {
       throw new ErpValidationError(this.node.path, [{

@@ -602,7 +602,7 @@ const dockerSecrets: CheckRule = {
   id: 'ERP-SEC-2',
   severity: CheckSeverity.WARNING,
   description: 'Secrets in the environment of local Docker containers are development values only (they show in docker inspect and in the state).',
-  fix: 'use development credentials in the local tier; never point it at production secrets',
+  fix: 'use development credentials in a local environment; never point it at production secrets',
   check: (m) => secretFindings(m, (t) => t === 'docker_container'),
 };
 

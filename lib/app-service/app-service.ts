@@ -54,7 +54,7 @@ export interface BackupOptions {
   readonly requireTls?: boolean;
 }
 
-/** Implemented by databases that run without TLS on a private container network (the local tier). */
+/** Implemented by databases that run without TLS on a private container network (a local Docker engine). */
 export interface IPlainTextDatabase {
   /** True: the database speaks without TLS. */
   readonly plainTextOnly: boolean;

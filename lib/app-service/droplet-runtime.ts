@@ -115,8 +115,7 @@ const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
 
 /**
- * Runs an `ErpAppService` on DigitalOcean droplets with Docker Compose (the
- * `dev` and `prod` tiers).
+ * Runs an `ErpAppService` on DigitalOcean droplets with Docker Compose.
  *
  * Cloud-init (built as data and serialized with `yaml`) installs Docker Engine
  * and the Compose plugin from Docker's apt repository, writes the compose

@@ -136,7 +136,7 @@ const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(1[6-9]|2[0-8])$/;
 
 /**
- * A DigitalOcean Kubernetes cluster for the `ha` tier: highly available
+ * A DigitalOcean Kubernetes cluster for an app that must stay up: highly available
  * control plane, auto-upgrade with surge upgrade inside a weekly maintenance
  * window, one node pool that autoscales from at least 3 nodes, in a VPC (by
  * default the stack's shared network of the region, `PrivateNetwork.of`, which

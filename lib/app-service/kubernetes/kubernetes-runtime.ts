@@ -146,7 +146,7 @@ interface PodInput {
 }
 
 /**
- * Runs an `ErpAppService` on Kubernetes (the `ha` tier), on a
+ * Runs an `ErpAppService` on Kubernetes, on a
  * `KubernetesCluster`, with the Kubernetes provider that cluster configures.
  *
  * From the same process model as the droplet and local runtimes it creates,

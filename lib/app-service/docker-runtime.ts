@@ -29,7 +29,7 @@ export interface DockerRuntimeProps {
 }
 
 /**
- * Runs an `ErpAppService` on the user's own Docker engine (the `local` tier)
+ * Runs an `ErpAppService` on the user's own Docker engine (a local environment)
  * with the Docker provider: a network named after the app, a container per
  * process replica (same image, command, health check and environment as on
  * droplets, restart `unless-stopped`), the web process published on

@@ -48,7 +48,7 @@ export {
   SchedulerProcess, WebProcess, WebSocketProcess, WorkerProcess,
 } from './app-service/process-model';
 export {
-  BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, ServeThroughOptions,
+  BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, IPlainTextDatabase, ServeThroughOptions,
 } from './app-service/app-service';
 
 // Runtimes: droplets (Compose), Kubernetes, a local Docker engine

@@ -181,6 +181,12 @@ hookOnly('compile cache hook', () => {
     expect(codeEntries()).toHaveLength(2);
   });
 
+  test('keeps entries apart by the flags of NODE_OPTIONS too, as the cdktf CLI sets them', () => {
+    run();
+    execFileSync(process.execPath, [join(work, 'runner.js')], { cwd: work, env: { PATH: process.env.PATH, NODE_OPTIONS: '--max-old-space-size=4096' } });
+    expect(codeEntries()).toHaveLength(2);
+  });
+
   test('leaves small modules and modules with dynamic import() to Node.js', () => {
     writeFileSync(join(work, 'big.js'), `${'// padding\n'.repeat(1000)}exports.answer = () => 41; exports.dirname = __dirname;\nexports.later = () => import('node:path');\n`);
     const r = run();

@@ -75,12 +75,22 @@ describe('the app command', () => {
   const synthScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.synth as string;
   const nodeRun = (cmd: string) => cmd.split('&&').pop()!.trim().replace(/^(\w+=\S+\s+)+/, '');
 
-  test('cdktf synth compiles with tsc, then runs the compiled app with node', () => {
-    expect(appCommand).toMatch(/^npx tsc -p tsconfig\.json && node( --[\w-]+(=\S+)?)* dist\/main\.js$/);
+  const buildScript = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.build as string;
+  const buildPart = (cmd: string) => cmd.split('&&').slice(0, -1).join('&&').trim();
+
+  test('cdktf synth builds with the build step (tsc --incremental first when it is not compiled yet), then runs the compiled app with node', () => {
+    expect(appCommand).toMatch(
+      /^\{ test -f dist\/tools\/build\.js \|\| node_modules\/\.bin\/tsc -p tsconfig\.json --incremental --tsBuildInfoFile dist\/tsconfig\.tsbuildinfo; \} && node dist\/tools\/build\.js && node( --[\w-]+(=\S+)?)* dist\/main\.js$/,
+    );
   });
 
-  test('npm run synth runs the app with the same node flags as cdktf synth', () => {
+  test('npm run synth builds as cdktf synth does, and runs the app with the same node flags', () => {
+    expect(buildPart(synthScript)).toBe(buildPart(appCommand));
     expect(nodeRun(synthScript)).toBe(nodeRun(appCommand));
+  });
+
+  test('npm run build is the build step of the app command', () => {
+    expect(buildScript).toBe(buildPart(appCommand));
   });
 });
 

@@ -4,7 +4,15 @@
  * 1. Every stack (dev, prod, ha, local) synthesized the project's way (compiled
  *    once by tsc, then `node main.js`) against the way `cdktf init` sets a
  *    project up (`npx ts-node main.ts`, type-checking, on TypeScript 5 since
- *    ts-node cannot drive TypeScript 7), on the same code, alternating.
+ *    ts-node cannot drive TypeScript 7), on the same code, alternating; and
+ *    the compiled way without the repository's compile cache
+ *    (NODE_DISABLE_COMPILE_CACHE=1: an app that does not turn it on), in the
+ *    same rotation.
+ * 1b. The whole app command of cdktf.json, as cdktf runs it (`sh -c`, from the
+ *    project folder), on a temporary copy of the project: cold (no dist/),
+ *    warm (nothing changed) and after a one-line edit of a source file, beside
+ *    the synthesis alone (`node <flags> dist/main.js`) and beside the command
+ *    it replaced (`npx tsc -p tsconfig.json && node ...`).
  * 2. Scale: one stack holding N complete ERP apps, N = 1, 10, 50, 100.
  * 3. The time of `npm test`.
  * Prints a table with the targets (PASS / MISS) and writes bench/results.json
@@ -16,7 +24,7 @@
  * every target passes).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunMeasure, kbToMb, measure, median } from './measure';
@@ -49,6 +57,8 @@ function baseEnv(): NodeJS.ProcessEnv {
   delete env.TS_NODE_TRANSPILE_ONLY;
   delete env.TS_NODE_TYPE_CHECK;
   delete env.NODE_OPTIONS;
+  // The project's way runs with the compile cache, as its app turns it on.
+  delete env.NODE_DISABLE_COMPILE_CACHE;
   return env;
 }
 
@@ -60,7 +70,7 @@ interface Way {
 }
 
 /**
- * The node flags of the app command in cdktf.json (`npx tsc ... && node <flags> dist/main.js`),
+ * The node flags of the app command in cdktf.json (`<build> && node <flags> dist/main.js`),
  * so that the project's way is measured exactly as `cdktf synth` runs it.
  */
 export function appNodeFlags(cdktfJson: string): string[] {
@@ -84,6 +94,13 @@ const COMPILED: Way = {
 /** The same, on its first run: the compile cache empty. */
 const COMPILED_COLD: Way = { ...COMPILED, name: 'compiled, first run (empty compile cache)' };
 
+/** The same without the repository's compile cache: an app that does not turn it on (the library no longer does). */
+const COMPILED_NO_CACHE: Way = {
+  ...COMPILED,
+  name: 'compiled, without the compile cache (NODE_DISABLE_COMPILE_CACHE=1)',
+  env: { ...baseEnv(), NODE_DISABLE_COMPILE_CACHE: '1' },
+};
+
 /** The same without the app command's V8 flags. */
 const COMPILED_NO_FLAGS: Way = { ...COMPILED, name: 'compiled, without the V8 flags', args: [join(DIST, 'main.js')] };
 
@@ -94,8 +111,12 @@ const TS_NODE: Way = {
   env: { ...baseEnv(), TS_NODE_COMPILER: 'typescript5' },
 };
 
+function failure(what: string, m: RunMeasure): string {
+  return `${what} failed with exit code ${m.exitCode}\n--- stdout (tail)\n${m.stdout.slice(-4000)}\n--- stderr (tail)\n${m.stderr.slice(-4000)}\n`;
+}
+
 function fail(what: string, m: RunMeasure): never {
-  process.stderr.write(`${what} failed with exit code ${m.exitCode}\n--- stdout (tail)\n${m.stdout.slice(-4000)}\n--- stderr (tail)\n${m.stderr.slice(-4000)}\n`);
+  process.stderr.write(failure(what, m));
   process.exit(1);
 }
 
@@ -237,6 +258,114 @@ function log(s: string): void {
   process.stdout.write(`${s}\n`);
 }
 
+/** The source file 1b edits (in the copy): a comment line appended, then the file restored. */
+const EDITED_FILE = 'stacks/tiers.ts';
+
+/** The app command cdktf.json had before its build step: a full compile on each run, through npx. */
+const BEFORE_COMMAND = `npx tsc -p tsconfig.json && node ${[...NODE_FLAGS, 'dist/main.js'].join(' ')}`;
+
+type AppCase = 'cold' | 'warm' | 'one-line edit' | 'synthesis alone';
+
+interface AppCommandResult {
+  readonly command: string;
+  readonly synthAlone: Summary;
+  readonly rows: Array<{ readonly label: string; readonly command: string; readonly case: AppCase; readonly summary: Summary }>;
+}
+
+/**
+ * A copy of what the app command reads (its config files and the folders tsconfig.json
+ * includes), node_modules linked: 1b deletes dist/ and edits a source there, never in the
+ * working tree.
+ */
+function copyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'erp-bench-app-'));
+  const include = (JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include?: string[] }).include ?? [];
+  const tops = new Set(['tsconfig.json', 'package.json', 'cdktf.json', ...include.map((p) => p.split('/')[0])]);
+  for (const name of tops) {
+    if (name.includes('*')) throw new Error(`tsconfig.json "include" has a top-level pattern (${name}): list the folders to copy`);
+    if (existsSync(join(ROOT, name))) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/**
+ * 1b: the app command of cdktf.json, run as cdktf runs it (`sh -c`, from the project folder),
+ * cold, warm and after a one-line edit, with the synthesis alone and the command it replaced,
+ * on a copy of the project. Each round runs every command from cold to edit in turn (the
+ * order alternates), then the synthesis alone. Every run must write `expected`, and the
+ * edit must reach the compiled file.
+ */
+async function measureAppCommand(expected: Record<string, string>): Promise<AppCommandResult> {
+  const command = (JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')) as { app: string }).app;
+  const commands = command === BEFORE_COMMAND ? [command] : [command, BEFORE_COMMAND];
+  const cases: AppCase[] = ['cold', 'warm', 'one-line edit'];
+  const runs = new Map<string, RunMeasure[]>();
+  const synthAlone: RunMeasure[] = [];
+  const dir = copyProject();
+  const edited = join(dir, EDITED_FILE);
+  const compiledEdited = join(dir, 'dist', EDITED_FILE.replace(/\.ts$/, '.js'));
+  const original = readFileSync(edited, 'utf8');
+  const env = baseEnv();
+  const run = async (what: string, cmd: string, args: string[]): Promise<RunMeasure> => {
+    const outdir = freshOutdir('app');
+    try {
+      const m = await measure(cmd, args, { cwd: dir, env: { ...env, CDKTF_OUTDIR: outdir }, probe: PROBE });
+      // Thrown, not exited: the copy is removed and the edited file restored on the way out.
+      if (m.exitCode !== 0) throw new Error(failure(what, m));
+      const files = stackFiles(outdir);
+      const differ = STACKS.filter((s) => files[s] !== expected[s]);
+      if (differ.length > 0) throw new Error(`${what}: synthesized other JSON than the compiled way for ${differ.join(', ')}`);
+      return m;
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+  try {
+    log(`app command (cdktf.json "app") on a copy of the project, ${RUNS} rounds: cold, warm, one-line edit, synthesis alone ...`);
+    for (let i = 0; i < RUNS; i++) {
+      const order = i % 2 === 0 ? commands : [...commands].reverse();
+      for (const cmd of order) {
+        const label = cmd === command ? 'app command' : 'before';
+        rmSync(join(dir, 'dist'), { recursive: true, force: true });
+        for (const c of cases) {
+          const marker = `// bench: one-line edit ${i + 1}`;
+          if (c === 'one-line edit') appendFileSync(edited, `${marker}\n`);
+          try {
+            const m = await run(`${label}, ${c}`, 'sh', ['-c', cmd]);
+            if (c === 'one-line edit' && !readFileSync(compiledEdited, 'utf8').includes(marker)) {
+              throw new Error(`${label}: the edit of ${EDITED_FILE} did not reach ${compiledEdited}`);
+            }
+            const key = `${cmd}\0${c}`;
+            runs.set(key, [...(runs.get(key) ?? []), m]);
+            log(`  round ${i + 1} ${label}, ${c}: ${round(m.wallMs, 0)} ms`);
+          } finally {
+            if (c === 'one-line edit') writeFileSync(edited, original);
+          }
+        }
+        // The restore is an edit too: built here, not measured, so that the next round starts alike.
+        await run(`${label}, after the restore`, 'sh', ['-c', cmd]);
+        if (readFileSync(compiledEdited, 'utf8').includes('// bench: one-line edit')) throw new Error(`${label}: the restore of ${EDITED_FILE} was not compiled`);
+      }
+      const m = await run('synthesis alone', process.execPath, [...NODE_FLAGS, join('dist', 'main.js')]);
+      synthAlone.push(m);
+      log(`  round ${i + 1} synthesis alone: ${round(m.wallMs, 0)} ms`);
+    }
+  } finally {
+    writeFileSync(edited, original);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const alone = summarize(synthAlone);
+  const rows: AppCommandResult['rows'] = [];
+  for (const cmd of commands) {
+    const label = cmd === command ? 'cdktf.json "app"' : `before: ${cmd}`;
+    for (const c of cases) rows.push({ label, command: cmd, case: c, summary: summarize(runs.get(`${cmd}\0${c}`) ?? []) });
+  }
+  const node = `node ${[...NODE_FLAGS, 'dist/main.js'].join(' ')}`;
+  rows.push({ label: node, command: node, case: 'synthesis alone', summary: alone });
+  return { command, synthAlone: alone, rows };
+}
+
 async function main(): Promise<void> {
   const info = machine();
   log(`machine: ${info.cpuModel}, ${info.cores} cores, ${info.memoryGb} GB, node ${info.node}, ${info.date}`);
@@ -248,23 +377,27 @@ async function main(): Promise<void> {
   log(`  ${round(build.wallMs / 1000, 2)} s`);
 
   // 1. Every stack, both ways, alternating; one warm-up of each not counted.
-  log(`synth of every stack: 1 warm-up + ${RUNS} runs each way, alternating ...`);
+  log(`synth of every stack: 1 warm-up + ${RUNS} runs each way (with and without the compile cache, ts-node), in rotation ...`);
   const compiledWarm = await synthOnce(COMPILED, 'compiled');
+  const noCacheWarm = await synthOnce(COMPILED_NO_CACHE, 'nocache');
   const tsNodeWarm = await synthOnce(TS_NODE, 'tsnode');
-  const sameOutput = STACKS.filter((s) => compiledWarm.files[s] !== tsNodeWarm.files[s]);
+  const sameOutput = STACKS.filter((s) => compiledWarm.files[s] !== tsNodeWarm.files[s] || compiledWarm.files[s] !== noCacheWarm.files[s]);
   if (sameOutput.length > 0) {
-    process.stderr.write(`the two ways synthesized different JSON for: ${sameOutput.join(', ')}\n`);
+    process.stderr.write(`the ways synthesized different JSON for: ${sameOutput.join(', ')}\n`);
     process.exit(1);
   }
   const stackResources = Object.fromEntries(STACKS.map((s) => [s, countResources(compiledWarm.files[s])]));
   const compiledRuns: RunMeasure[] = [];
+  const noCacheRuns: RunMeasure[] = [];
   const tsNodeRuns: RunMeasure[] = [];
+  const rotation: Array<[Way, RunMeasure[], string]> = [[COMPILED, compiledRuns, 'compiled'], [COMPILED_NO_CACHE, noCacheRuns, 'no cache'], [TS_NODE, tsNodeRuns, 'ts-node ']];
   for (let i = 0; i < RUNS; i++) {
-    const order: Array<[Way, RunMeasure[]]> = i % 2 === 0 ? [[COMPILED, compiledRuns], [TS_NODE, tsNodeRuns]] : [[TS_NODE, tsNodeRuns], [COMPILED, compiledRuns]];
-    for (const [way, runs] of order) {
-      const { m } = await synthOnce(way, way === COMPILED ? 'compiled' : 'tsnode');
+    // Each way takes each place in the order in turn: the cache-on and cache-off runs alternate.
+    const order = [...rotation.slice(i % rotation.length), ...rotation.slice(0, i % rotation.length)];
+    for (const [way, runs, label] of order) {
+      const { m } = await synthOnce(way, label.trim().replace(/ /g, ''));
       runs.push(m);
-      log(`  run ${i + 1} ${way === COMPILED ? 'compiled' : 'ts-node '}: ${round(m.wallMs, 0)} ms, ${round(kbToMb(m.peakTreeKb), 1)} MB`);
+      log(`  run ${i + 1} ${label}: ${round(m.wallMs, 0)} ms, ${round(kbToMb(m.peakTreeKb), 1)} MB`);
     }
   }
   // For the record: the first run, which fills the compile cache, and the run without the V8 flags.
@@ -282,7 +415,12 @@ async function main(): Promise<void> {
   log(`  first runs (empty compile cache): ${coldRuns.map((m) => `${round(m.wallMs, 0)} ms`).join(', ')}`);
   if (noFlagRuns.length > 0) log(`  without the V8 flags: ${noFlagRuns.map((m) => `${round(m.wallMs, 0)} ms ${round(kbToMb(m.peakTreeKb), 1)} MB`).join(', ')}`);
   const compiled = summarize(compiledRuns);
+  const noCache = summarize(noCacheRuns);
   const tsNode = summarize(tsNodeRuns);
+  const cacheGain = round(noCache.medianWallMs / compiled.medianWallMs, 2);
+
+  // 1b. The app command as cdktf runs it, on a copy of the project.
+  const appCommand = await measureAppCommand(compiledWarm.files);
   const cold = summarize(coldRuns);
   const noFlags = noFlagRuns.length > 0 ? summarize(noFlagRuns) : undefined;
   const speedup = round(tsNode.medianWallMs / compiled.medianWallMs, 1);
@@ -358,7 +496,14 @@ async function main(): Promise<void> {
     ['way', 'runs', 'median wall', 'min-max wall', 'median peak (tree)', 'worst peak (tree)', 'largest process'],
     ...wayRows([[COMPILED.name, compiled], [TS_NODE.name, tsNode]]),
     ['ratio (ts-node / compiled)', '', `${speedup}x`, '', `${memoryRatio}x`, '', ''],
+    ...wayRows([[COMPILED_NO_CACHE.name, noCache]]),
+    ['ratio (without / with the compile cache)', '', `${cacheGain}x`, '', `${round(noCache.medianPeakMb / compiled.medianPeakMb, 2)}x`, '', ''],
     ...wayRows([[COMPILED_COLD.name, cold], ...(noFlags ? [[COMPILED_NO_FLAGS.name, noFlags] as [string, Summary]] : [])]),
+  ];
+  const appRows = [
+    ['command (sh -c, from the project folder)', 'case', 'runs', 'median wall', 'min-max wall', 'median - synthesis alone'],
+    ...appCommand.rows.map((r) => [r.label, r.case, String(r.summary.runs), `${r.summary.medianWallMs} ms`, `${r.summary.minWallMs}-${r.summary.maxWallMs} ms`,
+      r.case === 'synthesis alone' ? '' : `+${round(r.summary.medianWallMs - appCommand.synthAlone.medianWallMs, 1)} ms`]),
   ];
   const scaleRows = [
     ['apps in one stack', 'resources', 'JSON', 'median wall', 'min-max wall', 'median peak', 'worst peak'],
@@ -380,8 +525,12 @@ async function main(): Promise<void> {
     '',
     `One-off compile (tsc ${info.typescript}, full): ${round(build.wallMs / 1000, 2)} s`,
     '',
-    `1. Synth of every stack (${STACKS.join(', ')}; ${STACKS.map((s) => `${s} ${stackResources[s]}`).join(', ')} resources), ${RUNS} runs each way, alternating, after one warm-up each; both ways write identical JSON`,
+    `1. Synth of every stack (${STACKS.join(', ')}; ${STACKS.map((s) => `${s} ${stackResources[s]}`).join(', ')} resources), ${RUNS} runs each way, in rotation, after one warm-up each; every way writes identical JSON`,
     table(synthRows),
+    '',
+    `1b. The app command as cdktf runs it, on a copy of the project, ${RUNS} rounds: cold (no dist/, no build info), warm (nothing changed), after a one-line edit (a comment line appended to ${EDITED_FILE}, then the file restored); every run synthesized the same JSON as above and the edit reached the compiled file`,
+    `cdktf.json "app": ${appCommand.command}`,
+    table(appRows),
     '',
     scaleSkipped ? `2. Scale: skipped (${scaleSkipped})` : `2. Scale: one stack holding N complete ERP apps (database, vault, tunnel routes, app service), ${SCALE_RUNS} runs per N`,
     ...(scaleSkipped ? [] : [
@@ -396,6 +545,7 @@ async function main(): Promise<void> {
     ...(profileText ? ['', profileText] : []),
     '',
     'The compiled app runs as cdktf.json runs it: the compile cache on (filled by the warm-up run; the "first run" row starts from an empty one) and the node flags of its app command.',
+    'In 1b the times are wall times of the whole command (shell, build step, synthesis); "synthesis alone" is `node <flags> dist/main.js` in the same copy. cdktf also sets NODE_OPTIONS=--max-old-space-size=4096 when it is unset; 1b leaves it unset, as every other run here (V8 rejects code cached under other flags).',
     'Memory is the peak resident set of the whole process tree: the sum of each Node.js process\'s own getrusage() peak, recorded at its exit; "largest process" is GNU time\'s %M. MB = 10^6 bytes.',
   ].join('\n');
   log('');
@@ -405,7 +555,17 @@ async function main(): Promise<void> {
     machine: info,
     targets: TARGETS,
     build: { command: 'tsc -p bench/tsconfig.json', wallMs: round(build.wallMs, 0) },
-    synthAll: { stacks: STACKS, resources: stackResources, identicalOutput: true, nodeFlags: NODE_FLAGS, compiled, tsNode, speedup, memoryRatio, firstRun: cold, withoutNodeFlags: noFlags },
+    synthAll: {
+      stacks: STACKS, resources: stackResources, identicalOutput: true, nodeFlags: NODE_FLAGS, compiled, tsNode, speedup, memoryRatio,
+      withoutCompileCache: noCache, withoutOverWithCompileCache: cacheGain, firstRun: cold, withoutNodeFlags: noFlags,
+    },
+    appCommand: {
+      command: appCommand.command,
+      editedFile: EDITED_FILE,
+      synthAlone: appCommand.synthAlone,
+      cases: appCommand.rows.map((r) => ({ command: r.command, case: r.case, ...r.summary })),
+      before: BEFORE_COMMAND,
+    },
     scale: scaleSkipped ? { skipped: scaleSkipped } : { runsPerN: SCALE_RUNS, points: scale, growth10to100: growth, perAppMs: perApp },
     npmTest: npmTest ?? { skipped: true },
     checks: checks.map(({ key, target, measured, ok }) => ({ key, target, measured, result: verdict(ok) })),

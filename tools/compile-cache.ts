@@ -156,8 +156,9 @@ interface Pending {
 function installHook(M: CjsModuleStatic, directory: string): void {
   const originalCompile = M.prototype._compile;
   const originalJs = M._extensions['.js'] as (module: CjsModule, filename: string) => unknown;
-  // The entry depends on the runtime and its flags: V8 rejects code cached under others.
-  const runtime = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`;
+  // The entry depends on the runtime and its flags, those of the command line and those of
+  // NODE_OPTIONS (the cdktf CLI sets --max-old-space-size there): V8 rejects code cached under others.
+  const runtime = `${process.version}\0${process.arch}\0${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`;
   const toWrite: Array<{ entry: Entry; data: Buffer; source?: string }> = [];
   const toDrop: Entry[] = [];
   let pending: Pending | undefined;

@@ -162,7 +162,10 @@ function main(): void {
       log(`$ ${line}`);
       run('sh', ['-c', cmd], project, npmEnv);
     }
-    if (existsSync(join(project, 'node_modules', PACKAGE_NAME, 'lib'))) throw new Error('the tarball ships lib/ sources');
+    const installed = join(project, 'node_modules', PACKAGE_NAME);
+    if (existsSync(join(installed, 'lib'))) throw new Error('the tarball ships lib/ sources');
+    const patching = filesUnder(installed).filter((f) => f.endsWith('.js') && /Module\.prototype\._compile|Module\._extensions/.test(readFileSync(join(installed, f), 'utf8')));
+    if (patching.length > 0) throw new Error(`the package patches Node.js's module loader: ${patching.join(', ')}`);
 
     // 3. The programs: examples and the pages' TypeScript blocks.
     const programs: string[] = [];

@@ -5,6 +5,7 @@
  */
 import type { App } from 'cdktf';
 import { enableCompileCache } from './tools/compile-cache';
+import { skipTokenCreationStacks } from './tools/token-stacks';
 import { ErpValidationError } from './lib/errors';
 
 /**
@@ -25,6 +26,7 @@ export function main(app?: App): App {
 
 if (require.main === module) {
   enableCompileCache();
+  skipTokenCreationStacks();
   try {
     main().synth();
   } catch (err) {

@@ -4,16 +4,15 @@
  * "appDescription", or the built-in Laravel example).
  */
 import type { App } from 'cdktf';
-import { enableCompileCache } from './tools/compile-cache';
-import { skipTokenCreationStacks } from './tools/token-stacks';
+import { fastStart } from './tools/fast-start';
 import { ErpValidationError } from './lib/errors';
 
 /**
  * Builds every stack into `app` (a new App when none is given).
  *
  * cdktf, the providers and the stacks are loaded here rather than imported at
- * the top, so that run as the app, the repository's compile cache (tools/) is
- * on before they load.
+ * the top, so that run as the app, the repository's start-up tooling
+ * (tools/fast-start.ts: compile cache, deferred modules) is on before they load.
  */
 export function main(app?: App): App {
   const cdktf = require('cdktf') as typeof import('cdktf');
@@ -25,8 +24,7 @@ export function main(app?: App): App {
 }
 
 if (require.main === module) {
-  enableCompileCache();
-  skipTokenCreationStacks();
+  fastStart();
   try {
     main().synth();
   } catch (err) {

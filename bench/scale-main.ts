@@ -1,10 +1,8 @@
 /**
- * Entry of the scale workload, started the way the app is: the compile cache
- * goes on before cdktf and the providers load, token creation stacks off (see main.ts).
+ * Entry of the scale workload, started the way the app is: tools/fast-start.ts
+ * runs before cdktf and the providers load (see main.ts).
  */
-import { enableCompileCache } from '../tools/compile-cache';
-import { skipTokenCreationStacks } from '../tools/token-stacks';
+import { fastStart } from '../tools/fast-start';
 
-enableCompileCache();
-skipTokenCreationStacks();
+fastStart();
 (require('./scale-app') as typeof import('./scale-app')).synthScaleStack();

@@ -20,6 +20,7 @@ import {
 import {
   ConnectionPoolMode, DatabaseSize, MySqlAuthPlugin, MySqlSqlMode, ValkeyEvictionPolicy,
 } from './engine';
+import { UUID } from '../private/patterns';
 import { buildConnection, checkCoreProps, idPart, toAccessSources } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
 
@@ -137,7 +138,6 @@ export const NOBODY_FIREWALL_RULE: DatabaseAccessSource = Object.freeze({
 /** DigitalOcean's limit of rules (trusted sources) per database firewall. */
 export const MAX_FIREWALL_RULES = 100;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
 
@@ -433,11 +433,11 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
         `pass a VPC in ${props.region.slug}, or leave vpc out`);
     }
     if (typeof props.vpc === 'string' && !isUnresolved(props.vpc)) {
-      p.check(UUID_RE.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');
+      p.check(UUID.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');
     }
     if (checkString(p, 'projectId', props.projectId, { fix: 'use the project id (a UUID), for example project.id, or leave it out' })
       && !isUnresolved(props.projectId)) {
-      p.check(UUID_RE.test(props.projectId), 'projectId', props.projectId, 'is not a project id', 'use the project id (a UUID), for example project.id');
+      p.check(UUID.test(props.projectId), 'projectId', props.projectId, 'is not a project id', 'use the project id (a UUID), for example project.id');
     }
     if (props.evictionPolicy !== undefined) {
       p.check(family === DatabaseEngineFamily.VALKEY, 'evictionPolicy', props.evictionPolicy, 'applies to Valkey only', 'remove evictionPolicy');

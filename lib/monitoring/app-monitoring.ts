@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { MonitorAlert } from '@cdktf/provider-digitalocean/lib/monitor-alert';
 import { UptimeAlert } from '@cdktf/provider-digitalocean/lib/uptime-alert';
 import { UptimeCheck } from '@cdktf/provider-digitalocean/lib/uptime-check';
+import { EMAIL } from '../private/patterns';
 import {
   Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../private/validate';
@@ -42,7 +43,6 @@ export interface AppMonitoringProps {
   readonly latencyThresholdMs?: number;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * What teams watched by hand on their one server, as DigitalOcean monitoring:

@@ -1,15 +1,13 @@
 import { DoRegion } from '../../lib/common/region';
 import { parseCron } from '../../lib/app-service/private/cron';
+import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
 import { Problems } from '../../lib/private/validate';
 import { AppDescription, TIER_NAMES } from './description';
 
-const DNS_LABEL = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const HEX32 = /^[0-9a-f]{32}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Names in the description get suffixes (`-prod-db`), so they stay at 32 characters. */
+const DNS_LABEL = dnsLabel(32);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const PG_VERSIONS = [13, 14, 15, 16, 17];
 const MYSQL_VERSIONS = [8];
 
@@ -399,10 +397,9 @@ export function validateAppDescription(input: unknown, source = 'app description
     });
   }
   (w.array(d, 'adminCidrs', '') ?? []).forEach((c, i) => {
-    const m = typeof c === 'string' ? CIDR.exec(c) : null;
-    const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-    if (!ok) p.add(join('adminCidrs', i), c, 'is not an IPv4 CIDR', 'give a block such as "203.0.113.10/32"');
-    else if (Number(m[5]) === 0) p.add(join('adminCidrs', i), c, 'opens SSH to the whole internet', 'give the office or VPN address, such as "203.0.113.10/32"');
+    const cidr = typeof c === 'string' ? parseIpv4Cidr(c) : undefined;
+    if (!cidr || cidr.prefix === undefined) p.add(join('adminCidrs', i), c, 'is not an IPv4 CIDR', 'give a block such as "203.0.113.10/32"');
+    else if (cidr.prefix === 0) p.add(join('adminCidrs', i), c, 'opens SSH to the whole internet', 'give the office or VPN address, such as "203.0.113.10/32"');
   });
   w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
   const backend = w.object(d, 'backend', '', false);

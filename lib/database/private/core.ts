@@ -5,6 +5,7 @@ import {
 import {
   Problems, checkArray, checkBoolean, checkInt, checkObject, isUnresolved,
 } from '../../private/validate';
+import { UUID, parseIpv4Cidr } from '../../private/patterns';
 import { DatabaseEngine, DatabaseSize, MaintenanceDay } from '../engine';
 import { DatabaseAccessEntry, DatabaseCoreProps } from '../props';
 
@@ -14,8 +15,6 @@ export const DATABASE_CA_CERT_PATH = '/etc/ssl/certs/database-ca.pem';
 const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
 const SQL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 const TAG_RE = /^[A-Za-z0-9_:.-]{1,255}$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const IPV4_CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 
 /** Checks the props every implementation shares. */
 export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
@@ -131,7 +130,7 @@ function checkAccessSource(p: Problems, prop: string, s: DatabaseAccessSource, a
       break;
     case DatabaseAccessSourceType.KUBERNETES:
     case DatabaseAccessSourceType.APP:
-      p.check(UUID_RE.test(v), `${prop}.value`, v, `is not a ${s.type === DatabaseAccessSourceType.APP ? 'App Platform app' : 'Kubernetes cluster'} id`,
+      p.check(UUID.test(v), `${prop}.value`, v, `is not a ${s.type === DatabaseAccessSourceType.APP ? 'App Platform app' : 'Kubernetes cluster'} id`,
         'use the id (a UUID) of the resource, for example cluster.id');
       break;
   }
@@ -140,15 +139,13 @@ function checkAccessSource(p: Problems, prop: string, s: DatabaseAccessSource, a
 
 /** Records a problem when `v` is not an IPv4 address or CIDR block, or is the whole internet without the escape. */
 export function checkCidr(p: Problems, prop: string, v: string, allowPublicInternet: boolean): void {
-  const m = IPV4_CIDR_RE.exec(v);
-  const octetsOk = m !== null && [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255);
-  const prefixOk = m !== null && (m[5] === undefined || Number(m[5]) <= 32);
-  if (!m || !octetsOk || !prefixOk) {
+  const cidr = parseIpv4Cidr(v);
+  if (!cidr) {
     p.add(prop, v, 'is not an IPv4 address or CIDR block (IPv6 is not accepted by DigitalOcean database firewalls)',
       'use an address like 203.0.113.7 or a block like 203.0.113.0/24');
     return;
   }
-  if (m[5] === '0' && !allowPublicInternet) {
+  if (cidr.prefix === 0 && !allowPublicInternet) {
     p.add(prop, v, 'admits the whole internet', 'name the addresses that need access, or set allowPublicInternet: true to opt out on purpose');
   }
 }

@@ -1,3 +1,4 @@
+import { EMAIL, HOST_LABEL, UUID } from '../../private/patterns';
 import { Problems, isUnresolved } from '../../private/validate';
 import { CloudflarePlan } from '../zone-security';
 
@@ -26,9 +27,6 @@ export const RATE_LIMIT_RULE_COUNT: Record<CloudflarePlan, number> = {
 };
 
 const ID32 = /^[0-9a-f]{32}$/;
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL = /^[^\s@"<>(),;:\\[\]]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 /** A path made of plain URL characters only: a prefix, not a regular expression. */
 const PLAIN_PATH = /^\/[A-Za-z0-9\-._~/%@!$&'+,;=:]*$/;
 
@@ -49,7 +47,7 @@ export function checkCloudflareId(p: Problems, prop: string, value: string): voi
 export function isDomain(name: string): boolean {
   if (typeof name !== 'string' || name.length > 253) return false;
   const labels = name.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && /[a-z]/.test(labels[labels.length - 1]);
+  return labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && /[a-z]/.test(labels[labels.length - 1]);
 }
 
 /**
@@ -80,7 +78,7 @@ export function checkHostname(p: Problems, prop: string, hostname: string, zoneN
     return;
   }
   const rest = labels[0] === '*' ? labels.slice(1) : labels;
-  if (hostname.length > 253 || !rest.every((l) => LABEL.test(l))) {
+  if (hostname.length > 253 || !rest.every((l) => HOST_LABEL.test(l))) {
     p.add(prop, hostname, 'is not a valid hostname',
       'use labels of letters, digits and hyphens (1 to 63 characters, no hyphen at either end), separated by dots');
     return;

@@ -1,8 +1,9 @@
 import { Testing, TerraformStack } from 'cdktf';
 import {
-  CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
+  CostItemStatus, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
   estimateStack, estimateTerraformJson,
 } from '../lib/cost';
+import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { compareWithPlan } from '../fixtures/reference/compare';
 import { buildReferenceStacks } from '../fixtures/reference/stacks';
 import { REFERENCE_TIERS, ReferenceTier } from '../fixtures/reference/plan';
@@ -12,8 +13,8 @@ const p = (e: { price: number } | undefined): number => {
   if (!e) throw new Error('catalogue entry missing');
   return e.price;
 };
-const pg = (slug: string, role: DatabaseNodeRole): number => p(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, slug, role));
-const valkey = (slug: string, role: DatabaseNodeRole): number => p(prices.databaseNode(DatabaseEnginePricing.VALKEY, slug, role));
+const pg = (slug: string, role: DatabaseNodeRole): number => p(prices.databaseNode(DatabaseEngineFamily.POSTGRES, slug, role));
+const valkey = (slug: string, role: DatabaseNodeRole): number => p(prices.databaseNode(DatabaseEngineFamily.VALKEY, slug, role));
 
 function reference(name: string): { tier: ReferenceTier; stack: TerraformStack; tf: unknown } {
   const app = buildReferenceStacks(Testing.app());

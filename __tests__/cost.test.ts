@@ -24,10 +24,11 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import {
-  CATALOGUE_PRICES_AS_OF, CostEstimate, CostItemStatus, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan,
-  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, RdsEnginePricing, S3StorageClass,
+  CATALOGUE_PRICES_AS_OF, CostEstimate, CostItemStatus, DatabaseNodeRole, DropletBackupPlan,
+  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, S3StorageClass,
   estimateStack, estimateTerraformJson, formatUsd,
 } from '../lib/cost';
+import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { compareWithPlan } from '../fixtures/reference/compare';
 import fc from 'fast-check';
 
@@ -82,14 +83,14 @@ describe('price catalogue', () => {
   });
 
   test('prices database primaries, standbys and replicas per engine and size', () => {
-    expect(price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-1vcpu-1gb'))).toBe(15);
-    expect(price(prices.databaseNode(DatabaseEnginePricing.MYSQL, 'db-s-2vcpu-4gb'))).toBe(60);
-    expect(price(prices.databaseNode(DatabaseEnginePricing.VALKEY, 'db-s-1vcpu-2gb'))).toBe(30);
-    const primary = price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-4vcpu-8gb', DatabaseNodeRole.PRIMARY));
-    const standby = price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-4vcpu-8gb', DatabaseNodeRole.STANDBY));
+    expect(price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-1vcpu-1gb'))).toBe(15);
+    expect(price(prices.databaseNode(DatabaseEngineFamily.MYSQL, 'db-s-2vcpu-4gb'))).toBe(60);
+    expect(price(prices.databaseNode(DatabaseEngineFamily.VALKEY, 'db-s-1vcpu-2gb'))).toBe(30);
+    const primary = price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-4vcpu-8gb', DatabaseNodeRole.PRIMARY));
+    const standby = price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-4vcpu-8gb', DatabaseNodeRole.STANDBY));
     expect(standby).toBeLessThan(primary);
-    expect(price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-4vcpu-8gb', DatabaseNodeRole.READ_REPLICA))).toBe(primary);
-    expect(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-1vcpu-1gb', DatabaseNodeRole.STANDBY)).toBeUndefined();
+    expect(price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-4vcpu-8gb', DatabaseNodeRole.READ_REPLICA))).toBe(primary);
+    expect(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-1vcpu-1gb', DatabaseNodeRole.STANDBY)).toBeUndefined();
   });
 
   test('prices the Kubernetes control plane, load balancers, Spaces, volumes and AWS', () => {
@@ -106,7 +107,7 @@ describe('price catalogue', () => {
       expect(price(prices.s3Storage(region, S3StorageClass.GLACIER_FLEXIBLE_RETRIEVAL))).toBeLessThan(price(prices.s3Storage(region, S3StorageClass.STANDARD_IA)));
       expect(price(prices.s3Storage(region, S3StorageClass.DEEP_ARCHIVE))).toBeLessThan(price(prices.s3Storage(region, S3StorageClass.GLACIER_FLEXIBLE_RETRIEVAL)));
     }
-    expect(prices.rdsInstance('us-east-1', RdsEnginePricing.POSTGRESQL, 'db.t4g.micro')).toMatchObject({ unit: PriceUnit.HOUR });
+    expect(prices.rdsInstance('us-east-1', DatabaseEngineFamily.POSTGRES, 'db.t4g.micro')).toMatchObject({ unit: PriceUnit.HOUR });
     expect(prices.free('cloudflare/access')?.note).toMatch(/50 users/);
   });
 
@@ -190,11 +191,11 @@ describe('estimate of DigitalOcean resources', () => {
       new DatabaseCluster(s, 'Pg', { name: 'pg', engine: 'pg', version: '17', size: 'db-s-2vcpu-4gb', nodeCount: 3, region: 'fra1' });
       new DatabaseCluster(s, 'Cache', { name: 'cache', engine: 'valkey', version: '8', size: 'db-s-1vcpu-1gb', nodeCount: 1, region: 'fra1' });
     });
-    const primary = price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-2vcpu-4gb', DatabaseNodeRole.PRIMARY));
-    const standby = price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-2vcpu-4gb', DatabaseNodeRole.STANDBY));
+    const primary = price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-2vcpu-4gb', DatabaseNodeRole.PRIMARY));
+    const standby = price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-2vcpu-4gb', DatabaseNodeRole.STANDBY));
     expect(e.totalOf('digitalocean_database_cluster.Pg')).toBe(primary + 2 * standby);
     expect(e.itemsOf('digitalocean_database_cluster.Pg').map((i) => i.quantity)).toEqual([1, 2]);
-    expect(e.totalOf('digitalocean_database_cluster.Cache')).toBe(price(prices.databaseNode(DatabaseEnginePricing.VALKEY, 'db-s-1vcpu-1gb')));
+    expect(e.totalOf('digitalocean_database_cluster.Cache')).toBe(price(prices.databaseNode(DatabaseEngineFamily.VALKEY, 'db-s-1vcpu-1gb')));
   });
 
   test('lists engines and standby nodes without a known price instead of counting them as 0', () => {
@@ -206,7 +207,7 @@ describe('estimate of DigitalOcean resources', () => {
     expect(e.itemsOf('digitalocean_database_cluster.Mongo')[0]).toMatchObject({ status: CostItemStatus.NO_KNOWN_PRICE });
     const tiny = e.itemsOf('digitalocean_database_cluster.Tiny');
     expect(tiny.map((i) => i.status)).toEqual([CostItemStatus.PRICED, CostItemStatus.NO_KNOWN_PRICE]);
-    expect(e.totalUsd).toBe(price(prices.databaseNode(DatabaseEnginePricing.POSTGRESQL, 'db-s-1vcpu-1gb')));
+    expect(e.totalUsd).toBe(price(prices.databaseNode(DatabaseEngineFamily.POSTGRES, 'db-s-1vcpu-1gb')));
     expect(e.toTable()).toMatch(/no known price \(not in the total\):\s*\n\s+digitalocean_database_cluster\.Mongo/);
   });
 
@@ -218,10 +219,10 @@ describe('estimate of DigitalOcean resources', () => {
       new DatabaseReplica(s, 'Unsized', { clusterId: db.id, name: 'r2' });
     });
     expect(e.itemsOf('digitalocean_database_replica.Sized')[0]).toMatchObject({
-      monthlyUsd: price(prices.databaseNode(DatabaseEnginePricing.MYSQL, 'db-s-2vcpu-4gb', DatabaseNodeRole.READ_REPLICA)),
+      monthlyUsd: price(prices.databaseNode(DatabaseEngineFamily.MYSQL, 'db-s-2vcpu-4gb', DatabaseNodeRole.READ_REPLICA)),
       description: expect.stringContaining('MySQL'),
     });
-    expect(e.itemsOf('digitalocean_database_replica.Unsized')[0].monthlyUsd).toBe(price(prices.databaseNode(DatabaseEnginePricing.MYSQL, 'db-s-4vcpu-8gb', DatabaseNodeRole.READ_REPLICA)));
+    expect(e.itemsOf('digitalocean_database_replica.Unsized')[0].monthlyUsd).toBe(price(prices.databaseNode(DatabaseEngineFamily.MYSQL, 'db-s-4vcpu-8gb', DatabaseNodeRole.READ_REPLICA)));
   });
 
   test('prices Kubernetes nodes at the autoscaling minimum, shows the maximum, and adds the HA control plane', () => {
@@ -328,10 +329,10 @@ describe('estimate of AWS, Cloudflare and Kubernetes resources', () => {
       new AwsProvider(s, 'aws', { region: 'us-east-1' });
       new DbInstance(s, 'Db', { engine: 'postgres', instanceClass: 'db.t4g.micro', allocatedStorage: 20, multiAz: true });
     });
-    const hourly = price(prices.rdsInstance('us-east-1', RdsEnginePricing.POSTGRESQL, 'db.t4g.micro'));
+    const hourly = price(prices.rdsInstance('us-east-1', DatabaseEngineFamily.POSTGRES, 'db.t4g.micro'));
     const [inst, storage] = e.itemsOf('aws_db_instance.Db');
     expect(inst.monthlyUsd).toBeCloseTo(hourly * HOURS_PER_MONTH * 2, 10);
-    expect(storage.monthlyUsd).toBeCloseTo(20 * price(prices.rdsStorage('us-east-1', RdsEnginePricing.POSTGRESQL)) * 2, 10);
+    expect(storage.monthlyUsd).toBeCloseTo(20 * price(prices.rdsStorage('us-east-1', DatabaseEngineFamily.POSTGRES)) * 2, 10);
   });
 
   test('lists Cloudflare tunnels and DNS records as free', () => {

@@ -72,8 +72,8 @@ export { AppMonitoring, AppMonitoringProps, DropletAlertThresholds, UptimeRegion
 
 // Cost: an itemized monthly estimate of a stack
 export {
-  CATALOGUE_PRICES_AS_OF, CatalogueEntry, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
-  PriceSource, PriceUnit, RdsEnginePricing, S3StorageClass,
+  CATALOGUE_PRICES_AS_OF, CatalogueEntry, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
+  PriceSource, PriceUnit, S3StorageClass,
 } from './cost/catalogue';
 export { CostEstimate, EstimateOptions, estimateStack, estimateTerraformJson } from './cost/estimate';
 export { CostAssumptions, CostItem, CostItemStatus } from './cost/item';

@@ -6,6 +6,7 @@
  * comes from. Prices change: `PriceCatalogue.standard().with([...])` replaces
  * or adds entries (a negotiated price, a size this catalogue does not know yet).
  */
+import { DatabaseEngineFamily } from '../common/contracts';
 
 /** The date the catalogue's list prices were taken. */
 export const CATALOGUE_PRICES_AS_OF = '2026-11';
@@ -57,13 +58,6 @@ export enum DropletBackupPlan {
   DAILY = 'daily',
 }
 
-/** The managed database engines the catalogue prices. */
-export enum DatabaseEnginePricing {
-  POSTGRESQL = 'pg',
-  MYSQL = 'mysql',
-  VALKEY = 'valkey',
-}
-
 /** The role of a managed database node. */
 export enum DatabaseNodeRole {
   /** The primary node of a cluster. */
@@ -81,12 +75,6 @@ export enum S3StorageClass {
   GLACIER_INSTANT_RETRIEVAL = 'GLACIER_IR',
   GLACIER_FLEXIBLE_RETRIEVAL = 'GLACIER',
   DEEP_ARCHIVE = 'DEEP_ARCHIVE',
-}
-
-/** RDS engines the catalogue prices. */
-export enum RdsEnginePricing {
-  POSTGRESQL = 'postgres',
-  MYSQL = 'mysql',
 }
 
 const asOf = CATALOGUE_PRICES_AS_OF;
@@ -189,8 +177,14 @@ const S3_CLASS_NAMES: Readonly<Record<S3StorageClass, string>> = {
   DEEP_ARCHIVE: 'S3 Glacier Deep Archive',
 };
 
+/** Display names of the database engines. */
+const ENGINE_NAMES: Readonly<Record<DatabaseEngineFamily, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', valkey: 'Valkey' };
+
+/** The engines RDS runs here. */
+type RdsEngine = DatabaseEngineFamily.POSTGRES | DatabaseEngineFamily.MYSQL;
+
 /** RDS on-demand instance prices, us-east-1, single-AZ, USD per hour. Multi-AZ doubles them. */
-const RDS_INSTANCES: Readonly<Record<RdsEnginePricing, Readonly<Record<string, number>>>> = {
+const RDS_INSTANCES: Readonly<Record<RdsEngine, Readonly<Record<string, number>>>> = {
   postgres: {
     'db.t3.micro': 0.018, 'db.t3.small': 0.036, 'db.t3.medium': 0.072, 'db.t3.large': 0.145,
     'db.t4g.micro': 0.016, 'db.t4g.small': 0.032, 'db.t4g.medium': 0.065, 'db.t4g.large': 0.129,
@@ -235,14 +229,14 @@ function standardEntries(): CatalogueEntry[] {
   }
   e.push({ key: 'digitalocean/droplet-backup/weekly', description: 'weekly droplet backups', price: 0.2, unit: PriceUnit.SHARE_OF_PRICE, source: DO_BACKUPS });
   e.push({ key: 'digitalocean/droplet-backup/daily', description: 'daily droplet backups', price: 0.3, unit: PriceUnit.SHARE_OF_PRICE, source: DO_BACKUPS });
-  for (const engine of [DatabaseEnginePricing.POSTGRESQL, DatabaseEnginePricing.MYSQL, DatabaseEnginePricing.VALKEY]) {
-    const name = engine === DatabaseEnginePricing.POSTGRESQL ? 'PostgreSQL' : engine === DatabaseEnginePricing.MYSQL ? 'MySQL' : 'Valkey';
+  for (const engine of [DatabaseEngineFamily.POSTGRES, DatabaseEngineFamily.MYSQL, DatabaseEngineFamily.VALKEY]) {
+    const name = ENGINE_NAMES[engine];
     for (const [slug, what, primary, standby] of DATABASE_SIZES) {
       e.push({ key: `digitalocean/database/${engine}/${slug}/primary`, description: `${name} primary node ${slug} (${what})`, price: primary, unit: PriceUnit.MONTH, source: DO_DATABASES, note: 'includes the size\'s disk' });
       if (standby !== undefined) {
         e.push({ key: `digitalocean/database/${engine}/${slug}/standby`, description: `${name} standby node ${slug}`, price: standby, unit: PriceUnit.MONTH, source: DO_DATABASES });
       }
-      if (engine !== DatabaseEnginePricing.VALKEY) {
+      if (engine !== DatabaseEngineFamily.VALKEY) {
         e.push({ key: `digitalocean/database/${engine}/${slug}/replica`, description: `${name} read-only replica ${slug}`, price: primary, unit: PriceUnit.MONTH, source: DO_DATABASES });
       }
     }
@@ -265,8 +259,8 @@ function standardEntries(): CatalogueEntry[] {
   e.push({ key: 'digitalocean/uptime-check', description: 'DigitalOcean uptime check', price: 1, unit: PriceUnit.MONTH, source: DO_UPTIME, note: 'alerts on a check cost nothing extra' });
   e.push({ key: 'aws/kms-key', description: 'KMS customer managed key', price: 1, unit: PriceUnit.MONTH, source: AWS_KMS, note: 'plus $0.03 per 10,000 requests' });
   e.push({ key: 'aws/secrets-manager-secret', description: 'Secrets Manager secret', price: 0.4, unit: PriceUnit.MONTH, source: AWS_SECRETS, note: 'plus $0.05 per 10,000 API calls' });
-  for (const engine of [RdsEnginePricing.POSTGRESQL, RdsEnginePricing.MYSQL]) {
-    const source = engine === RdsEnginePricing.POSTGRESQL ? AWS_RDS_PG : AWS_RDS_MYSQL;
+  for (const engine of [DatabaseEngineFamily.POSTGRES, DatabaseEngineFamily.MYSQL] as const) {
+    const source = engine === DatabaseEngineFamily.POSTGRES ? AWS_RDS_PG : AWS_RDS_MYSQL;
     for (const [cls, hourly] of Object.entries(RDS_INSTANCES[engine])) {
       e.push({ key: `aws/rds/us-east-1/${engine}/${cls}`, description: `RDS ${engine} ${cls} (single-AZ, on demand, us-east-1)`, price: hourly, unit: PriceUnit.HOUR, source, note: 'Multi-AZ doubles it' });
     }
@@ -331,7 +325,7 @@ export class PriceCatalogue {
   }
 
   /** A managed database node by engine, size slug and role. */
-  public databaseNode(engine: DatabaseEnginePricing, slug: string, role: DatabaseNodeRole = DatabaseNodeRole.PRIMARY): CatalogueEntry | undefined {
+  public databaseNode(engine: DatabaseEngineFamily, slug: string, role: DatabaseNodeRole = DatabaseNodeRole.PRIMARY): CatalogueEntry | undefined {
     return this.find(`digitalocean/database/${engine}/${slug}/${role}`);
   }
 
@@ -371,12 +365,12 @@ export class PriceCatalogue {
   }
 
   /** An RDS instance class, single-AZ, per hour. */
-  public rdsInstance(region: string, engine: RdsEnginePricing, instanceClass: string): CatalogueEntry | undefined {
+  public rdsInstance(region: string, engine: DatabaseEngineFamily, instanceClass: string): CatalogueEntry | undefined {
     return this.find(`aws/rds/${region}/${engine}/${instanceClass}`);
   }
 
   /** RDS general purpose storage, single-AZ, per GiB-month. */
-  public rdsStorage(region: string, engine: RdsEnginePricing): CatalogueEntry | undefined {
+  public rdsStorage(region: string, engine: DatabaseEngineFamily): CatalogueEntry | undefined {
     return this.find(`aws/rds/${region}/${engine}/storage-gp3`);
   }
 

@@ -5,6 +5,7 @@
  * app at it with `ERP_APP_DESCRIPTION=path` or the cdktf.json context key
  * `appDescription`.
  */
+import type { DatabaseEngineFamily } from '../../lib/common/contracts';
 
 /** The tiers a description can override. */
 export type TierName = 'dev' | 'prod' | 'ha' | 'local';
@@ -118,8 +119,8 @@ export interface DescriptionService {
   readonly appEnvironment?: boolean;
 }
 
-/** Database engines a description may ask for. */
-export type DescriptionDatabaseEngine = 'postgres' | 'mysql';
+/** Database engines a description may ask for: the SQL members of `DatabaseEngineFamily`, as text. */
+export type DescriptionDatabaseEngine = `${DatabaseEngineFamily.POSTGRES}` | `${DatabaseEngineFamily.MYSQL}`;
 
 /** The app's database. */
 export interface DescriptionDatabase {

@@ -1,7 +1,8 @@
 import {
-  CatalogueEntry, DatabaseEnginePricing, DatabaseNodeRole, DropletBackupPlan, HOURS_PER_MONTH, PriceCatalogue,
-  PriceUnit, RdsEnginePricing, S3StorageClass,
+  CatalogueEntry, DatabaseNodeRole, DropletBackupPlan, HOURS_PER_MONTH, PriceCatalogue,
+  PriceUnit, S3StorageClass,
 } from '../catalogue';
+import { DatabaseEngineFamily } from '../../common/contracts';
 import { CostAssumptions, CostItem, CostItemStatus } from '../item';
 
 /** The assumptions with every default filled in. */
@@ -178,15 +179,15 @@ const dropletAutoscale: Pricer = (ctx) => {
   })];
 };
 
-function engineOf(v: unknown): DatabaseEnginePricing | undefined {
+function engineOf(v: unknown): DatabaseEngineFamily | undefined {
   const e = str(v);
-  if (e === 'pg' || e === 'postgres' || e === 'postgresql') return DatabaseEnginePricing.POSTGRESQL;
-  if (e === 'mysql') return DatabaseEnginePricing.MYSQL;
-  if (e === 'valkey' || e === 'redis') return DatabaseEnginePricing.VALKEY;
+  if (e === 'pg' || e === 'postgres' || e === 'postgresql') return DatabaseEngineFamily.POSTGRES;
+  if (e === 'mysql') return DatabaseEngineFamily.MYSQL;
+  if (e === 'valkey' || e === 'redis') return DatabaseEngineFamily.VALKEY;
   return undefined;
 }
 
-const ENGINE_NAMES: Record<DatabaseEnginePricing, string> = { pg: 'PostgreSQL', mysql: 'MySQL', valkey: 'Valkey' };
+const ENGINE_NAMES: Record<DatabaseEngineFamily, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', valkey: 'Valkey' };
 
 const databaseCluster: Pricer = (ctx) => {
   const engine = engineOf(ctx.fields.engine);
@@ -225,7 +226,7 @@ const databaseReplica: Pricer = (ctx) => {
   const notes: string[] = [];
   let engine = engineOf(cluster?.engine);
   if (!engine) {
-    engine = DatabaseEnginePricing.POSTGRESQL;
+    engine = DatabaseEngineFamily.POSTGRES;
     notes.push('cluster engine not found in the configuration: priced as PostgreSQL (MySQL has the same prices)');
   }
   let slug = str(ctx.fields.size);
@@ -388,10 +389,10 @@ const secret: Pricer = (ctx) => {
   return entry ? [priced(ctx, { description: 'Secrets Manager secret', entry, quantity: ctx.count, unit: 'secret' })] : [unknown(ctx, 'Secrets Manager secret', 'no known price for secrets')];
 };
 
-function rdsEngine(v: unknown): RdsEnginePricing | undefined {
+function rdsEngine(v: unknown): DatabaseEngineFamily | undefined {
   const e = str(v);
-  if (e === 'postgres') return RdsEnginePricing.POSTGRESQL;
-  if (e === 'mysql') return RdsEnginePricing.MYSQL;
+  if (e === 'postgres') return DatabaseEngineFamily.POSTGRES;
+  if (e === 'mysql') return DatabaseEngineFamily.MYSQL;
   return undefined;
 }
 

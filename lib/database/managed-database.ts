@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { DatabaseCluster } from '@cdktf/provider-digitalocean/lib/database-cluster';
+import { DatabaseCluster, DatabaseClusterConfig } from '@cdktf/provider-digitalocean/lib/database-cluster';
 import { DatabaseConnectionPool } from '@cdktf/provider-digitalocean/lib/database-connection-pool';
 import { DatabaseDb } from '@cdktf/provider-digitalocean/lib/database-db';
 import { DatabaseFirewall, DatabaseFirewallRule } from '@cdktf/provider-digitalocean/lib/database-firewall';
@@ -13,15 +13,13 @@ import {
   PrivateNetworkPlacement,
 } from '../common/contracts';
 import { PrivateNetwork } from '../common/network';
-import { DoRegion, checkRegion } from '../common/region';
-import {
-  Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
-} from '../private/validate';
+import { DoRegion } from '../common/region';
+import { Problems } from '../private/validate';
 import {
   ConnectionPoolMode, DatabaseSize, MySqlAuthPlugin, MySqlSqlMode, ValkeyEvictionPolicy,
 } from './engine';
-import { UUID } from '../private/patterns';
-import { buildConnection, checkCoreProps, idPart, toAccessSources } from './private/core';
+import { MAX_FIREWALL_RULES, checkManagedDatabaseProps } from './private/check-managed-database';
+import { buildConnection, idPart, toAccessSources } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
 
 /** A PostgreSQL connection pool (PgBouncer) in front of one database. */
@@ -135,11 +133,6 @@ export const NOBODY_FIREWALL_RULE: DatabaseAccessSource = Object.freeze({
   value: '192.0.2.1',
 });
 
-/** DigitalOcean's limit of rules (trusted sources) per database firewall. */
-export const MAX_FIREWALL_RULES = 100;
-
-const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
  * A DigitalOcean managed database cluster (PostgreSQL, MySQL or Valkey), safe by default:
@@ -203,113 +196,27 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
 
   constructor(scope: Construct, id: string, props: ManagedDatabaseProps) {
     super(scope, id);
-    requireProps(this, props, '{ name, engine, size, region }');
+    const initial = checkManagedDatabaseProps(this, props);
     this.props = props;
-    const p = new Problems();
-    checkCoreProps(p, props);
-    checkRegion(p, 'region', props.region, { required: true });
-    this.checkPlatformProps(p, props);
-    const initial = toAccessSources(p, 'allowFrom', props.allowFrom ?? [], props.allowPublicInternet ?? false);
-    p.check(initial.length <= MAX_FIREWALL_RULES, 'allowFrom', initial.length,
-      `names more than DigitalOcean's ${MAX_FIREWALL_RULES} trusted sources`, 'admit a tag shared by the clients instead of each one');
-    p.throwIfAny(this);
-
-    const engine = props.engine;
-    this.engine = engine.family;
+    this.engine = props.engine.family;
     const lifecycle = { preventDestroy: props.preventDestroy ?? true };
-    const region = props.region.slug;
 
-    // a PrivateNetwork's own Vpc resource counts as the network (the cluster joins its members)
-    const given = props.vpc instanceof Vpc && props.vpc.node.scope instanceof PrivateNetwork ? props.vpc.node.scope : props.vpc;
-    if (given === undefined || given instanceof PrivateNetwork) {
-      this.privateNetwork = given ?? PrivateNetwork.of(this, props.region);
-      this.privateNetwork.addMember(props.name);
-      this.vpc = this.privateNetwork.vpc;
-      this.vpcId = this.privateNetwork.vpcId;
-    } else if (typeof given === 'string') {
-      this.vpcId = given;
-    } else {
-      this.vpc = given;
-      this.vpcId = given.id;
-    }
+    const network = joinNetwork(this, props);
+    this.privateNetwork = network.privateNetwork;
+    this.vpc = network.vpc;
+    this.vpcId = network.vpcId;
     this.network = { region: props.region, vpcId: this.vpcId };
 
-    this.cluster = new DatabaseCluster(this, 'Resource', {
-      name: props.name,
-      engine: engine.slug,
-      version: engine.version,
-      size: props.size.slug,
-      nodeCount: props.nodeCount ?? 1,
-      region,
-      privateNetworkUuid: this.vpcId,
-      projectId: props.projectId,
-      tags: props.tags,
-      evictionPolicy: engine.family === DatabaseEngineFamily.VALKEY ? (props.evictionPolicy ?? ValkeyEvictionPolicy.NO_EVICTION) : undefined,
-      sqlMode: props.sqlModes && props.sqlModes.length > 0 ? props.sqlModes.join(',') : undefined,
-      maintenanceWindow: props.maintenanceWindow
-        ? [{ day: props.maintenanceWindow.day, hour: `${String(props.maintenanceWindow.hourUtc).padStart(2, '0')}:00` }]
-        : undefined,
-      backupRestore: props.backupRestore
-        ? { databaseName: props.backupRestore.sourceClusterName, backupCreatedAt: props.backupRestore.backupCreatedAt }
-        : undefined,
-      lifecycle,
-    });
-
+    this.cluster = new DatabaseCluster(this, 'Resource', { ...clusterConfig(props, this.vpcId), lifecycle });
     this.firewall = new DatabaseFirewall(this, 'Firewall', { clusterId: this.cluster.id, rule: this.firewallRules(), lifecycle });
     this.firewalls.push(this.firewall);
-
-    const databases: Record<string, DatabaseDb> = {};
-    for (const name of props.databases ?? []) {
-      databases[name] = new DatabaseDb(this, `Database-${idPart(name)}`, { clusterId: this.cluster.id, name, lifecycle });
-    }
-    this.databases = databases;
-
-    const users: Record<string, DatabaseUser> = {};
-    for (const name of props.users ?? []) {
-      users[name] = new DatabaseUser(this, `User-${idPart(name)}`, {
-        clusterId: this.cluster.id,
-        name,
-        mysqlAuthPlugin: engine.family === DatabaseEngineFamily.MYSQL ? props.mysqlAuthPlugin : undefined,
-      });
-    }
-    this.users = users;
-
-    const pools: Record<string, DatabaseConnectionPool> = {};
-    for (const pool of props.connectionPools ?? []) {
-      pools[pool.name] = new DatabaseConnectionPool(this, `Pool-${idPart(pool.name)}`, {
-        clusterId: this.cluster.id,
-        name: pool.name,
-        mode: pool.mode ?? ConnectionPoolMode.TRANSACTION,
-        size: pool.size,
-        dbName: databases[pool.database]?.name ?? pool.database,
-        user: pool.user === undefined ? undefined : (users[pool.user]?.name ?? pool.user),
-      });
-    }
-    this.connectionPools = pools;
-
-    const replicas: Record<string, DatabaseReplica> = {};
-    const replicaFirewalls: Record<string, DatabaseFirewall> = {};
-    for (const r of props.readReplicas ?? []) {
-      const replicaRegion = r.region?.slug ?? region;
-      const replica = new DatabaseReplica(this, `Replica-${idPart(r.name)}`, {
-        clusterId: this.cluster.id,
-        name: r.name,
-        size: (r.size ?? props.size).slug,
-        region: replicaRegion,
-        // A VPC is regional: a replica elsewhere gets that region's default VPC.
-        privateNetworkUuid: replicaRegion === region ? this.vpcId : undefined,
-        tags: props.tags,
-        lifecycle,
-      });
-      replicas[r.name] = replica;
-      const fw = new DatabaseFirewall(this, `Replica-${idPart(r.name)}-Firewall`, { clusterId: replica.uuid, rule: this.firewallRules(), lifecycle });
-      replicaFirewalls[r.name] = fw;
-      this.firewalls.push(fw);
-    }
-    this.replicas = replicas;
-    this.replicaFirewalls = replicaFirewalls;
-
-    if (engine.family === DatabaseEngineFamily.MYSQL) {
+    this.databases = this.createDatabases(lifecycle);
+    this.users = this.createUsers();
+    this.connectionPools = this.createPools();
+    const replicas = this.createReplicas(lifecycle);
+    this.replicas = replicas.replicas;
+    this.replicaFirewalls = replicas.firewalls;
+    if (this.engine === DatabaseEngineFamily.MYSQL) {
       this.caCertificate = new DataDigitaloceanDatabaseCa(this, 'Ca', { clusterId: this.cluster.id }).certificate;
     }
 
@@ -395,6 +302,67 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
     this.addSources(added);
   }
 
+  private createDatabases(lifecycle: { preventDestroy: boolean }): Record<string, DatabaseDb> {
+    const databases: Record<string, DatabaseDb> = {};
+    for (const name of this.props.databases ?? []) {
+      databases[name] = new DatabaseDb(this, `Database-${idPart(name)}`, { clusterId: this.cluster.id, name, lifecycle });
+    }
+    return databases;
+  }
+
+  private createUsers(): Record<string, DatabaseUser> {
+    const users: Record<string, DatabaseUser> = {};
+    for (const name of this.props.users ?? []) {
+      users[name] = new DatabaseUser(this, `User-${idPart(name)}`, {
+        clusterId: this.cluster.id,
+        name,
+        mysqlAuthPlugin: this.engine === DatabaseEngineFamily.MYSQL ? this.props.mysqlAuthPlugin : undefined,
+      });
+    }
+    return users;
+  }
+
+  private createPools(): Record<string, DatabaseConnectionPool> {
+    const pools: Record<string, DatabaseConnectionPool> = {};
+    for (const pool of this.props.connectionPools ?? []) {
+      pools[pool.name] = new DatabaseConnectionPool(this, `Pool-${idPart(pool.name)}`, {
+        clusterId: this.cluster.id,
+        name: pool.name,
+        mode: pool.mode ?? ConnectionPoolMode.TRANSACTION,
+        size: pool.size,
+        dbName: this.databases[pool.database]?.name ?? pool.database,
+        user: pool.user === undefined ? undefined : (this.users[pool.user]?.name ?? pool.user),
+      });
+    }
+    return pools;
+  }
+
+  private createReplicas(lifecycle: { preventDestroy: boolean }): {
+    replicas: Record<string, DatabaseReplica>; firewalls: Record<string, DatabaseFirewall>;
+  } {
+    const replicas: Record<string, DatabaseReplica> = {};
+    const firewalls: Record<string, DatabaseFirewall> = {};
+    const region = this.props.region.slug;
+    for (const r of this.props.readReplicas ?? []) {
+      const replicaRegion = r.region?.slug ?? region;
+      const replica = new DatabaseReplica(this, `Replica-${idPart(r.name)}`, {
+        clusterId: this.cluster.id,
+        name: r.name,
+        size: (r.size ?? this.props.size).slug,
+        region: replicaRegion,
+        // A VPC is regional: a replica elsewhere gets that region's default VPC.
+        privateNetworkUuid: replicaRegion === region ? this.vpcId : undefined,
+        tags: this.props.tags,
+        lifecycle,
+      });
+      replicas[r.name] = replica;
+      const fw = new DatabaseFirewall(this, `Replica-${idPart(r.name)}-Firewall`, { clusterId: replica.uuid, rule: this.firewallRules(), lifecycle });
+      firewalls[r.name] = fw;
+      this.firewalls.push(fw);
+    }
+    return { replicas, firewalls };
+  }
+
   private addSources(added: DatabaseAccessSource[]): void {
     for (const s of added) {
       if (!this.sources.some((x) => key(x) === key(s))) this.sources.push(s);
@@ -417,135 +385,42 @@ export class ManagedDatabase extends Construct implements IConnectableDatabase {
     }
     return pool;
   }
-
-  private checkPlatformProps(p: Problems, props: ManagedDatabaseProps): void {
-    const family = props.engine?.family;
-    if (props.vpc !== undefined && !(props.vpc instanceof Vpc) && !(props.vpc instanceof PrivateNetwork) && typeof props.vpc !== 'string') {
-      p.add('vpc', props.vpc, 'is not a VPC', 'pass a PrivateNetwork, the Vpc resource or its id (a UUID), or leave it out');
-    }
-    if (props.vpc instanceof PrivateNetwork && props.region instanceof DoRegion && !isUnresolved(props.region.slug)) {
-      p.check(props.vpc.region.slug === props.region.slug, 'vpc', props.vpc.region.slug, `is a network of another region than the cluster (${props.region.slug})`,
-        `pass the network of ${props.region.slug}, PrivateNetwork.of(stack, DoRegion.of('${props.region.slug}')), or leave vpc out`);
-    }
-    const vpcRegion = props.vpc instanceof Vpc ? props.vpc.regionInput : undefined;
-    if (vpcRegion !== undefined && props.region instanceof DoRegion && !isUnresolved(props.region.slug) && !isUnresolved(vpcRegion)) {
-      p.check(vpcRegion === props.region.slug, 'vpc', vpcRegion, `is a VPC of another region than the cluster (${props.region.slug})`,
-        `pass a VPC in ${props.region.slug}, or leave vpc out`);
-    }
-    if (typeof props.vpc === 'string' && !isUnresolved(props.vpc)) {
-      p.check(UUID.test(props.vpc), 'vpc', props.vpc, 'is not a VPC id', 'pass the Vpc resource, or its id (a UUID)');
-    }
-    if (checkString(p, 'projectId', props.projectId, { fix: 'use the project id (a UUID), for example project.id, or leave it out' })
-      && !isUnresolved(props.projectId)) {
-      p.check(UUID.test(props.projectId), 'projectId', props.projectId, 'is not a project id', 'use the project id (a UUID), for example project.id');
-    }
-    if (props.evictionPolicy !== undefined) {
-      p.check(family === DatabaseEngineFamily.VALKEY, 'evictionPolicy', props.evictionPolicy, 'applies to Valkey only', 'remove evictionPolicy');
-      p.check(Object.values(ValkeyEvictionPolicy).includes(props.evictionPolicy), 'evictionPolicy', props.evictionPolicy,
-        'is not an eviction policy', 'use a ValkeyEvictionPolicy member');
-    }
-    const sqlModes = checkArray<unknown>(p, 'sqlModes', props.sqlModes, { fix: 'give a list of MySqlSqlMode members, or leave it out' });
-    if (sqlModes.length > 0) {
-      p.check(family === DatabaseEngineFamily.MYSQL, 'sqlModes', sqlModes, 'applies to MySQL only', 'remove sqlModes');
-      sqlModes.forEach((m, i) => p.check(Object.values(MySqlSqlMode).includes(m as MySqlSqlMode), `sqlModes[${i}]`, m,
-        'is not a MySQL SQL mode', 'use MySqlSqlMode members'));
-    }
-    if (props.mysqlAuthPlugin !== undefined) {
-      p.check(family === DatabaseEngineFamily.MYSQL, 'mysqlAuthPlugin', props.mysqlAuthPlugin, 'applies to MySQL only', 'remove mysqlAuthPlugin');
-      p.check(Object.values(MySqlAuthPlugin).includes(props.mysqlAuthPlugin), 'mysqlAuthPlugin', props.mysqlAuthPlugin,
-        'is not a MySQL authentication plugin', 'use a MySqlAuthPlugin member');
-    }
-    const b = props.backupRestore;
-    if (checkObject(p, 'backupRestore', b, { fix: "give { sourceClusterName: 'erp-prod-db' }, or leave it out" })) {
-      p.check(typeof b.sourceClusterName === 'string' && NAME_RE.test(b.sourceClusterName), 'backupRestore.sourceClusterName',
-        b.sourceClusterName, 'is not a cluster name', 'use the name of the cluster whose backup to restore');
-      if (b.backupCreatedAt !== undefined) {
-        p.check(typeof b.backupCreatedAt === 'string' && ISO_UTC_RE.test(b.backupCreatedAt) && !Number.isNaN(Date.parse(b.backupCreatedAt)),
-          'backupRestore.backupCreatedAt', b.backupCreatedAt, 'is not an ISO 8601 time in UTC', 'use a time like 2026-03-01T12:00:00Z');
-      }
-    }
-    this.checkPools(p, props);
-    this.checkReplicas(p, props);
-  }
-
-  private checkPools(p: Problems, props: ManagedDatabaseProps): void {
-    const pools = checkArray<ConnectionPoolOptions>(p, 'connectionPools', props.connectionPools,
-      { fix: "give a list such as [{ name: 'erp-pool', database: 'erp', size: 20 }], or leave it out" });
-    if (pools.length === 0) return;
-    if (props.engine?.family !== DatabaseEngineFamily.POSTGRES) {
-      p.add('connectionPools', pools.map((x) => (isRecord(x) ? x.name : x)), 'are only available for PostgreSQL',
-        'remove connectionPools, or use DatabaseEngine.postgres()');
-      return;
-    }
-    const dbs = new Set<unknown>(['defaultdb', ...stringsOf(props.databases)]);
-    const users = new Set<unknown>(['doadmin', ...stringsOf(props.users)]);
-    const names = new Set<unknown>();
-    let total = 0;
-    pools.forEach((pool, i) => {
-      const at = `connectionPools[${i}]`;
-      if (!isRecord(pool)) {
-        p.add(at, pool, 'is not a connection pool', "give { name: 'erp-pool', database: 'erp', size: 20 }");
-        return;
-      }
-      p.check(typeof pool.name === 'string' && /^[A-Za-z0-9_-]{1,60}$/.test(pool.name), `${at}.name`, pool.name,
-        'is not a valid pool name', 'use up to 60 letters, digits, `_` and `-`');
-      p.check(!names.has(pool.name), `${at}.name`, pool.name, 'is listed twice', 'give each pool its own name');
-      names.add(pool.name);
-      p.check(pool.size !== undefined, `${at}.size`, pool.size, 'is required', 'give the number of backend connections the pool holds');
-      checkInt(p, `${at}.size`, pool.size, 1, 10000);
-      if (typeof pool.size === 'number') total += pool.size;
-      p.check(dbs.has(pool.database), `${at}.database`, pool.database, 'is not a database of this cluster',
-        `use one of ${[...dbs].join(', ')} (add it to databases)`);
-      if (pool.user !== undefined) {
-        p.check(users.has(pool.user), `${at}.user`, pool.user, 'is not a user of this cluster', `use one of ${[...users].join(', ')} (add it to users)`);
-      }
-      if (pool.mode !== undefined) {
-        p.check(Object.values(ConnectionPoolMode).includes(pool.mode), `${at}.mode`, pool.mode, 'is not a pool mode', 'use a ConnectionPoolMode member');
-      }
-    });
-    const limit = props.size instanceof DatabaseSize ? props.size.poolConnectionLimit : undefined;
-    if (limit !== undefined && total > limit) {
-      p.add('connectionPools', total, `the pool sizes add up to more than the ${limit} backend connections of ${props.size.slug}`,
-        `shrink the pools to ${limit} connections in all, or choose a larger size`);
-    }
-  }
-
-  private checkReplicas(p: Problems, props: ManagedDatabaseProps): void {
-    const replicas = checkArray<ReadReplicaOptions>(p, 'readReplicas', props.readReplicas,
-      { fix: "give a list such as [{ name: 'erp-db-ro' }], or leave it out" });
-    if (replicas.length === 0) return;
-    if (props.engine?.family === DatabaseEngineFamily.VALKEY) {
-      p.add('readReplicas', replicas.map((r) => (isRecord(r) ? r.name : r)), 'are only available for PostgreSQL and MySQL',
-        'remove readReplicas for Valkey');
-      return;
-    }
-    const names = new Set<unknown>([props.name]);
-    replicas.forEach((r, i) => {
-      const at = `readReplicas[${i}]`;
-      if (!isRecord(r)) {
-        p.add(at, r, 'is not a read replica', "give { name: 'erp-db-ro' }, with an optional size and region");
-        return;
-      }
-      p.check(typeof r.name === 'string' && NAME_RE.test(r.name), `${at}.name`, r.name, 'is not a valid replica name',
-        'use 3 to 63 lowercase letters, digits and hyphens, starting with a letter');
-      p.check(!names.has(r.name), `${at}.name`, r.name, 'is already the name of the cluster or of another replica', 'give each replica its own name');
-      names.add(r.name);
-      checkRegion(p, `${at}.region`, r.region);
-      if (r.size !== undefined && !(r.size instanceof DatabaseSize)) {
-        p.add(`${at}.size`, r.size, 'is not a DatabaseSize', 'use a DatabaseSize member or DatabaseSize.of(slug)');
-      }
-    });
-  }
 }
 
-/** True for an object that is not a list (the shape of every options object). */
-function isRecord(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The network a cluster joins: a `PrivateNetwork` (the stack's shared one when no `vpc` was given), a `Vpc` or an id. */
+function joinNetwork(scope: Construct, props: ManagedDatabaseProps): { privateNetwork?: PrivateNetwork; vpc?: Vpc; vpcId: string } {
+  // a PrivateNetwork's own Vpc resource counts as the network (the cluster joins its members)
+  const given = props.vpc instanceof Vpc && props.vpc.node.scope instanceof PrivateNetwork ? props.vpc.node.scope : props.vpc;
+  if (given === undefined || given instanceof PrivateNetwork) {
+    const privateNetwork = given ?? PrivateNetwork.of(scope, props.region);
+    privateNetwork.addMember(props.name);
+    return { privateNetwork, vpc: privateNetwork.vpc, vpcId: privateNetwork.vpcId };
+  }
+  return typeof given === 'string' ? { vpcId: given } : { vpc: given, vpcId: given.id };
 }
 
-/** The strings of a list, or nothing when the value is not one (its problems are recorded by checkCoreProps). */
-function stringsOf(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+/** The cluster's settings, from the props (checked). */
+function clusterConfig(props: ManagedDatabaseProps, vpcId: string): DatabaseClusterConfig {
+  const engine = props.engine;
+  return {
+    name: props.name,
+    engine: engine.slug,
+    version: engine.version,
+    size: props.size.slug,
+    nodeCount: props.nodeCount ?? 1,
+    region: props.region.slug,
+    privateNetworkUuid: vpcId,
+    projectId: props.projectId,
+    tags: props.tags,
+    evictionPolicy: engine.family === DatabaseEngineFamily.VALKEY ? (props.evictionPolicy ?? ValkeyEvictionPolicy.NO_EVICTION) : undefined,
+    sqlMode: props.sqlModes && props.sqlModes.length > 0 ? props.sqlModes.join(',') : undefined,
+    maintenanceWindow: props.maintenanceWindow
+      ? [{ day: props.maintenanceWindow.day, hour: `${String(props.maintenanceWindow.hourUtc).padStart(2, '0')}:00` }]
+      : undefined,
+    backupRestore: props.backupRestore
+      ? { databaseName: props.backupRestore.sourceClusterName, backupCreatedAt: props.backupRestore.backupCreatedAt }
+      : undefined,
+  };
 }
 
 function key(s: DatabaseAccessSource): string {

@@ -18,12 +18,12 @@ import { S3BucketReplicationConfigurationA } from '@cdktf/provider-aws/lib/s3-bu
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { BackupJobEnvironment } from '../common/contracts';
-import { Problems, checkObject, isUnresolved, requireProps } from '../private/validate';
-import { VAULT_DEFAULTS, checkBucketName, jobEnvironment, nameSafe, planVault } from './private/plan';
+import { checkS3BackupVaultProps } from './private/check-s3-backup-vault';
+import { VaultPlan, jobEnvironment, nameSafe } from './private/plan';
 import { PolicyStatement, policyJson, prefixObjectArns } from './private/policy';
 import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
 import {
-  BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, ColdStorage, IBackupVault,
+  BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, IBackupVault, ReplicationOptions,
 } from './props';
 
 /** Props of `S3BackupVault`: the shared vault props. */
@@ -95,28 +95,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: S3BackupVaultProps = {}) {
     super(scope, id);
-    requireProps(this, props, '{} for the defaults');
-    const p = new Problems();
-    const plan = planVault(p, props, ColdStorage.glacierFlexibleRetrieval(30));
-    const encryption = props.encryption ?? BackupEncryption.KMS;
-    p.check(Object.values(BackupEncryption).includes(encryption), 'encryption', encryption,
-      'is not a vault encryption', 'use BackupEncryption.KMS or BackupEncryption.S3_MANAGED');
-    checkBucketName(p, 'bucketName', props.bucketName);
-    const bucketPrefix = props.bucketPrefix ?? VAULT_DEFAULTS.bucketPrefix;
-    const prefixOk = checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
-    const replication = props.replication;
-    if (checkObject(p, 'replication', replication, { fix: "give { provider: replicaProvider } (an AwsProvider with an alias), or leave it out" })) {
-      if (replication.bucketPrefix !== undefined) {
-        checkBucketPrefix(p, 'replication.bucketPrefix', replication.bucketPrefix);
-      } else if (prefixOk) {
-        checkBucketPrefix(p, 'bucketPrefix', `${bucketPrefix}replica-`);
-      }
-      const alias: unknown = isObject(replication.provider) ? replication.provider.alias : undefined;
-      p.check(typeof alias === 'string' && alias.length > 0, 'replication.provider', alias,
-        'must be an AwsProvider with an `alias`, configured for the second region',
-        "create `new AwsProvider(stack, 'replica', { alias: 'replica', region: '<second region>' })` and pass it");
-    }
-    p.throwIfAny(this);
+    const { plan, encryption, bucketPrefix } = checkS3BackupVaultProps(this, props);
 
     if (!plan.protectFromDestroy) {
       Annotations.of(this).addWarning('protectFromDestroy is false: `terraform destroy` can delete this backup vault.');
@@ -154,49 +133,59 @@ export class S3BackupVault extends Construct implements IBackupVault {
     this.readerPolicyJson = policyJson(this.readerStatements());
 
     if (props.replication) {
-      const replicaPrefix = props.replication.bucketPrefix ?? `${bucketPrefix}replica-`;
-      const replicaScope = new Construct(this, 'Replica');
-      const replica = buildSecureBucket(replicaScope, {
-        plan,
-        encryption,
-        objectLock: props.objectLock,
-        bucketPrefix: replicaPrefix,
-        description: `the replicated backups of the ${this.node.path} vault`,
-        provider: props.replication.provider,
-      });
-      const replicaRegion = new DataAwsRegion(replicaScope, 'Region', { provider: props.replication.provider });
-      this.replicaBucket = replica.bucket;
-      this.replicaKey = replica.key;
-      this.replicaBucketName = replica.bucket.bucket;
-      this.replicaRegion = replicaRegion.name;
-      this.replicationRole = new IamRole(this, 'ReplicationRole', {
-        namePrefix: 'erp-backup-replication-',
-        description: `Lets S3 replicate ${this.node.path} to ${replicaRegion.name}`,
-        assumeRolePolicy: trustPolicy(BackupPrincipal.service('s3.amazonaws.com')),
-      });
-      new IamRolePolicy(this, 'ReplicationPolicy', {
-        role: this.replicationRole.id,
-        policy: policyJson(this.replicationStatements(main, replica, replicaRegion.name, props.objectLock !== undefined)),
-      });
-      this.replicationConfiguration = new S3BucketReplicationConfigurationA(this, 'Replication', {
-        bucket: this.bucket.id,
-        role: this.replicationRole.arn,
-        rule: [{
-          id: 'replicate-backups',
-          status: 'Enabled',
-          filter: { prefix: plan.prefixes.root },
-          // Deleting in the primary region never deletes the copy.
-          deleteMarkerReplication: { status: 'Disabled' },
-          sourceSelectionCriteria: this.key ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
-          destination: {
-            bucket: replica.bucket.arn,
-            storageClass: 'STANDARD',
-            encryptionConfiguration: replica.key ? { replicaKmsKeyId: replica.key.arn } : undefined,
-          },
-        }],
-        dependsOn: [main.versioning, replica.versioning],
-      });
+      const r = this.replicate(main, { ...props, replication: props.replication }, plan, encryption, bucketPrefix);
+      this.replicaBucket = r.bucket.bucket;
+      this.replicaKey = r.bucket.key;
+      this.replicaBucketName = r.bucket.bucket.bucket;
+      this.replicaRegion = r.region;
+      this.replicationRole = r.role;
+      this.replicationConfiguration = r.configuration;
     }
+  }
+
+  /** The copy in a second region: a secure bucket like the vault's, a role S3 assumes, the replication rule. */
+  private replicate(
+    main: SecureBucket, props: S3BackupVaultProps & { replication: ReplicationOptions }, plan: VaultPlan, encryption: BackupEncryption, bucketPrefix: string,
+  ): { bucket: SecureBucket; region: string; role: IamRole; configuration: S3BucketReplicationConfigurationA } {
+    const replicaPrefix = props.replication.bucketPrefix ?? `${bucketPrefix}replica-`;
+    const replicaScope = new Construct(this, 'Replica');
+    const replica = buildSecureBucket(replicaScope, {
+      plan,
+      encryption,
+      objectLock: props.objectLock,
+      bucketPrefix: replicaPrefix,
+      description: `the replicated backups of the ${this.node.path} vault`,
+      provider: props.replication.provider,
+    });
+    const replicaRegion = new DataAwsRegion(replicaScope, 'Region', { provider: props.replication.provider });
+    const role = new IamRole(this, 'ReplicationRole', {
+      namePrefix: 'erp-backup-replication-',
+      description: `Lets S3 replicate ${this.node.path} to ${replicaRegion.name}`,
+      assumeRolePolicy: trustPolicy(BackupPrincipal.service('s3.amazonaws.com')),
+    });
+    new IamRolePolicy(this, 'ReplicationPolicy', {
+      role: role.id,
+      policy: policyJson(this.replicationStatements(main, replica, replicaRegion.name, props.objectLock !== undefined)),
+    });
+    const configuration = new S3BucketReplicationConfigurationA(this, 'Replication', {
+      bucket: this.bucket.id,
+      role: role.arn,
+      rule: [{
+        id: 'replicate-backups',
+        status: 'Enabled',
+        filter: { prefix: plan.prefixes.root },
+        // Deleting in the primary region never deletes the copy.
+        deleteMarkerReplication: { status: 'Disabled' },
+        sourceSelectionCriteria: main.key ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+        destination: {
+          bucket: replica.bucket.arn,
+          storageClass: 'STANDARD',
+          encryptionConfiguration: replica.key ? { replicaKmsKeyId: replica.key.arn } : undefined,
+        },
+      }],
+      dependsOn: [main.versioning, replica.versioning],
+    });
+    return { bucket: replica, region: replicaRegion.name, role, configuration };
   }
 
   /**
@@ -355,17 +344,4 @@ function trustPolicy(principal: BackupPrincipal): string {
     Action: [federated ? 'sts:AssumeRoleWithWebIdentity' : 'sts:AssumeRole'],
     Condition: principal.stringEquals ? { StringEquals: principal.stringEquals } : undefined,
   }]);
-}
-
-/** Records a problem when a bucket name prefix is malformed; returns true when it is a usable string. */
-function checkBucketPrefix(p: Problems, prop: string, prefix: unknown): boolean {
-  if (isUnresolved(prefix)) return true;
-  const ok = typeof prefix === 'string' && /^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix);
-  p.check(ok, prop, prefix, 'is not a valid bucket name prefix',
-    'use at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit');
-  return ok;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
 }

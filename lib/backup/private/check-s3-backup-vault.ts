@@ -1,0 +1,50 @@
+import { IConstruct } from 'constructs';
+import { Problems, checkObject, isUnresolved, requireProps } from '../../private/validate';
+import { BackupEncryption, ColdStorage } from '../props';
+import type { S3BackupVaultProps } from '../s3-backup-vault';
+import { VAULT_DEFAULTS, VaultPlan, checkBucketName, planVault } from './plan';
+
+/**
+ * Checks the props of an `S3BackupVault` and throws one `ErpValidationError` naming every
+ * problem; returns the vault's plan (prefixes, retention, lifecycle), encryption and bucket prefix.
+ */
+export function checkS3BackupVaultProps(
+  scope: IConstruct, props: S3BackupVaultProps,
+): { plan: VaultPlan; encryption: BackupEncryption; bucketPrefix: string } {
+  requireProps(scope, props, '{} for the defaults');
+  const p = new Problems();
+  const plan = planVault(p, props, ColdStorage.glacierFlexibleRetrieval(30));
+  const encryption = props.encryption ?? BackupEncryption.KMS;
+  p.check(Object.values(BackupEncryption).includes(encryption), 'encryption', encryption,
+    'is not a vault encryption', 'use BackupEncryption.KMS or BackupEncryption.S3_MANAGED');
+  checkBucketName(p, 'bucketName', props.bucketName);
+  const bucketPrefix = props.bucketPrefix ?? VAULT_DEFAULTS.bucketPrefix;
+  const prefixOk = checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
+  const replication = props.replication;
+  if (checkObject(p, 'replication', replication, { fix: "give { provider: replicaProvider } (an AwsProvider with an alias), or leave it out" })) {
+    if (replication.bucketPrefix !== undefined) {
+      checkBucketPrefix(p, 'replication.bucketPrefix', replication.bucketPrefix);
+    } else if (prefixOk) {
+      checkBucketPrefix(p, 'bucketPrefix', `${bucketPrefix}replica-`);
+    }
+    const alias: unknown = isObject(replication.provider) ? replication.provider.alias : undefined;
+    p.check(typeof alias === 'string' && alias.length > 0, 'replication.provider', alias,
+      'must be an AwsProvider with an `alias`, configured for the second region',
+      "create `new AwsProvider(stack, 'replica', { alias: 'replica', region: '<second region>' })` and pass it");
+  }
+  p.throwIfAny(scope);
+  return { plan, encryption, bucketPrefix };
+}
+
+/** Records a problem when a bucket name prefix is malformed; returns true when it is a usable string. */
+function checkBucketPrefix(p: Problems, prop: string, prefix: unknown): boolean {
+  if (isUnresolved(prefix)) return true;
+  const ok = typeof prefix === 'string' && /^[a-z0-9][a-z0-9.-]{0,36}$/.test(prefix);
+  p.check(ok, prop, prefix, 'is not a valid bucket name prefix',
+    'use at most 37 lowercase letters, digits, dots and dashes, starting with a letter or digit');
+  return ok;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}

@@ -161,6 +161,26 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
   if (!procs) return names;
   const path = 'processes';
   w.known(procs, path, ['web', 'workers', 'scheduler', 'websocket', 'release', 'services']);
+  const addName = (name: unknown, at: string): void => {
+    if (typeof name !== 'string') return;
+    if (names.has(name)) p.add(at, name, 'is used by another process', 'give every process, worker, job and admin tool its own name');
+    names.add(name);
+  };
+  const web = checkWeb(w, procs, path);
+  if (web) names.add('web');
+  checkWorkers(w, p, procs, path, addName);
+  checkScheduler(w, p, procs, path, addName);
+  checkWebSocket(w, procs, path, addName);
+  w.command(procs, 'release', path, false);
+  checkServices(w, p, procs, path, addName);
+  checkPaths(p, procs, web);
+  return names;
+}
+
+type AddName = (name: unknown, at: string) => void;
+
+/** The web process; returns it when it is an object. */
+function checkWeb(w: Walker, procs: Obj, path: string): Obj | undefined {
   const web = w.object(procs, 'web', path, true);
   if (web) {
     const wp = join(path, 'web');
@@ -171,13 +191,12 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     w.int(web, 'port', wp, true, 1, 65535, 'use the port the web process listens on, from 1 to 65535 (e.g. 8080)');
     w.int(web, 'replicas', wp, false, 1, 100);
     checkHealth(w, web, wp);
-    names.add('web');
   }
-  const addName = (name: unknown, at: string): void => {
-    if (typeof name !== 'string') return;
-    if (names.has(name)) p.add(at, name, 'is used by another process', 'give every process, worker, job and admin tool its own name');
-    names.add(name);
-  };
+  return web;
+}
+
+/** Workers: a name and a command each. */
+function checkWorkers(w: Walker, p: Problems, procs: Obj, path: string, addName: AddName): void {
   const workers = w.array(procs, 'workers', path) ?? [];
   workers.forEach((raw, i) => {
     const wp = join(join(path, 'workers'), i);
@@ -189,6 +208,10 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     w.int(raw, 'replicas', wp, false, 1, 100);
     addName(raw.name, join(wp, 'name'));
   });
+}
+
+/** The scheduler: an every-minute command and cron jobs. */
+function checkScheduler(w: Walker, p: Problems, procs: Obj, path: string, addName: AddName): void {
   const sched = w.object(procs, 'scheduler', path, false);
   if (sched) {
     const sp = join(path, 'scheduler');
@@ -204,6 +227,10 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
       addName(raw.name, join(jp, 'name'));
     });
   }
+}
+
+/** The WebSocket server. */
+function checkWebSocket(w: Walker, procs: Obj, path: string, addName: AddName): void {
   const ws = w.object(procs, 'websocket', path, false);
   if (ws) {
     const wsp = join(path, 'websocket');
@@ -214,7 +241,10 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     w.string(ws, 'path', wsp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/ws"');
     addName('websocket', wsp);
   }
-  w.command(procs, 'release', path, false);
+}
+
+/** Other HTTP services (frontend, monitor), each on its own path. */
+function checkServices(w: Walker, p: Problems, procs: Obj, path: string, addName: AddName): void {
   (w.array(procs, 'services', path) ?? []).forEach((raw, i) => {
     const sp = join(join(path, 'services'), i);
     if (!isObject(raw)) return p.add(sp, raw, 'must be an object', 'give each service as { "name", "image", "port", "path" }');
@@ -230,6 +260,10 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     checkHealth(w, raw, sp);
     addName(raw.name, join(sp, 'name'));
   });
+}
+
+/** Every path is routed to one process only. */
+function checkPaths(p: Problems, procs: Obj, web: Obj | undefined): void {
   const services = Array.isArray(procs.services) ? procs.services.filter(isObject) : [];
   const webPath = web && typeof web.path === 'string' ? web.path : '/';
   const paths = [webPath, ...services.map((s) => s.path)];
@@ -241,7 +275,6 @@ function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
     }
     seen.add(pth);
   });
-  return names;
 }
 
 function checkDatabase(w: Walker, p: Problems, d: Obj): void {
@@ -348,6 +381,19 @@ export function validateAppDescription(input: unknown, source = 'app description
     if (cache.engine !== 'valkey') p.add('cache.engine', cache.engine, 'is not a cache engine this library runs', 'use "valkey" (Redis-compatible; DigitalOcean offers Valkey in place of Redis)');
   }
   checkBackups(w, p, d);
+  checkAdminTools(w, p, d, names);
+  checkEnv(w, p, d, 'environment', '');
+  checkCloudflare(w, p, d, domain);
+  checkAdminAccess(w, p, d);
+  w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
+  checkBackend(w, p, d);
+  checkTiers(w, p, d);
+  p.throwIfAny(source);
+  return d as unknown as AppDescription;
+}
+
+/** Admin tools: each behind Cloudflare Access, with a name no process uses. */
+function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): void {
   (w.array(d, 'adminTools', '') ?? []).forEach((raw, i) => {
     const ap = join('adminTools', i);
     if (!isObject(raw)) return p.add(ap, raw, 'must be an object', 'give each admin tool as { "name", "image", "port", "allowEmailDomains" }');
@@ -374,7 +420,10 @@ export function validateAppDescription(input: unknown, source = 'app description
       names.add(name);
     }
   });
-  checkEnv(w, p, d, 'environment', '');
+}
+
+/** The Cloudflare account and zone, and the domain inside the zone. */
+function checkCloudflare(w: Walker, p: Problems, d: Obj, domain: string | undefined): void {
   const cf = w.object(d, 'cloudflare', '', true);
   if (cf) {
     w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName', 'advancedCertificate']);
@@ -386,6 +435,10 @@ export function validateAppDescription(input: unknown, source = 'app description
       p.add('domain', domain, `is not inside the Cloudflare zone "${zone}"`, `use a name ending in ".${zone}", or the zone that holds "${domain}"`);
     }
   }
+}
+
+/** Who may reach the droplets: SSH keys and admin addresses. */
+function checkAdminAccess(w: Walker, p: Problems, d: Obj): void {
   const keys = w.array(d, 'sshKeys', '');
   if (keys === undefined || keys.length === 0) {
     p.add('sshKeys', d.sshKeys, 'needs at least one SSH key', 'add the id or fingerprint of an SSH key known to DigitalOcean (doctl compute ssh-key list)');
@@ -401,7 +454,10 @@ export function validateAppDescription(input: unknown, source = 'app description
     if (!cidr || cidr.prefix === undefined) p.add(join('adminCidrs', i), c, 'is not an IPv4 CIDR', 'give a block such as "203.0.113.10/32"');
     else if (cidr.prefix === 0) p.add(join('adminCidrs', i), c, 'opens SSH to the whole internet', 'give the office or VPN address, such as "203.0.113.10/32"');
   });
-  w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
+}
+
+/** Where Terraform keeps the state. */
+function checkBackend(w: Walker, p: Problems, d: Obj): void {
   const backend = w.object(d, 'backend', '', false);
   if (backend) {
     w.known(backend, 'backend', ['type', 'organization', 'hostname', 'bucket', 'region']);
@@ -414,7 +470,4 @@ export function validateAppDescription(input: unknown, source = 'app description
     w.string(backend, 'hostname', 'backend', false, DOMAIN, 'give the Terraform Enterprise host, e.g. "app.terraform.io"');
     w.string(backend, 'region', 'backend', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
   }
-  checkTiers(w, p, d);
-  p.throwIfAny(source);
-  return d as unknown as AppDescription;
 }

@@ -2,15 +2,25 @@ import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ErpValidationError } from '../errors';
 import { Problems } from '../private/validate';
+import { ErpRule } from './erp-rule';
+import { BUILT_IN_PREFIX, checkErpChecksProps, isTeamRuleId } from './private/check-props';
 import { StackModel } from './private/model';
-import { ALL_RULES } from './private/rules';
 import { CheckFinding, CheckRuleInfo, CheckSeverity, CheckSuppression, ChecksReport } from './rule';
+import { DEFAULT_RULES } from './rules';
 
 /** Construct metadata type under which suppressions are recorded. */
 const SUPPRESSION_METADATA = 'erp-checks:suppression';
 
 /** Props of `ErpChecks`. */
 export interface ErpChecksProps {
+  /**
+   * The rules to run, in report order: the built-in ones and your team's own (classes that
+   * extend `ErpRule`), e.g. `[...ErpChecks.DEFAULT_RULES, new MyRule()]`. A team rule's id must
+   * not be one a built-in rule has, nor start with `ERP-`; every id appears once. Give only
+   * your own rules to run them in a second `ErpChecks` beside one that runs the defaults.
+   * @default ErpChecks.DEFAULT_RULES
+   */
+  readonly rules?: ErpRule[];
   /**
    * Ids of rules not to run at all in this scope (prefer `ErpChecks.suppress` on the construct, which keeps a reason).
    * @default - every rule runs
@@ -60,19 +70,46 @@ export class ErpChecksError extends ErpValidationError {
  * app.synth();
  * console.log(formatChecksReport(checks.report()));
  * ```
+ *
+ * A team adds rules of its own: a class that extends `ErpRule` (an id with the team's prefix,
+ * a severity, a description, a fix, and a `check` over the stack's synthesized resources),
+ * given with the built-in ones. Its findings fail synthesis or warn, are suppressed and
+ * reported exactly like the built-in ones:
+ *
+ * ```ts
+ * class DropletsAreTagged extends ErpRule {
+ *   public readonly id = 'ACME-1';
+ *   public readonly severity = CheckSeverity.ERROR;
+ *   public readonly description = 'Every droplet carries the team tag, so billing can be split by team.';
+ *   public readonly fix = 'add the tag "team:erp" to the droplet (DropletRuntime: tags)';
+ *   public check(stack: ICheckedStack): RuleFinding[] {
+ *     return stack.ofType('digitalocean_droplet')
+ *       .filter((d) => !(d.config.tags ?? []).includes('team:erp'))
+ *       .map((d) => this.finding(d, 'the droplet has no team:erp tag'));
+ *   }
+ * }
+ *
+ * Aspects.of(stack).add(new ErpChecks({ rules: [...ErpChecks.DEFAULT_RULES, new DropletsAreTagged()] }));
+ * ErpChecks.suppress(legacyDroplet, 'ACME-1', 'billed to the platform team until it is retired');
+ * ```
  */
 export class ErpChecks implements IAspect {
-  /** The rules, in report order. */
-  public static readonly RULES: readonly CheckRuleInfo[] = ALL_RULES.map(({ id, severity, description, fix }) => ({ id, severity, description, fix }));
+  /** The built-in rules (the default pack), one instance each, in report order: what runs when `rules` is not given. */
+  public static readonly DEFAULT_RULES: readonly ErpRule[] = DEFAULT_RULES;
+
+  /** What the built-in rules require (id, severity, description, fix), in report order, as RULES.md lists them. */
+  public static readonly RULES: readonly CheckRuleInfo[] = DEFAULT_RULES.map(({ id, severity, description, fix }) => ({ id, severity, description, fix }));
 
   /**
    * Switches rule `ruleId` off for `scope` and every construct below it. The reason is
-   * required and is listed in the report.
+   * required and is listed in the report. `ruleId` is a built-in rule's id or a team rule's
+   * (any id not starting with `ERP-`); a suppression that silences nothing shows in the report
+   * as no longer needed.
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
     const p = new Problems();
-    p.check(typeof ruleId === 'string' && ALL_RULES.some((r) => r.id === ruleId), 'ruleId', ruleId, 'is not the id of a rule',
-      `use one of ${ALL_RULES.map((r) => r.id).join(', ')}`);
+    p.check(DEFAULT_RULES.some((r) => r.id === ruleId) || isTeamRuleId(ruleId), 'ruleId', ruleId, 'is not the id of a rule',
+      `use one of ${DEFAULT_RULES.map((r) => r.id).join(', ')}, or the id of one of your team's rules (ids starting with ${BUILT_IN_PREFIX} are the built-in ones)`);
     p.check(typeof reason === 'string' && reason.trim().length > 0, 'reason', reason, 'is empty',
       'say why the rule does not apply here (it is listed in the checks report)');
     p.throwIfAny(scope);
@@ -85,16 +122,17 @@ export class ErpChecks implements IAspect {
   }
 
   private readonly props: ErpChecksProps;
+  /** The rules that run: `rules` without `skipRules`, in report order. */
+  private readonly rules: readonly ErpRule[];
   private readonly scopes: IConstruct[] = [];
   private readonly reports = new Map<IConstruct, ChecksReport>();
 
   constructor(props: ErpChecksProps = {}) {
-    const p = new Problems();
-    for (const [i, id] of (props.skipRules ?? []).entries()) {
-      p.check(ALL_RULES.some((r) => r.id === id), `skipRules[${i}]`, id, 'is not the id of a rule', `use one of ${ALL_RULES.map((r) => r.id).join(', ')}`);
-    }
-    p.throwIfAny('ErpChecks');
+    const rules = props.rules ?? DEFAULT_RULES;
+    checkErpChecksProps(rules, props.skipRules ?? [], DEFAULT_RULES);
     this.props = props;
+    const skip = new Set(props.skipRules ?? []);
+    this.rules = rules.filter((r) => !skip.has(r.id));
   }
 
   /**
@@ -144,8 +182,7 @@ export class ErpChecks implements IAspect {
   private evaluate(scope: IConstruct): ChecksReport {
     const stack = TerraformStack.of(scope);
     const model = new StackModel(stack);
-    const skip = new Set(this.props.skipRules ?? []);
-    const rules = ALL_RULES.filter((r) => !skip.has(r.id));
+    const rules = this.rules;
     const suppressions = collectSuppressions(scope);
     const findings: CheckFinding[] = [];
     const scopePath = scope.node.path;

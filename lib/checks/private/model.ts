@@ -1,57 +1,27 @@
 import { TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from 'cdktf';
 import { IConstruct } from 'constructs';
-
-/** One resource or data source of a stack, read back from the construct tree. */
-export interface Element {
-  /** The construct that makes it. */
-  readonly construct: IConstruct;
-  /** `aws_s3_bucket` */
-  readonly type: string;
-  /** The Terraform address: `aws_s3_bucket.Vault_Resource_1A2B3C4D` or `data.aws_region.X`. */
-  readonly address: string;
-  readonly isData: boolean;
-  /** The configuration as it is written to the Terraform JSON: snake_case keys, references as `${type.name.attr}`. */
-  readonly config: Record<string, any>;
-  /** Every reference the configuration makes to another element of the stack. */
-  readonly refs: Reference[];
-}
-
-/** A reference from a configuration to an attribute of another element (`${aws_s3_bucket.x.id}`). */
-export interface Reference {
-  /** The address referred to (`aws_s3_bucket.x`, `data.aws_region.r`, `var.ssh_key`). */
-  readonly address: string;
-  /** The first attribute after the address (`id`, `password`). */
-  readonly attribute: string;
-}
-
-/** An output of the stack. */
-export interface OutputInfo {
-  readonly construct: IConstruct;
-  readonly sensitive: boolean;
-  readonly refs: Reference[];
-}
+import { CheckedOutput, CheckedReference, CheckedResource, ICheckedStack } from '../model';
 
 const REF_RE = /\b((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_-]+)(?:\.([a-z_][a-z0-9_]*))?/g;
 
 /**
  * Every resource, data source, sensitive variable and output of a stack, with their
- * configurations resolved the way the Terraform JSON will hold them, indexed by address.
+ * configurations resolved the way the Terraform JSON will hold them, indexed by address:
+ * the `ICheckedStack` rules read (see there).
  *
- * Resources are related through the references Terraform itself follows: a public access
- * block whose `bucket` is `${aws_s3_bucket.x.id}` belongs to `aws_s3_bucket.x`. This is the
- * dependency Terraform orders its plan by, so it holds across construct boundaries and
- * whoever made the resources; a resource that names its bucket by a literal name is matched
- * by that name instead.
+ * Relating resources through the references Terraform itself follows is the dependency
+ * Terraform orders its plan by, so it holds across construct boundaries and whoever made the
+ * resources.
  */
-export class StackModel {
-  public readonly elements: Element[] = [];
-  public readonly outputs: OutputInfo[] = [];
-  private readonly byAddress = new Map<string, Element>();
+export class StackModel implements ICheckedStack {
+  public readonly resources: CheckedResource[] = [];
+  public readonly outputs: CheckedOutput[] = [];
+  private readonly byAddress = new Map<string, CheckedResource>();
   private readonly sensitiveVariables = new Set<string>();
 
   constructor(public readonly stack: TerraformStack) {
     const raw: Array<{ construct: IConstruct; type: string; address: string; isData: boolean; config: Record<string, any> }> = [];
-    const outputs: Array<{ construct: IConstruct; sensitive: boolean; value: unknown }> = [];
+    const outputs: Array<{ construct: IConstruct; address: string; sensitive: boolean; value: unknown }> = [];
     // The stack's Terraform JSON, exactly as synthesis writes it (tokens resolved to `${type.name.attr}`).
     const json = stack.toTerraform() as any;
     for (const c of stack.node.findAll()) {
@@ -68,26 +38,25 @@ export class StackModel {
         if (body?.sensitive === true) this.sensitiveVariables.add(`var.${c.friendlyUniqueId}`);
       } else if (TerraformOutput.isTerraformOutput(c)) {
         const body = json.output?.[c.friendlyUniqueId] ?? {};
-        outputs.push({ construct: c, sensitive: body.sensitive === true, value: body.value });
+        outputs.push({ construct: c, address: `output.${c.friendlyUniqueId}`, sensitive: body.sensitive === true, value: body.value });
       }
     }
     const known = new Set(raw.map((r) => r.address));
     for (const r of raw) {
-      const el: Element = { ...r, refs: referencesIn(r.config, known, this.sensitiveVariables) };
-      this.elements.push(el);
+      const el: CheckedResource = { ...r, refs: referencesIn(r.config, known, this.sensitiveVariables) };
+      this.resources.push(el);
       this.byAddress.set(el.address, el);
     }
     for (const o of outputs) {
-      this.outputs.push({ construct: o.construct, sensitive: o.sensitive, refs: referencesIn(o.value, known, this.sensitiveVariables) });
+      this.outputs.push({ construct: o.construct, address: o.address, sensitive: o.sensitive, refs: referencesIn(o.value, known, this.sensitiveVariables) });
     }
   }
 
-  /** The elements of one type (`aws_s3_bucket`), resources only unless `data` is true. */
-  public ofType(type: string, data = false): Element[] {
-    return this.elements.filter((e) => e.type === type && e.isData === data);
+  public ofType(type: string, data = false): CheckedResource[] {
+    return this.resources.filter((e) => e.type === type && e.isData === data);
   }
 
-  public get(address: string): Element | undefined {
+  public get(address: string): CheckedResource | undefined {
     return this.byAddress.get(address);
   }
 
@@ -96,11 +65,7 @@ export class StackModel {
     return this.sensitiveVariables.has(address);
   }
 
-  /**
-   * The element of type `type` that `value` points at: a reference `${type.name.attr}`,
-   * or a literal equal to that element's `matchAttribute` (a bucket named by its name).
-   */
-  public target(value: unknown, type: string, matchAttribute?: string): Element | undefined {
+  public target(value: unknown, type: string, matchAttribute?: string): CheckedResource | undefined {
     if (typeof value !== 'string') return undefined;
     for (const ref of referencesIn(value, new Set(this.byAddress.keys()), this.sensitiveVariables)) {
       const el = this.byAddress.get(ref.address);
@@ -112,21 +77,18 @@ export class StackModel {
     return undefined;
   }
 
-  /** The elements of `type` whose attribute `attr` points at `target`. */
-  public pointingAt(target: Element, type: string, attr: string, matchAttribute?: string): Element[] {
+  public pointingAt(target: CheckedResource, type: string, attr: string, matchAttribute?: string): CheckedResource[] {
     return this.ofType(type).filter((e) => this.target(e.config[attr], target.type, matchAttribute) === target);
   }
 
-  /** True when the reference reads a secret: a sensitive attribute, a sensitive variable, a generated password. */
-  public isSecretReference(ref: Reference): boolean {
+  public isSecretReference(ref: CheckedReference): boolean {
     if (ref.address.startsWith('var.')) return this.sensitiveVariables.has(ref.address);
     const el = this.byAddress.get(ref.address);
     if (!el) return false;
     return isSensitiveAttribute(el.type, ref.attribute);
   }
 
-  /** The secret references in a value. */
-  public secretReferences(value: unknown): Reference[] {
+  public secretReferences(value: unknown): CheckedReference[] {
     return referencesIn(value, new Set(this.byAddress.keys()), this.sensitiveVariables).filter((r) => this.isSecretReference(r));
   }
 }
@@ -144,8 +106,8 @@ export function isSensitiveAttribute(type: string, attribute: string): boolean {
 }
 
 /** The references to known addresses (and sensitive variables) anywhere in a value. */
-export function referencesIn(value: unknown, known: ReadonlySet<string>, variables: ReadonlySet<string>): Reference[] {
-  const out: Reference[] = [];
+export function referencesIn(value: unknown, known: ReadonlySet<string>, variables: ReadonlySet<string>): CheckedReference[] {
+  const out: CheckedReference[] = [];
   const seen = new Set<string>();
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {

@@ -2,17 +2,10 @@ import { TerraformStack, Testing } from 'cdktf';
 import { DockerRuntime, ErpAppService } from '../lib/app-service';
 import { S3BackupVault } from '../lib/backup';
 import { addressChangeMessage, compareAddresses, synthesizedAddresses, terraformAddresses } from '../tools/addresses';
+// The same sources and synthesis as `npm run addresses:update` (tools/address-manifest.ts).
+import * as script from '../tools/address-manifest';
 
-type Synthesized = Record<string, Record<string, { addresses: string[]; moves: Record<string, string> }>>;
-
-// The same sources and synthesis as `npm run addresses:update`.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require('../scripts/addresses.js') as {
-  sources(): Record<string, unknown>;
-  currentAddresses(): Synthesized;
-  readManifest(): Record<string, Record<string, string[]>>;
-  MANIFEST_FILE: string;
-};
+type Synthesized = script.SynthesizedAddresses;
 
 const manifest = script.readManifest();
 

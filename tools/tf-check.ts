@@ -1,6 +1,6 @@
-#!/usr/bin/env node
-/*
- * Offline Terraform check.
+/**
+ * Repository tooling, not part of the published package: the offline Terraform check
+ * (`npm run tf-check`, a step of `npm test`; both build first, then run dist/tools/tf-check.js).
  *
  * Synthesizes the app (every tier stack) and the fixture app (fixtures/aws/*),
  * then, for each stack whose providers are all available locally, runs
@@ -12,18 +12,18 @@
  * when unset, a few usual places are searched; when none is found, Terraform
  * downloads providers from the registry as usual (needs a network).
  *
- * Options: --only <substring> checks only stacks whose name contains it;
+ * Options (`npm run tf-check -- <options>`): --only <substring> checks only stacks whose name contains it;
  *          --no-synth reuses the previous synth output;
  *          TF_CHECK_DIR=<dir> works in another folder than .tf-check;
  *          TF_CHECK_ONLINE=1 also checks stacks whose providers are not in the mirror (downloads them).
  */
-'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawnSync, spawn } = require('child_process');
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '..');
+/** The repository root (this file runs as dist/tools/tf-check.js). */
+const root = path.resolve(__dirname, '..', '..');
 const work = process.env.TF_CHECK_DIR ? path.resolve(process.env.TF_CHECK_DIR) : path.join(root, '.tf-check');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -31,17 +31,17 @@ const noSynth = args.includes('--no-synth');
 const online = process.env.TF_CHECK_ONLINE === '1';
 const baseEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
 
-function log(line) {
+function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function findTerraform() {
+function findTerraform(): string | undefined {
   const r = spawnSync('terraform', ['version'], { env: baseEnv, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.split('\n')[0] : undefined;
 }
 
-function findMirror() {
-  const candidates = [];
+function findMirror(): string | undefined {
+  const candidates: string[] = [];
   if (process.env.TF_PROVIDER_MIRROR) candidates.push(process.env.TF_PROVIDER_MIRROR);
   candidates.push(
     '/opt/tf-plugins',
@@ -63,7 +63,7 @@ function findMirror() {
 }
 
 /** "registry.terraform.io/hashicorp/aws" + version -> available in the mirror? */
-function inMirror(mirror, source, version) {
+function inMirror(mirror: string, source: string, version: string | undefined): boolean {
   const parts = source.split('/');
   const [host, ns, name] = parts.length === 3 ? parts : parts.length === 2 ? ['registry.terraform.io', ...parts] : ['registry.terraform.io', 'hashicorp', parts[0]];
   const dir = path.join(mirror, host, ns, name);
@@ -72,7 +72,7 @@ function inMirror(mirror, source, version) {
   return version ? versions.includes(version.replace(/^[=v ]+/, '')) : versions.length > 0;
 }
 
-function synth(entry, outdir) {
+function synth(entry: string, outdir: string): void {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
   const r = spawnSync(process.execPath, [entry], { cwd: root, env: { ...baseEnv, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
@@ -83,7 +83,23 @@ function synth(entry, outdir) {
   }
 }
 
-function stacksIn(outdir) {
+/** A synthesized stack: its name and its cdk.tf.json. */
+interface Stack {
+  readonly name: string;
+  readonly file: string;
+}
+
+/** The Terraform JSON of a stack, as far as this check reads it. */
+interface TerraformConfig {
+  terraform?: { backend?: unknown; cloud?: unknown; required_providers?: Record<string, { source?: string; version?: string }> };
+  provider?: { aws?: AwsProviderBlock | AwsProviderBlock[] };
+}
+
+interface AwsProviderBlock {
+  alias?: string;
+}
+
+function stacksIn(outdir: string): Stack[] {
   const dir = path.join(outdir, 'stacks');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).sort().map((name) => ({ name, file: path.join(dir, name, 'cdk.tf.json') }))
@@ -91,8 +107,8 @@ function stacksIn(outdir) {
 }
 
 /** An override file that gives every AWS provider block fake credentials and the skip flags, so plan needs no network. */
-function awsOverride(config) {
-  const blocks = [].concat((config.provider && config.provider.aws) || []);
+function awsOverride(config: TerraformConfig): object | undefined {
+  const blocks = ([] as AwsProviderBlock[]).concat((config.provider && config.provider.aws) || []);
   if (blocks.length === 0) return undefined;
   const fake = {
     access_key: 'AKIAFAKEFAKEFAKEFAKE',
@@ -105,21 +121,24 @@ function awsOverride(config) {
   return { provider: { aws: blocks.map((b) => (b.alias ? { alias: b.alias, ...fake } : { ...fake })) } };
 }
 
-function run(cmd, cmdArgs, cwd, env) {
+function run(cmd: string, cmdArgs: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, cmdArgs, { cwd, env });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
     child.on('close', (code) => resolve({ code, out }));
   });
 }
 
-async function check(stack, mirror) {
+/** The outcome of one stack's check. */
+type CheckResult = { ok: true; summary?: string; seconds?: string } | { ok: false; step: string; out: string };
+
+async function check(stack: Stack, mirror: string | undefined): Promise<CheckResult> {
   const dir = path.join(work, 'work', stack.name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const config = JSON.parse(fs.readFileSync(stack.file, 'utf8'));
+  const config = JSON.parse(fs.readFileSync(stack.file, 'utf8')) as TerraformConfig;
   // A remote backend cannot be reached offline: check the configuration with local state.
   if (config.terraform) {
     delete config.terraform.backend;
@@ -129,7 +148,7 @@ async function check(stack, mirror) {
   const override = awsOverride(config);
   if (override) fs.writeFileSync(path.join(dir, 'offline_override.tf.json'), JSON.stringify(override, null, 2));
   const cli = path.join(dir, 'terraformrc');
-  const lines = [];
+  const lines: string[] = [];
   if (mirror) {
     lines.push('provider_installation {', `  filesystem_mirror {`, `    path = ${JSON.stringify(mirror)}`, '  }');
     lines.push(online ? '  direct {}' : '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }');
@@ -148,7 +167,7 @@ async function check(stack, mirror) {
     AWS_SECRET_ACCESS_KEY: 'fake-secret-key-for-offline-plan',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
-  const steps = [
+  const steps: Array<[string, string[]]> = [
     ['init', ['init', '-input=false', '-no-color']],
     ['validate', ['validate', '-no-color']],
     ['plan', ['plan', '-input=false', '-no-color', '-refresh=false', '-lock=false']],
@@ -165,7 +184,7 @@ async function check(stack, mirror) {
   return { ok: true };
 }
 
-async function main() {
+async function main(): Promise<number> {
   const tf = findTerraform();
   if (!tf) {
     log('tf-check: SKIPPED every configuration: terraform is not on the PATH (install Terraform >= 1.5 to run this check).');
@@ -182,25 +201,25 @@ async function main() {
     ...stacksIn(path.join(work, 'fixtures')),
   ].filter((s) => !only || s.name.includes(only));
 
-  const toCheck = [];
-  const skipped = [];
+  const toCheck: Stack[] = [];
+  const skipped: Array<{ name: string; why: string }> = [];
   for (const s of stacks) {
-    const config = JSON.parse(fs.readFileSync(s.file, 'utf8'));
+    const config = JSON.parse(fs.readFileSync(s.file, 'utf8')) as TerraformConfig;
     const required = (config.terraform && config.terraform.required_providers) || {};
     const missing = mirror && !online
-      ? Object.entries(required).filter(([, p]) => !inMirror(mirror, p.source || n, p.version)).map(([n, p]) => `${p.source || n} ${p.version || ''}`.trim())
+      ? Object.entries(required).filter(([n, p]) => !inMirror(mirror, p.source || n, p.version)).map(([n, p]) => `${p.source || n} ${p.version || ''}`.trim())
       : [];
     if (missing.length) skipped.push({ name: s.name, why: `providers not available offline: ${missing.join(', ')}` });
     else toCheck.push(s);
   }
 
   let failed = 0;
-  const results = [];
+  const results: Array<{ s: Stack; r: CheckResult }> = [];
   // Two at a time: each plan starts a provider process.
   const queue = [...toCheck];
-  async function worker() {
+  async function worker(): Promise<void> {
     while (queue.length) {
-      const s = queue.shift();
+      const s = queue.shift()!;
       const r = await check(s, mirror);
       results.push({ s, r });
       if (r.ok) log(`  checked  ${s.name}: init, validate, plan ok (${r.summary}, ${r.seconds}s)`);
@@ -221,7 +240,9 @@ async function main() {
   return 0;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  log(`tf-check: ${err.stack || err}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().then((code) => process.exit(code), (err: unknown) => {
+    log(`tf-check: ${(err instanceof Error && err.stack) || err}`);
+    process.exit(1);
+  });
+}

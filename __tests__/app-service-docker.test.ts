@@ -1,7 +1,8 @@
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { execFileSync } from 'child_process';
-import { DockerRuntime, ErpAppService, LocalDatabase } from '../lib/app-service';
+import { DockerRuntime, ErpAppService } from '../lib/app-service';
+import { LocalDatabase } from '../lib/database/local-database';
 import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { ErpValidationError } from '../lib/errors';
 import { FakeTunnel, FakeVault } from './app-service-fakes';

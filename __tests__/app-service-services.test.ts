@@ -261,7 +261,8 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
   test('the resolved model lists the file and which processes mount it', () => {
     const model = built.app.resolve();
     expect(model.files).toEqual([{ name: 'database-ca', path: DATABASE_CA_CERT_PATH, content: CA_PEM, variable: 'DATABASE_CA_CERT' }]);
-    for (const p of model.processes) expect([p.name, p.files]).toEqual([p.name, p.role === ProcessRole.CONNECTOR ? undefined : ['database-ca']]);
+    const mountsNone = [ProcessRole.CONNECTOR, ProcessRole.CACHE];
+    for (const p of model.processes) expect([p.name, p.files]).toEqual([p.name, mountsNone.includes(p.role) ? undefined : ['database-ca']]);
     expect(model.release!.files).toEqual(['database-ca']);
     for (const j of model.jobs) expect([j.name, j.files]).toEqual([j.name, ['database-ca']]);
   });

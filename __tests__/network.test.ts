@@ -1,11 +1,11 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
-import { DropletRuntime, DropletRuntimeProps } from '../lib/app-service/droplet-runtime';
+import { DropletRuntime, DropletRuntimeProps } from '../lib/app-service/runtimes/droplet/droplet-runtime';
 import { ErpAppService } from '../lib/app-service/app-service';
-import { DockerRuntime } from '../lib/app-service/docker-runtime';
-import { KubernetesCluster, KubernetesClusterProps } from '../lib/app-service/kubernetes/kubernetes-cluster';
-import { KubernetesRuntime } from '../lib/app-service/kubernetes/kubernetes-runtime';
+import { DockerRuntime } from '../lib/app-service/runtimes/docker/docker-runtime';
+import { KubernetesCluster, KubernetesClusterProps } from '../lib/app-service/runtimes/kubernetes/kubernetes-cluster';
+import { KubernetesRuntime } from '../lib/app-service/runtimes/kubernetes/kubernetes-runtime';
 import { IAppRuntime } from '../lib/app-service/runtime';
 import { IConnectableDatabase } from '../lib/common/contracts';
 import { FakeDatabase } from './app-service-fakes';

@@ -3,6 +3,7 @@
 
 // Errors, regions and the private network
 export { ErpValidationError, ValidationProblem } from './errors';
+export { Problems } from './private/validate';
 export { DoRegion } from './common/region';
 export { PrivateNetwork, PrivateNetworkOptions, PrivateNetworkProps } from './common/network';
 
@@ -52,16 +53,17 @@ export {
 } from './app-service/app-service';
 
 // Runtimes: droplets (Compose), Kubernetes, a local Docker engine
-export { DropletSize } from './app-service/droplet-size';
-export { BackupWeekday, DropletRuntime, DropletRuntimeProps } from './app-service/droplet-runtime';
+export { DropletSize } from './app-service/runtimes/droplet/droplet-size';
+export { BackupWeekday, DropletRuntime, DropletRuntimeProps } from './app-service/runtimes/droplet/droplet-runtime';
 export {
   IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesMaintenanceDay, KubernetesVersion,
-} from './app-service/kubernetes/kubernetes-cluster';
-export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/kubernetes/kubernetes-runtime';
-export { DockerRuntime, DockerRuntimeProps } from './app-service/docker-runtime';
-export { LocalDatabase, LocalDatabaseProps } from './app-service/local-database';
+} from './app-service/runtimes/kubernetes/kubernetes-cluster';
+export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/runtimes/kubernetes/kubernetes-runtime';
+export { DockerRuntime, DockerRuntimeProps } from './app-service/runtimes/docker/docker-runtime';
+export { LocalDatabase, LocalDatabaseProps } from './database/local-database';
 
-// Writing a runtime of your own: what an app hands its runtime
+// Writing a runtime of your own: the base every runtime is built on, and what an app hands its runtime
+export { AppRuntimeBase, AppRuntimeBaseProps } from './app-service/runtimes/base';
 export {
   AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
   ResolvedRelease,
@@ -82,3 +84,6 @@ export { CostAssumptions, CostItem, CostItemStatus } from './cost/item';
 export { ErpChecks, ErpChecksError, ErpChecksProps } from './checks/erp-checks';
 export { CheckFinding, CheckRuleInfo, CheckSeverity, ChecksReport, CheckSuppression } from './checks/rule';
 export { formatChecksReport } from './checks/report';
+// Writing a rule of your own: the rule contract and the stack it reads
+export { ErpRule, RuleFinding } from './checks/erp-rule';
+export { CheckedOutput, CheckedReference, CheckedResource, ICheckedStack } from './checks/model';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ErpAppService } from '../lib/app-service/app-service';
-import { DropletRuntime } from '../lib/app-service/droplet-runtime';
-import { DropletSize } from '../lib/app-service/droplet-size';
+import { DropletRuntime } from '../lib/app-service/runtimes/droplet/droplet-runtime';
+import { DropletSize } from '../lib/app-service/runtimes/droplet/droplet-size';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ErpAppService } from '../lib/app-service/app-service';
-import { DropletSize } from '../lib/app-service/droplet-size';
-import { KubernetesCluster } from '../lib/app-service/kubernetes/kubernetes-cluster';
-import { KubernetesRuntime } from '../lib/app-service/kubernetes/kubernetes-runtime';
+import { DropletSize } from '../lib/app-service/runtimes/droplet/droplet-size';
+import { KubernetesCluster } from '../lib/app-service/runtimes/kubernetes/kubernetes-cluster';
+import { KubernetesRuntime } from '../lib/app-service/runtimes/kubernetes/kubernetes-runtime';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';

@@ -5,9 +5,11 @@ import {
 } from '../common/contracts';
 import { DATABASE_CA_CERT_PATH } from '../database/private/core';
 import { ErpValidationError } from '../errors';
+import { atSynthesis } from '../private/at-synthesis';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';
-import { atSynthesis } from './private/late';
+import { cacheProcess, cacheProcessEnvironment } from './private/cache-process';
+import { withCache } from './private/render-common';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
 import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel } from './process-model';
 import {
@@ -19,7 +21,7 @@ import {
 export interface ErpAppServiceProps extends ProcessModel {
   /** App name, a DNS label; names the compose project, containers and folders (`/opt/<name>`). */
   readonly name: string;
-  /** Where the processes run (`DropletRuntime`, `DockerRuntime`). */
+  /** Where the processes run: a runtime (`IAppRuntime`), bound to this app alone. */
   readonly runtime: IAppRuntime;
 }
 
@@ -49,7 +51,7 @@ export interface BackupOptions {
    * Require TLS to the database. When the database hands over its CA
    * certificate (`DATABASE_CA_CERT`, managed MySQL), the job also verifies the
    * server with it, from a read-only file at `DATABASE_CA_CERT_PATH`.
-   * @default true (false for a `LocalDatabase`)
+   * @default true (false for an `IPlainTextDatabase`, such as `LocalDatabase`)
    */
   readonly requireTls?: boolean;
 }
@@ -58,6 +60,11 @@ export interface BackupOptions {
 export interface IPlainTextDatabase {
   /** True: the database speaks without TLS. */
   readonly plainTextOnly: boolean;
+}
+
+/** True when the database says it speaks without TLS (an `IPlainTextDatabase` whose `plainTextOnly` is true). */
+export function isPlainTextDatabase(db: IConnectableDatabase): db is IConnectableDatabase & IPlainTextDatabase {
+  return 'plainTextOnly' in db && db.plainTextOnly === true;
 }
 
 /** Options of `ErpAppService.connectTo`. */
@@ -101,8 +108,10 @@ export const DATABASE_CA_FILE = 'database-ca';
 /**
  * An ERP or invoicing web app: its processes (web, workers, scheduler,
  * WebSocket, other HTTP services, release command), their images, commands,
- * health checks, environment and secrets, run by a runtime (`DropletRuntime` on DigitalOcean
- * droplets with Docker Compose, `DockerRuntime` on a local Docker engine).
+ * health checks, environment and secrets, run by a runtime (an `IAppRuntime`:
+ * droplets with Docker Compose, Kubernetes, a local Docker engine). When no
+ * managed cache is connected, the app runs a cache process (Valkey) and its
+ * app code reads `REDIS_URL`, `REDIS_HOST` and `REDIS_PORT`.
  *
  * Intents wire it to the other constructs: `connectTo(db)` admits the app
  * through the database firewall and hands it the connection environment,
@@ -153,7 +162,7 @@ export class ErpAppService extends Construct {
         'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp, facturador)');
     }
     p.check(props.runtime !== undefined && typeof props.runtime?.bind === 'function', 'runtime', props.runtime, 'is not an app runtime',
-      'pass a DropletRuntime or a DockerRuntime');
+      'pass a runtime construct (an IAppRuntime, with bind and internalUrl)');
     validateProcessModel(p, props, (m) => Annotations.of(this).addWarning(m));
     p.throwIfAny(this);
 
@@ -225,7 +234,7 @@ export class ErpAppService extends Construct {
     p.throwIfAny(this);
     this.admit(db!, 'backupTo.options.database');
     const env = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
-    const requireTls = options.requireTls ?? !(db as unknown as Partial<IPlainTextDatabase>).plainTextOnly;
+    const requireTls = options.requireTls ?? !isPlainTextDatabase(db!);
     const caCertificate = requireTls ? db!.connection.environment.plain[DATABASE_CA_CERT_VARIABLE] : undefined;
     // the job container finds the CA certificate of its database where every container finds the app's
     const parts = backupJob(jobName, db!.connection, env, requireTls, caCertificate !== undefined ? DATABASE_CA_CERT_PATH : undefined);
@@ -272,12 +281,49 @@ export class ErpAppService extends Construct {
 
   /** The final model the runtime renders: defaults applied, intents included. */
   public resolve(): ResolvedApp {
-    const m = this.model;
-    const procs = m.processes;
-    const webImage = procs.web.image;
-    const appEnv = { ...(m.environment ?? {}), ...this.extraPlain };
-    const appSecrets = { ...(m.secrets ?? {}), ...this.extraSecret };
+    const procs = this.model.processes;
+    const appEnv = { ...(this.model.environment ?? {}), ...this.extraPlain };
+    const appSecrets = { ...(this.model.secrets ?? {}), ...this.extraSecret };
     const secretGroups: Record<string, Record<string, string>> = { app: appSecrets };
+    const processes = this.resolveProcesses(appEnv, appSecrets, secretGroups);
+    const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
+    if (direct && procs.release) secretGroups.release = { ...appSecrets, ...this.directSecret };
+    // public files every container but the connector and the cache mounts (the database CA certificate)
+    const files: ResolvedFile[] = [];
+    const ca = appEnv[DATABASE_CA_CERT_VARIABLE] ?? this.directPlain[DATABASE_CA_CERT_VARIABLE];
+    if (ca !== undefined) {
+      files.push({ name: DATABASE_CA_FILE, path: DATABASE_CA_CERT_PATH, content: ca, variable: DATABASE_CA_CERT_VARIABLE });
+    }
+    const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
+    const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
+    const jobs = [...this.resolveAppJobs(appEnv).map(withFiles), ...this.resolveBackupJobs(secretGroups, files, ca)];
+    const release: ResolvedRelease | undefined = procs.release
+      ? withFiles<ResolvedRelease>({
+        image: procs.release.image ?? procs.web.image,
+        command: execForm(procs.release.command)!,
+        environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
+        secretGroups: direct ? ['release'] : ['app'],
+      })
+      : undefined;
+    const hasManagedCache = this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY);
+    return withCacheProcess({
+      name: this.name,
+      processes: processes.map((proc) => (proc.role === ProcessRole.CONNECTOR ? proc : withFiles(proc))),
+      jobs,
+      release,
+      secretGroups,
+      databases: [...this.connections],
+      hasManagedCache,
+      files: files.length > 0 ? files : undefined,
+    });
+  }
+
+  /** Web, workers, WebSocket, services and the tunnel connector, in that order; adds the services' and the connector's secret groups. */
+  private resolveProcesses(
+    appEnv: Record<string, string>, appSecrets: Record<string, string>, secretGroups: Record<string, Record<string, string>>,
+  ): ResolvedProcess[] {
+    const procs = this.model.processes;
+    const webImage = procs.web.image;
     const processes: ResolvedProcess[] = [{
       name: 'web', role: ProcessRole.WEB, image: webImage, command: execForm(procs.web.command), port: procs.web.port,
       healthCheck: health(procs.web.healthCheck, procs.web.port), replicas: procs.web.replicas ?? 1,
@@ -298,20 +344,7 @@ export class ErpAppService extends Construct {
         environment: { ...appEnv, PORT: String(ws.port) }, secretGroups: ['app'], isAppCode: true,
       });
     }
-    const problems = new Problems();
-    (procs.services ?? []).forEach((svc, i) => {
-      const group = `service-${svc.name}`;
-      const own = svc.secrets ?? {};
-      if (Object.keys(own).length > 0) secretGroups[group] = { ...own };
-      processes.push({
-        name: svc.name, role: ProcessRole.SERVICE, image: svc.image, command: execForm(svc.command), port: svc.port,
-        healthCheck: health(svc.healthCheck, svc.port), replicas: svc.replicas ?? 1, resources: svc.resources,
-        environment: serviceEnvironment(problems, `processes.services[${i}]`, svc, appEnv, appSecrets),
-        secretGroups: [...(svc.receivesAppEnvironment ? ['app'] : []), ...(Object.keys(own).length > 0 ? [group] : [])],
-        isAppCode: svc.receivesAppEnvironment === true,
-      });
-    });
-    problems.throwIfAny(this);
+    processes.push(...this.resolveServices(appEnv, appSecrets, secretGroups));
     if (this.connector) {
       secretGroups.tunnel = { TUNNEL_TOKEN: this.connector.token };
       processes.push({
@@ -320,58 +353,64 @@ export class ErpAppService extends Construct {
         environment: {}, secretGroups: ['tunnel'], isAppCode: false,
       });
     }
-    const jobs: ResolvedJob[] = [];
+    return processes;
+  }
+
+  /** The other HTTP services; a service with secrets of its own reads them from the group `service-<name>`. */
+  private resolveServices(
+    appEnv: Record<string, string>, appSecrets: Record<string, string>, secretGroups: Record<string, Record<string, string>>,
+  ): ResolvedProcess[] {
+    const problems = new Problems();
+    const services = (this.model.processes.services ?? []).map((svc, i): ResolvedProcess => {
+      const group = `service-${svc.name}`;
+      const own = svc.secrets ?? {};
+      if (Object.keys(own).length > 0) secretGroups[group] = { ...own };
+      return {
+        name: svc.name, role: ProcessRole.SERVICE, image: svc.image, command: execForm(svc.command), port: svc.port,
+        healthCheck: health(svc.healthCheck, svc.port), replicas: svc.replicas ?? 1, resources: svc.resources,
+        environment: serviceEnvironment(problems, `processes.services[${i}]`, svc, appEnv, appSecrets),
+        secretGroups: [...(svc.receivesAppEnvironment ? ['app'] : []), ...(Object.keys(own).length > 0 ? [group] : [])],
+        isAppCode: svc.receivesAppEnvironment === true,
+      };
+    });
+    problems.throwIfAny(this);
+    return services;
+  }
+
+  /** The scheduler's every-minute runner and cron entries. */
+  private resolveAppJobs(appEnv: Record<string, string>): ResolvedJob[] {
+    const procs = this.model.processes;
     const sch = procs.scheduler;
-    if (sch) {
-      const image = sch.image ?? webImage;
-      if (sch.everyMinute !== undefined) {
-        jobs.push({ name: 'schedule-run', schedule: '* * * * *', image, command: execForm(sch.everyMinute)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true });
-      }
-      for (const e of sch.entries ?? []) {
-        jobs.push({ name: e.name, schedule: e.schedule, image, command: execForm(e.command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true });
-      }
-    }
-    const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
-    if (direct && procs.release) secretGroups.release = { ...appSecrets, ...this.directSecret };
-    // public files every container but the connector mounts (the database CA certificate)
-    const files: ResolvedFile[] = [];
-    const ca = appEnv[DATABASE_CA_CERT_VARIABLE] ?? this.directPlain[DATABASE_CA_CERT_VARIABLE];
-    if (ca !== undefined) {
-      files.push({ name: DATABASE_CA_FILE, path: DATABASE_CA_CERT_PATH, content: ca, variable: DATABASE_CA_CERT_VARIABLE });
-    }
-    const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
-    const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
-    const appJobs = jobs.map(withFiles);
-    // a backup job mounts the CA certificate of the database it dumps (the app's, or one of its own), and nothing else
+    if (!sch) return [];
+    const image = sch.image ?? procs.web.image;
+    const job = (name: string, schedule: string, command: ProcessCommand): ResolvedJob => ({
+      name, schedule, image, command: execForm(command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true,
+    });
+    return [
+      ...(sch.everyMinute !== undefined ? [job('schedule-run', '* * * * *', sch.everyMinute)] : []),
+      ...(sch.entries ?? []).map((e) => job(e.name, e.schedule, e.command)),
+    ];
+  }
+
+  /**
+   * The backup jobs, each with its secret group. A job mounts the CA certificate of the database it dumps
+   * (the app's, or one of its own added to `files`), and nothing else.
+   */
+  private resolveBackupJobs(secretGroups: Record<string, Record<string, string>>, files: ResolvedFile[], ca: string | undefined): ResolvedJob[] {
+    const jobs: ResolvedJob[] = [];
     for (const j of this.jobs) {
       secretGroups[j.group] = j.secrets;
       if (j.caCertificate === undefined) {
-        appJobs.push(j.job);
+        jobs.push(j.job);
       } else if (j.caCertificate === ca) {
-        appJobs.push({ ...j.job, files: [DATABASE_CA_FILE] });
+        jobs.push({ ...j.job, files: [DATABASE_CA_FILE] });
       } else {
         const name = `${j.job.name}-${DATABASE_CA_FILE}`.slice(0, 63).replace(/-+$/, '');
         files.push({ name, path: DATABASE_CA_CERT_PATH, content: j.caCertificate });
-        appJobs.push({ ...j.job, files: [name] });
+        jobs.push({ ...j.job, files: [name] });
       }
     }
-    return {
-      name: this.name,
-      processes: processes.map((proc) => (proc.role === ProcessRole.CONNECTOR ? proc : withFiles(proc))),
-      jobs: appJobs,
-      release: procs.release
-        ? withFiles<ResolvedRelease>({
-          image: procs.release.image ?? webImage,
-          command: execForm(procs.release.command)!,
-          environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
-          secretGroups: direct ? ['release'] : ['app'],
-        })
-        : undefined,
-      secretGroups,
-      databases: [...this.connections],
-      hasManagedCache: this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY),
-      files: files.length > 0 ? files : undefined,
-    };
+    return jobs;
   }
 
   private admit(db: IConnectableDatabase, prop: string): void {
@@ -418,6 +457,23 @@ export class ErpAppService extends Construct {
       ...this.jobs.map((j) => j.job.name),
     ];
   }
+}
+
+/**
+ * Without a managed cache, the app runs the cache process (last of the processes), and app code
+ * (app processes, jobs, the release) gets its variables under its own.
+ */
+function withCacheProcess(app: ResolvedApp): ResolvedApp {
+  if (app.hasManagedCache) return app;
+  const cache = cacheProcessEnvironment();
+  const appCode = <T extends { readonly environment: Readonly<Record<string, string>>; readonly isAppCode?: boolean }>(x: T): T =>
+    (x.isAppCode === false ? x : { ...x, environment: withCache(x.environment, cache) });
+  return {
+    ...app,
+    processes: [...app.processes.map(appCode), cacheProcess()],
+    jobs: app.jobs.map(appCode),
+    release: app.release ? appCode(app.release) : undefined,
+  };
 }
 
 /** A shell line becomes `/bin/sh -c <line>`; an exec list is kept. */

@@ -26,7 +26,10 @@ export interface ResolvedApp {
   readonly secretGroups: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Connections the app was given with `connectTo`, in call order. */
   readonly databases: readonly DatabaseConnection[];
-  /** True when one of the connected databases is a managed cache (Valkey/Redis); otherwise runtimes add a cache container. */
+  /**
+   * True when one of the connected databases is a managed cache (Valkey/Redis); otherwise `processes`
+   * holds a cache process (role `CACHE`) and app code gets its variables (`REDIS_URL`, `REDIS_HOST`, `REDIS_PORT`).
+   */
   readonly hasManagedCache: boolean;
   /**
    * Public files (the database CA certificate) that runtimes place read-only
@@ -65,6 +68,11 @@ export enum ProcessRole {
   CONNECTOR = 'connector',
   /** Another HTTP server beside web (frontend, monitoring UI, phpMyAdmin), reached on the internal network only. */
   SERVICE = 'service',
+  /**
+   * The cache (Valkey) run when the app has no managed cache. App code and the release wait for it;
+   * runtimes keep its data directory on a volume.
+   */
+  CACHE = 'cache',
 }
 
 /** A health check with every default applied. */
@@ -119,7 +127,7 @@ export interface ResolvedJob {
   readonly environment: Readonly<Record<string, string>>;
   readonly secretGroups: readonly string[];
   readonly resources?: ResourceLimits;
-  /** True for app code (reads the app environment and the runtime's cache variables). */
+  /** True for app code (reads the app environment and the cache variables). */
   readonly isAppCode: boolean;
   /**
    * Names of the `ResolvedApp.files` mounted read-only into each run.

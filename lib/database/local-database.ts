@@ -6,8 +6,8 @@ import {
   DatabaseAccessSource, DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase, IDatabaseClient,
 } from '../common/contracts';
 import { Problems, requireProps } from '../private/validate';
-import { DockerRuntime } from './docker-runtime';
-import { IPlainTextDatabase } from './app-service';
+import type { IPlainTextDatabase } from '../app-service/app-service';
+import type { DockerRuntime } from '../app-service/runtimes/docker/docker-runtime';
 
 /** Props of `LocalDatabase`. */
 export interface LocalDatabaseProps {
@@ -42,9 +42,17 @@ export interface LocalDatabaseProps {
 
 /**
  * A PostgreSQL or MySQL container with its data on a volume, on a
- * `DockerRuntime`'s network (alias `db`, no published port). It implements
- * `IConnectableDatabase`, so `app.connectTo(localDb)` works as with a managed
- * database; its environment uses the same variable names, without TLS.
+ * `DockerRuntime`'s network (alias `db`, no published port): the database of
+ * a local environment. It implements `IConnectableDatabase`, so
+ * `app.connectTo(db)` and `app.backupTo(vault)` work as with a managed
+ * database; its environment uses the same variable names, without TLS
+ * (it is an `IPlainTextDatabase`). App containers start once it is healthy.
+ *
+ * ```ts
+ * const runtime = new DockerRuntime(stack, 'Runtime');
+ * const db = new LocalDatabase(stack, 'Database', { runtime, engine: DatabaseEngineFamily.MYSQL });
+ * app.connectTo(db);
+ * ```
  */
 export class LocalDatabase extends Construct implements IConnectableDatabase, IPlainTextDatabase {
   /** The database container. */

@@ -2,53 +2,52 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { Annotations, ITerraformDependable, Lazy } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
-import { IDatabaseClient } from '../common/contracts';
-import { ErpValidationError } from '../errors';
-import { Problems, checkInt } from '../private/validate';
+import { IDatabaseClient } from '../../../common/contracts';
+import { Problems, checkInt } from '../../../private/validate';
+import { CACHE_DATA_PATH } from '../../private/cache-process';
+import { escapeTerraformTemplate, healthTest } from '../../private/render-common';
+import { ResourceLimits } from '../../process-model';
+import {
+  ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedJob, ResolvedProcess, ResolvedRelease,
+} from '../../runtime';
+import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { cronLoopScript } from './private/cron-loop';
-import { atSynthesis } from './private/late';
-import { cacheEnvironment, escapeTerraformTemplate, healthTest, withCache } from './private/render-common';
-import { checkImage } from './private/validate-model';
-import { ResourceLimits } from './process-model';
-import { AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedHealthCheck } from './runtime';
 
 /** Props of `DockerRuntime`. */
-export interface DockerRuntimeProps {
+export interface DockerRuntimeProps extends AppRuntimeBaseProps {
   /**
    * Port on 127.0.0.1 where the web process is published.
    * @default 8080
    */
   readonly hostPort?: number;
-  /**
-   * Image of the cache container run when the app has no managed cache.
-   * @default 'valkey/valkey:8.1-alpine'
-   */
-  readonly cacheImage?: string;
 }
 
+type ContainerConfig = ConstructorParameters<typeof Container>[2];
+
 /**
- * Runs an `ErpAppService` on the user's own Docker engine (a local environment)
- * with the Docker provider: a network named after the app, a container per
- * process replica (same image, command, health check and environment as on
- * droplets, restart `unless-stopped`), the web process published on
- * `127.0.0.1:<hostPort>` only (other HTTP services are reached on the network
- * by name), a connected database's CA certificate copied into the containers, the release command as a container that runs
- * once (Terraform waits for it to exit) before web starts, a Valkey container
- * with append-only persistence on a volume when the app has no managed cache,
- * and a container per scheduled job that runs its command whenever the cron
- * schedule matches (a small sh loop in the job's image, times in UTC).
- * `cdktf deploy local` brings the app up.
+ * Runs an `ErpAppService` on the user's own Docker engine (a local
+ * environment) with the Docker provider: a network named after the app, a
+ * container per process replica (the same image, command, health check and
+ * environment as on droplets), the web process published on
+ * `127.0.0.1:<hostPort>` only, the release command as a container that runs
+ * once before web starts, the cache (when the app has no managed cache) with
+ * its data on a volume, and a container per scheduled job that runs its
+ * command whenever the cron schedule matches (UTC). Pair it with
+ * `LocalDatabase` for a PostgreSQL or MySQL container, and deploy with
+ * `cdktf deploy local`.
  *
- * Secrets: on the developer's own machine, secret variables are passed to the
- * containers as plain environment variables (they end up in the Terraform
- * state and in `docker inspect`). They are never baked into an image. Use
- * development values only.
+ * Secrets reach the containers as plain environment variables (they end up in
+ * the Terraform state and in `docker inspect`): use development values only.
  *
- * Pair it with `LocalDatabase` for a PostgreSQL or MySQL container.
+ * ```ts
+ * const runtime = new DockerRuntime(stack, 'Runtime', { hostPort: 8080 });
+ * const app = new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.4.2', port: 8080 } } });
+ * app.connectTo(new LocalDatabase(stack, 'Database', { runtime }));
+ * ```
  */
-export class DockerRuntime extends Construct implements IAppRuntime {
+export class DockerRuntime extends AppRuntimeBase {
   /** The app's network; containers reach each other by process name. */
   public readonly network: Network;
   /** A local engine has no database firewall: nothing to admit. */
@@ -58,31 +57,18 @@ export class DockerRuntime extends Construct implements IAppRuntime {
   /** Port on 127.0.0.1 of the web process. */
   public readonly hostPort: number;
 
-  private readonly props: DockerRuntimeProps;
   private readonly images: Record<string, Image> = {};
   private readonly startAfterList: ITerraformDependable[] = [];
-  private app?: AppBinding;
 
   constructor(scope: Construct, id: string, props: DockerRuntimeProps = {}) {
-    super(scope, id);
+    super(scope, id, props);
     const p = new Problems();
     checkInt(p, 'hostPort', props.hostPort, 1, 65535, 'give a free port on this machine, e.g. 8080');
-    checkImage(p, 'cacheImage', props.cacheImage, false, (m) => Annotations.of(this).addWarning(m));
+    this.checkSharedProps(p);
     p.throwIfAny(this);
-    this.props = props;
     this.hostPort = props.hostPort ?? 8080;
     this.network = new Network(this, 'Network', { name: Lazy.stringValue({ produce: () => this.binding().name }) });
-    atSynthesis(this, { everyTime: false }, () => this.render(this.binding().resolve()));
-  }
-
-  /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
-  public bind(app: AppBinding): void {
-    if (this.app !== undefined) {
-      throw new ErpValidationError(this.node.path, [{
-        prop: 'runtime', value: app.scope.node.path, problem: `already runs ${this.app.scope.node.path}`, fix: 'give each app its own DockerRuntime',
-      }]);
-    }
-    this.app = app;
+    this.renderAtSynthesis((app) => this.render(app));
   }
 
   /** Containers carry their process name as a network alias: `http://<process>:<port>`. */
@@ -110,100 +96,105 @@ export class DockerRuntime extends Construct implements IAppRuntime {
     return img;
   }
 
+  /** The cache first and the release next (app containers wait for both), then the processes and the jobs. */
   private render(app: ResolvedApp): void {
-    const name = app.name;
-    const cache = app.hasManagedCache ? undefined : cacheEnvironment('redis');
     const before: ITerraformDependable[] = [...this.startAfterList];
-    if (cache) {
-      const volume = new Volume(this, 'CacheVolume', { name: `${name}-cache` });
-      const redis = this.container('redis', {
-        name: `${name}-redis`,
-        image: this.image(this.props.cacheImage ?? 'valkey/valkey:8.1-alpine').imageId,
-        command: ['valkey-server', '--appendonly', 'yes', '--appendfsync', 'everysec'],
-        restart: 'unless-stopped',
-        volumes: [{ volumeName: volume.name, containerPath: '/data' }],
-        healthcheck: { test: ['CMD', 'valkey-cli', 'ping'], interval: '10s', timeout: '5s', retries: 5, startPeriod: '10s' },
-        networksAdvanced: [{ name: this.network.name, aliases: ['redis'] }],
-        wait: true,
-      });
-      before.push(redis);
-    }
-    const envOf = (env: Readonly<Record<string, string>>, groups: readonly string[], isApp: boolean) => {
-      const merged: Record<string, string> = isApp ? withCache(env, cache) : { ...env };
-      for (const g of groups) Object.assign(merged, app.secretGroups[g] ?? {});
-      return Object.entries(merged).map(([k, v]) => escapeTerraformTemplate(`${k}=${v}`));
-    };
-    // public files (the database CA certificate) copied into the containers that mount them
-    const uploads = (names: readonly string[] | undefined) => {
-      const files = (app.files ?? []).filter((f) => names?.includes(f.name));
-      return files.length > 0 ? files.map((f) => ({ file: f.path, content: escapeTerraformTemplate(f.content) })) : undefined;
-    };
-    if (app.release) {
-      const r = app.release;
-      const release = this.container('release', {
-        name: `${name}-release`,
-        image: this.image(r.image).imageId,
-        command: r.command.map(escapeTerraformTemplate),
-        env: envOf(r.environment, r.secretGroups, true),
-        upload: uploads(r.files),
-        networksAdvanced: [{ name: this.network.name }],
-        restart: 'no',
-        mustRun: false,
-        attach: true,
-        logs: true,
-        dependsOn: [...before],
-      });
-      before.push(release);
-    }
-    for (const proc of app.processes) {
-      for (let i = 1; i <= proc.replicas; i++) {
-        const key = i === 1 ? proc.name : `${proc.name}-${i}`;
-        const isWeb = proc.role === ProcessRole.WEB;
-        this.container(key, {
-          name: `${name}-${key}`,
-          image: this.image(proc.image).imageId,
-          command: proc.command?.map(escapeTerraformTemplate),
-          env: envOf(proc.environment, proc.secretGroups, proc.isAppCode),
-          upload: uploads(proc.files),
-          restart: 'unless-stopped',
-          healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
-          networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
-          ports: isWeb && i === 1 ? [{ internal: proc.port!, external: this.hostPort, ip: '127.0.0.1' }] : undefined,
-          ...limits(proc.resources),
-          dependsOn: proc.isAppCode ? [...before] : undefined,
-        });
-      }
-    }
-    for (const job of app.jobs) {
-      this.container(`cron-${job.name}`, {
-        name: `${name}-cron-${job.name}`,
-        image: this.image(job.image).imageId,
-        command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command))],
-        env: envOf(job.environment, job.secretGroups, job.isAppCode),
-        upload: uploads(job.files),
-        restart: 'unless-stopped',
-        networksAdvanced: [{ name: this.network.name }],
-        labels: [{ label: 'erp.schedule', value: job.schedule }],
-        ...limits(job.resources),
-        dependsOn: [...before],
-      });
-    }
+    const isCache = (proc: ResolvedProcess) => proc.role === ProcessRole.CACHE;
+    for (const proc of app.processes.filter(isCache)) before.push(...this.processContainers(app, proc, before));
+    if (app.release) before.push(this.releaseContainer(app, app.release, before));
+    for (const proc of app.processes.filter((x) => !isCache(x))) this.processContainers(app, proc, before);
+    for (const job of app.jobs) this.jobContainer(app, job, before);
   }
 
-  private container(key: string, config: ConstructorParameters<typeof Container>[2]): Container {
+  /** A process's containers, one per replica, rendered by its role. */
+  private processContainers(app: ResolvedApp, proc: ResolvedProcess, before: readonly ITerraformDependable[]): Container[] {
+    if (proc.role === ProcessRole.CACHE) return [this.cacheContainer(app, proc)];
+    const containers: Container[] = [];
+    for (let i = 1; i <= proc.replicas; i++) {
+      const key = i === 1 ? proc.name : `${proc.name}-${i}`;
+      containers.push(this.container(key, {
+        name: `${app.name}-${key}`,
+        image: this.image(proc.image).imageId,
+        command: proc.command?.map(escapeTerraformTemplate),
+        env: envList(app, proc.environment, proc.secretGroups),
+        upload: uploads(app, proc.files),
+        restart: 'unless-stopped',
+        healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
+        networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
+        ports: proc.role === ProcessRole.WEB && i === 1 ? [{ internal: proc.port!, external: this.hostPort, ip: '127.0.0.1' }] : undefined,
+        ...limits(proc.resources),
+        dependsOn: proc.isAppCode ? [...before] : undefined,
+      }));
+    }
+    return containers;
+  }
+
+  /** The cache: one container with its data on a volume; Terraform waits until it is healthy. */
+  private cacheContainer(app: ResolvedApp, proc: ResolvedProcess): Container {
+    const volume = new Volume(this, 'CacheVolume', { name: `${app.name}-cache` });
+    return this.container(proc.name, {
+      name: `${app.name}-${proc.name}`,
+      image: this.image(proc.image).imageId,
+      command: proc.command?.map(escapeTerraformTemplate),
+      restart: 'unless-stopped',
+      volumes: [{ volumeName: volume.name, containerPath: CACHE_DATA_PATH }],
+      healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
+      networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
+      wait: true,
+    });
+  }
+
+  /** The release command: a container that runs once (Terraform waits for it to exit). */
+  private releaseContainer(app: ResolvedApp, r: ResolvedRelease, before: readonly ITerraformDependable[]): Container {
+    return this.container('release', {
+      name: `${app.name}-release`,
+      image: this.image(r.image).imageId,
+      command: r.command.map(escapeTerraformTemplate),
+      env: envList(app, r.environment, r.secretGroups),
+      upload: uploads(app, r.files),
+      networksAdvanced: [{ name: this.network.name }],
+      restart: 'no',
+      mustRun: false,
+      attach: true,
+      logs: true,
+      dependsOn: [...before],
+    });
+  }
+
+  /** A scheduled job: a container running a small sh loop that starts the command when the schedule matches. */
+  private jobContainer(app: ResolvedApp, job: ResolvedJob, before: readonly ITerraformDependable[]): Container {
+    return this.container(`cron-${job.name}`, {
+      name: `${app.name}-cron-${job.name}`,
+      image: this.image(job.image).imageId,
+      command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command))],
+      env: envList(app, job.environment, job.secretGroups),
+      upload: uploads(app, job.files),
+      restart: 'unless-stopped',
+      networksAdvanced: [{ name: this.network.name }],
+      labels: [{ label: 'erp.schedule', value: job.schedule }],
+      ...limits(job.resources),
+      dependsOn: [...before],
+    });
+  }
+
+  private container(key: string, config: ContainerConfig): Container {
     const c = new Container(this, `Container-${key}`, config);
     this.containers[key] = c;
     return c;
   }
+}
 
-  private binding(): AppBinding {
-    if (this.app === undefined) {
-      throw new ErpValidationError(this.node.path, [{
-        prop: 'runtime', value: undefined, problem: 'runs no app', fix: 'pass this runtime to an ErpAppService',
-      }]);
-    }
-    return this.app;
-  }
+/** `KEY=value` entries: the plain variables, then the secret groups' values (plain text on a local engine). */
+function envList(app: ResolvedApp, env: Readonly<Record<string, string>>, groups: readonly string[]): string[] {
+  const merged: Record<string, string> = { ...env };
+  for (const g of groups) Object.assign(merged, app.secretGroups[g] ?? {});
+  return Object.entries(merged).map(([k, v]) => escapeTerraformTemplate(`${k}=${v}`));
+}
+
+/** The public files (the database CA certificate) copied into a container that mounts them. */
+function uploads(app: ResolvedApp, names: readonly string[] | undefined): ContainerConfig['upload'] {
+  const files = (app.files ?? []).filter((f) => names?.includes(f.name));
+  return files.length > 0 ? files.map((f) => ({ file: f.path, content: escapeTerraformTemplate(f.content) })) : undefined;
 }
 
 function dockerHealth(h: ResolvedHealthCheck) {

@@ -4,11 +4,11 @@ import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../common/contracts';
-import { PrivateNetwork } from '../../common/network';
-import { DoRegion, checkRegion } from '../../common/region';
-import { Problems, checkInt, isUnresolved, requireProps } from '../../private/validate';
-import { DropletSize } from '../droplet-size';
+import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../../common/contracts';
+import { PrivateNetwork } from '../../../common/network';
+import { DoRegion, checkRegion } from '../../../common/region';
+import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
+import { DropletSize } from '../droplet/droplet-size';
 
 /** Day of the weekly maintenance window of a Kubernetes cluster (UTC). */
 export enum KubernetesMaintenanceDay {

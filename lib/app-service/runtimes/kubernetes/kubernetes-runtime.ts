@@ -11,27 +11,27 @@ import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Annotations, Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
+import { Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { posix } from 'path';
-import { IDatabaseClient } from '../../common/contracts';
-import { ErpValidationError } from '../../errors';
-import { Problems, checkInt, isUnresolved, requireProps } from '../../private/validate';
-import { cacheEnvironment, groupsInUse, withCache } from '../private/render-common';
-import { DNS_LABEL_RE, checkImage } from '../private/validate-model';
-import { ResourceLimits } from '../process-model';
+import { IDatabaseClient } from '../../../common/contracts';
+import { ErpValidationError } from '../../../errors';
+import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
+import { CACHE_DATA_PATH } from '../../private/cache-process';
+import { groupsInUse } from '../../private/render-common';
+import { DNS_LABEL_RE } from '../../private/validate-model';
+import { ResourceLimits } from '../../process-model';
 import {
-  AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedProcess,
-} from '../runtime';
+  ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess, ResolvedRelease,
+} from '../../runtime';
+import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { IKubernetesCluster } from './kubernetes-cluster';
-import { createAtSynthesis } from './private/late-hook';
 
-/**
- * The workload bindings (Deployment, CronJob, Job, HorizontalPodAutoscaler): about 15 MB of
- * JavaScript, some 150 ms to load. They are loaded when a runtime first renders its workloads,
- * so that an app which imports the library but runs on droplets does not pay for them.
- */
+// The workload bindings (Deployment, CronJob, Job, HorizontalPodAutoscaler) are about 15 MB of
+// JavaScript, some 150 ms to load: they are required when a runtime first renders its workloads,
+// so that an app which imports the library but runs on droplets does not load them.
+/** The workload binding classes, loaded on first use. */
 function workloads(): {
   readonly CronJobV1: typeof CronJobV1;
   readonly DeploymentV1: typeof DeploymentV1;
@@ -47,7 +47,7 @@ function workloads(): {
 }
 
 /** Props of `KubernetesRuntime`. */
-export interface KubernetesRuntimeProps {
+export interface KubernetesRuntimeProps extends AppRuntimeBaseProps {
   /** The cluster the app runs on (a `KubernetesCluster`). */
   readonly cluster: IKubernetesCluster;
   /**
@@ -105,11 +105,6 @@ export interface KubernetesRuntimeProps {
    * @default 3
    */
   readonly jobHistoryLimit?: number;
-  /**
-   * Image of the cache Deployment run when the app has no managed cache.
-   * @default 'valkey/valkey:8.1-alpine'
-   */
-  readonly cacheImage?: string;
 }
 
 /** The label keys of every resource of the app. */
@@ -118,6 +113,8 @@ const LABEL_COMPONENT = 'app.kubernetes.io/component';
 const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 /** The user id the Valkey image runs as. */
 const CACHE_USER = 999;
+/** CPU and memory limits of the cache process when the model gives none. */
+const CACHE_RESOURCES: ResourceLimits = { cpus: 0.5, memoryMib: 256 };
 /** The tunnel connector's metrics and readiness port (`--metrics 0.0.0.0:20241`). */
 const CONNECTOR_READY_PATH = '/ready';
 
@@ -146,47 +143,28 @@ interface PodInput {
 }
 
 /**
- * Runs an `ErpAppService` on Kubernetes, on a
- * `KubernetesCluster`, with the Kubernetes provider that cluster configures.
+ * Runs an `ErpAppService` on Kubernetes, on a `KubernetesCluster`, with the
+ * Kubernetes provider that cluster configures.
  *
- * From the same process model as the droplet and local runtimes it creates,
- * in a namespace of its own (`Resource`): a Deployment per process (replicas,
- * CPU and memory requests and limits, startup, readiness and liveness probes
- * from the health check, non-root user, no privilege escalation, every
- * capability dropped, RuntimeDefault seccomp, read-only root filesystem with
- * a writable `/tmp`, replicas spread over nodes); a ClusterIP Service for
- * each process with a port; a HorizontalPodAutoscaler (autoscaling/v2, CPU)
- * for web; a PodDisruptionBudget per Deployment; a CronJob (UTC, no overlap,
- * history limits) per scheduled job (cron entries, the every-minute runner,
- * backup jobs); a Secret per secret group, read through `envFrom`, never as
- * plain values; the tunnel connector as a Deployment with at least two
- * replicas; and a Valkey Deployment and Service named `redis` when the app has
- * no managed cache.
+ * In a namespace of its own (`Resource`, Pod Security `restricted`), each
+ * process becomes a Deployment (non-root, read-only root filesystem with a
+ * writable `/tmp`, probes from its health check, replicas spread over nodes)
+ * with a PodDisruptionBudget and, when it serves a port, a ClusterIP Service;
+ * web gets a HorizontalPodAutoscaler, the tunnel connector at least two
+ * replicas. Scheduled jobs become CronJobs (UTC, no overlap), each secret
+ * group a Secret read through `envFrom`, each public file (the database CA
+ * certificate) a ConfigMap mounted read-only. The release command runs as a
+ * Job named after its image and command: Terraform waits for it, and the app's
+ * Deployments roll out only once it has succeeded, so a failed migration
+ * fails the apply and leaves the running version alone.
  *
- * Public files (the database CA certificate a managed MySQL hands over): a
- * ConfigMap per file, mounted read-only as a single file (`subPath`) at its
- * path (`DATABASE_CA_CERT_PATH`, where `MYSQL_ATTR_SSL_CA` points) into every
- * Deployment, CronJob and the release Job that reads it (every container but
- * the tunnel connector). A file mounted with `subPath` does not follow later
- * changes of its ConfigMap, so each Deployment's pod template carries a
- * checksum of its files: a new certificate rolls the pods.
- *
- * Release: the release command runs as a Job named after a hash of its image
- * and command, so each new image runs it again (a new name replaces the Job).
- * Terraform waits for it to complete (`wait_for_completion`) and every app
- * Deployment and CronJob `depends_on` it, so web rolls out only after the
- * migrations succeeded; a failed migration fails the apply and leaves the
- * running version untouched. Finished Jobs are kept (no TTL) so that
- * Terraform does not see them vanish and run them again.
- *
- * Late creation: processes, jobs and secret groups are only final once every
- * intent (`connectTo`, `backupTo`, `serveThrough`) has run, possibly after
- * construction. The runtime creates its per-process resources in a cdktf
- * Aspect on itself, which cdktf invokes when synthesis starts, before it
- * resolves the stack; the resources created there are in the output like any
- * other (the namespace exists from construction).
+ * ```ts
+ * const cluster = new KubernetesCluster(stack, 'Cluster', { name: 'erp', region: DoRegion.FRA1 });
+ * const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, webMaxReplicas: 6 });
+ * new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.4.2', port: 8080 } } });
+ * ```
  */
-export class KubernetesRuntime extends Construct implements IAppRuntime {
+export class KubernetesRuntime extends AppRuntimeBase {
   /** The app's namespace (`Resource`). */
   public readonly namespace: NamespaceV1;
   /** The cluster the app runs on. */
@@ -211,10 +189,9 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
   public releaseJob?: JobV1;
 
   private readonly props: KubernetesRuntimeProps;
-  private app?: AppBinding;
 
   constructor(scope: Construct, id: string, props: KubernetesRuntimeProps) {
-    super(scope, id);
+    super(scope, id, props);
     requireProps(this, props, '{ cluster }');
     const p = new Problems();
     p.check(props.cluster !== undefined && props.cluster.kubernetesProvider !== undefined, 'cluster', props.cluster,
@@ -246,7 +223,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
       `writableRootFilesystem[${i}]`, n, 'is not a process or job name', 'name a process or job of the app (web, celery)'));
     checkInt(p, 'releaseTimeoutMinutes', props.releaseTimeoutMinutes, 1, 240);
     checkInt(p, 'jobHistoryLimit', props.jobHistoryLimit, 0, 50);
-    checkImage(p, 'cacheImage', props.cacheImage, false, (m) => Annotations.of(this).addWarning(m));
+    this.checkSharedProps(p);
     p.throwIfAny(this);
 
     this.props = props;
@@ -265,17 +242,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
         },
       },
     });
-    createAtSynthesis(this, () => this.render(this.binding().resolve()));
-  }
-
-  /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
-  public bind(app: AppBinding): void {
-    if (this.app !== undefined) {
-      throw new ErpValidationError(this.node.path, [{
-        prop: 'runtime', value: app.scope.node.path, problem: `already runs ${this.app.scope.node.path}`, fix: 'give each app its own KubernetesRuntime',
-      }]);
-    }
-    this.app = app;
+    this.renderAtSynthesis((app) => this.render(app));
   }
 
   /** The namespace name (once an app is bound). */
@@ -288,131 +255,140 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     return `http://${processName}.${this.namespaceName}.svc.cluster.local:${port}`;
   }
 
+  /**
+   * Secrets and ConfigMaps first, then the cache and the release Job (app code waits for both),
+   * then the other processes and the CronJobs.
+   */
   private render(app: ResolvedApp): void {
     this.checkLate(app);
-    const ns = this.namespace.metadata.name;
-    const cache = app.hasManagedCache ? undefined : cacheEnvironment('redis');
-
-    for (const group of groupsInUse(app)) {
-      this.secrets[group] = new SecretV1(this, `Secret-${group}`, {
-        provider: this.cluster.kubernetesProvider,
-        metadata: { name: `${app.name}-${group}`.slice(0, 63).replace(/-+$/, ''), namespace: ns, labels: this.labels(app, group) },
-        type: 'Opaque',
-        data: { ...(app.secretGroups[group] ?? {}) },
-      });
-    }
-
-    for (const file of app.files ?? []) {
-      this.configMaps[file.name] = new ConfigMapV1(this, `ConfigMap-${file.name}`, {
-        provider: this.cluster.kubernetesProvider,
-        metadata: { name: `${app.name}-${file.name}`.slice(0, 63).replace(/-+$/, ''), namespace: ns, labels: this.labels(app, file.name) },
-        data: { [configMapKey(file)]: file.content },
-      });
-    }
-
+    for (const group of groupsInUse(app)) this.secret(app, group);
+    for (const file of app.files ?? []) this.configMap(app, file);
     const appCodeDependsOn: ITerraformDependable[] = [];
-    if (cache) {
-      const cacheDeployment = this.deployment(app, {
-        name: 'redis',
-        image: this.props.cacheImage ?? 'valkey/valkey:8.1-alpine',
-        args: ['valkey-server', '--appendonly', 'yes', '--appendfsync', 'everysec'],
-        environment: {},
-        secretGroups: [],
-        resources: { cpus: 0.5, memoryMib: 256 },
-        port: 6379,
-        healthCheck: {
-          command: ['valkey-cli', 'ping'], intervalSeconds: 10, timeoutSeconds: 5, retries: 5, startPeriodSeconds: 10,
+    const isCache = (proc: ResolvedProcess) => proc.role === ProcessRole.CACHE;
+    for (const proc of app.processes.filter(isCache)) appCodeDependsOn.push(this.process(app, proc, []));
+    if (app.release) appCodeDependsOn.push(this.release(app, app.release, appCodeDependsOn));
+    for (const proc of app.processes.filter((x) => !isCache(x))) this.process(app, proc, appCodeDependsOn);
+    for (const job of app.jobs) this.cronJob(app, job, appCodeDependsOn);
+  }
+
+  private secret(app: ResolvedApp, group: string): SecretV1 {
+    const s = new SecretV1(this, `Secret-${group}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: truncatedName(`${app.name}-${group}`), namespace: this.namespace.metadata.name, labels: this.labels(app, group) },
+      type: 'Opaque',
+      data: { ...(app.secretGroups[group] ?? {}) },
+    });
+    this.secrets[group] = s;
+    return s;
+  }
+
+  private configMap(app: ResolvedApp, file: ResolvedFile): ConfigMapV1 {
+    const c = new ConfigMapV1(this, `ConfigMap-${file.name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: truncatedName(`${app.name}-${file.name}`), namespace: this.namespace.metadata.name, labels: this.labels(app, file.name) },
+      data: { [configMapKey(file)]: file.content },
+    });
+    this.configMaps[file.name] = c;
+    return c;
+  }
+
+  /** The release Job, which every app Deployment and CronJob waits for; a new image or command is a new Job. */
+  private release(app: ResolvedApp, r: ResolvedRelease, dependsOn: readonly ITerraformDependable[]): JobV1 {
+    const timeout = `${this.props.releaseTimeoutMinutes ?? 15}m`;
+    this.releaseJob = new (workloads().JobV1)(this, 'Release', {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: this.releaseJobName(app.name, r.image, r.command), namespace: this.namespace.metadata.name, labels: this.labels(app, 'release') },
+      spec: {
+        backoffLimit: 1,
+        template: {
+          metadata: { labels: this.labels(app, 'release') },
+          spec: this.podSpec(app, {
+            name: 'release', image: r.image, args: r.command,
+            environment: r.environment, secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files,
+          }),
         },
-        runAsUser: CACHE_USER,
-        dataVolume: '/data',
-      }, 1, []);
-      this.service(app, 'redis', 6379);
-      this.disruptionBudget(app, 'redis', 1);
-      appCodeDependsOn.push(cacheDeployment);
-    }
+      },
+      waitForCompletion: true,
+      timeouts: { create: timeout, update: timeout },
+      dependsOn: [...dependsOn],
+    });
+    return this.releaseJob;
+  }
 
-    if (app.release) {
-      const r = app.release;
-      const job = new (workloads().JobV1)(this, 'Release', {
-        provider: this.cluster.kubernetesProvider,
-        metadata: { name: this.releaseJobName(app.name, r.image, r.command), namespace: ns, labels: this.labels(app, 'release') },
-        spec: {
-          backoffLimit: 1,
-          template: {
-            metadata: { labels: this.labels(app, 'release') },
-            spec: this.podSpec(app, {
-              name: 'release', image: r.image, args: r.command,
-              environment: withCache(r.environment, cache), secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files,
-            }),
-          },
-        },
-        waitForCompletion: true,
-        timeouts: { create: `${this.props.releaseTimeoutMinutes ?? 15}m`, update: `${this.props.releaseTimeoutMinutes ?? 15}m` },
-        dependsOn: [...appCodeDependsOn],
-      });
-      this.releaseJob = job;
-      appCodeDependsOn.push(job);
-    }
+  /** A process's Deployment, Service (when it serves a port), disruption budget and, for web, autoscaler. */
+  private process(app: ResolvedApp, proc: ResolvedProcess, appCodeDependsOn: readonly ITerraformDependable[]): DeploymentV1 {
+    const input = this.processPod(proc);
+    const replicas = proc.role === ProcessRole.CONNECTOR ? Math.max(proc.replicas, this.props.connectorReplicas ?? 2) : proc.replicas;
+    const isWeb = proc.role === ProcessRole.WEB;
+    const deployment = this.deployment(app, input, replicas, proc.isAppCode ? appCodeDependsOn : [], isWeb);
+    if (proc.port !== undefined) this.service(app, proc.name, proc.port, proc.role === ProcessRole.CACHE ? 'redis' : 'http');
+    this.disruptionBudget(app, proc.name, replicas);
+    if (isWeb) this.webAutoscaler = this.autoscaler(app, proc, deployment);
+    return deployment;
+  }
 
-    for (const proc of app.processes) {
-      const isConnector = proc.role === ProcessRole.CONNECTOR;
-      const replicas = isConnector ? Math.max(proc.replicas, this.props.connectorReplicas ?? 2) : proc.replicas;
-      const env = proc.isAppCode ? withCache(proc.environment, cache) : proc.environment;
-      const deployment = this.deployment(app, {
-        name: proc.name, image: proc.image, args: proc.command, environment: env, secretGroups: proc.secretGroups,
-        resources: proc.resources, port: proc.port, healthCheck: isConnector ? connectorHealth(proc) : proc.healthCheck,
-        files: proc.files,
-      }, replicas, proc.isAppCode ? appCodeDependsOn : [], proc.role === ProcessRole.WEB);
-      if (proc.port !== undefined) this.service(app, proc.name, proc.port);
-      this.disruptionBudget(app, proc.name, replicas);
-      if (proc.role === ProcessRole.WEB) {
-        const max = this.props.webMaxReplicas ?? Math.min(100, Math.max(3, proc.replicas * 3));
-        this.webAutoscaler = new (workloads().HorizontalPodAutoscalerV2)(this, `Autoscaler-${proc.name}`, {
-          provider: this.cluster.kubernetesProvider,
-          metadata: { name: proc.name, namespace: ns, labels: this.labels(app, proc.name) },
-          spec: {
-            minReplicas: proc.replicas,
-            maxReplicas: max,
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
-            metric: [{
-              type: 'Resource',
-              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.props.webCpuTargetPercent ?? 70 } },
-            }],
-          },
-        });
-      }
+  /** What a process's pods run, by its role: the connector is probed on its readiness port, the cache keeps its data directory. */
+  private processPod(proc: ResolvedProcess): PodInput {
+    const input: PodInput = {
+      name: proc.name, image: proc.image, args: proc.command, environment: proc.environment, secretGroups: proc.secretGroups,
+      resources: proc.resources, port: proc.port, healthCheck: proc.healthCheck, files: proc.files,
+    };
+    switch (proc.role) {
+      case ProcessRole.CONNECTOR:
+        return { ...input, healthCheck: connectorHealth(proc) };
+      case ProcessRole.CACHE:
+        return { ...input, resources: proc.resources ?? CACHE_RESOURCES, runAsUser: CACHE_USER, dataVolume: CACHE_DATA_PATH };
+      default:
+        return input;
     }
+  }
 
+  private autoscaler(app: ResolvedApp, proc: ResolvedProcess, deployment: DeploymentV1): HorizontalPodAutoscalerV2 {
+    return new (workloads().HorizontalPodAutoscalerV2)(this, `Autoscaler-${proc.name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: proc.name, namespace: this.namespace.metadata.name, labels: this.labels(app, proc.name) },
+      spec: {
+        minReplicas: proc.replicas,
+        maxReplicas: this.props.webMaxReplicas ?? Math.min(100, Math.max(3, proc.replicas * 3)),
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
+        metric: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.props.webCpuTargetPercent ?? 70 } },
+        }],
+      },
+    });
+  }
+
+  private cronJob(app: ResolvedApp, job: ResolvedJob, appCodeDependsOn: readonly ITerraformDependable[]): CronJobV1 {
     const history = this.props.jobHistoryLimit ?? 3;
-    for (const job of app.jobs) {
-      const env = job.isAppCode ? withCache(job.environment, cache) : job.environment;
-      this.cronJobs[job.name] = new (workloads().CronJobV1)(this, `CronJob-${job.name}`, {
-        provider: this.cluster.kubernetesProvider,
-        metadata: { name: job.name, namespace: ns, labels: this.labels(app, job.name) },
-        spec: {
-          schedule: job.schedule,
-          timezone: 'Etc/UTC',
-          concurrencyPolicy: 'Forbid',
-          startingDeadlineSeconds: 300,
-          successfulJobsHistoryLimit: history,
-          failedJobsHistoryLimit: history,
-          jobTemplate: {
-            metadata: { labels: this.labels(app, job.name) },
-            spec: {
-              backoffLimit: 1,
-              template: {
-                metadata: { labels: this.labels(app, job.name) },
-                spec: this.podSpec(app, {
-                  name: job.name, image: job.image, args: job.command, environment: env, secretGroups: job.secretGroups,
-                  resources: job.resources, restartPolicy: 'Never', files: job.files,
-                }),
-              },
+    const c = new (workloads().CronJobV1)(this, `CronJob-${job.name}`, {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: job.name, namespace: this.namespace.metadata.name, labels: this.labels(app, job.name) },
+      spec: {
+        schedule: job.schedule,
+        timezone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 300,
+        successfulJobsHistoryLimit: history,
+        failedJobsHistoryLimit: history,
+        jobTemplate: {
+          metadata: { labels: this.labels(app, job.name) },
+          spec: {
+            backoffLimit: 1,
+            template: {
+              metadata: { labels: this.labels(app, job.name) },
+              spec: this.podSpec(app, {
+                name: job.name, image: job.image, args: job.command, environment: job.environment, secretGroups: job.secretGroups,
+                resources: job.resources, restartPolicy: 'Never', files: job.files,
+              }),
             },
           },
         },
-        dependsOn: job.isAppCode ? [...appCodeDependsOn] : undefined,
-      });
-    }
+      },
+      dependsOn: job.isAppCode ? [...appCodeDependsOn] : undefined,
+    });
+    this.cronJobs[job.name] = c;
+    return c;
   }
 
   /** Checks what is only known once the model is final. */
@@ -423,7 +399,8 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
       p.check(this.props.webMaxReplicas >= web.replicas, 'webMaxReplicas', this.props.webMaxReplicas,
         `is below the web replicas (${web.replicas}), the autoscaler's minimum`, `use ${web.replicas} or more, or lower processes.web.replicas`);
     }
-    const names = new Set([...app.processes.map((x) => x.name), ...app.jobs.map((j) => j.name), ...(app.release ? ['release'] : [])]);
+    const processes = app.processes.filter((x) => x.role !== ProcessRole.CACHE);
+    const names = new Set([...processes.map((x) => x.name), ...app.jobs.map((j) => j.name), ...(app.release ? ['release'] : [])]);
     (this.props.writableRootFilesystem ?? []).forEach((n, i) => p.check(names.has(n), `writableRootFilesystem[${i}]`, n,
       'is not a process or job of the app', `use one of: ${[...names].join(', ')}`));
     app.jobs.forEach((j) => p.check(j.name.length <= 52, `jobs.${j.name}`, j.name, 'is longer than 52 characters, the limit of a CronJob name',
@@ -431,7 +408,7 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     p.throwIfAny(this);
   }
 
-  private deployment(app: ResolvedApp, input: PodInput, replicas: number, dependsOn: ITerraformDependable[], isWeb = false): DeploymentV1 {
+  private deployment(app: ResolvedApp, input: PodInput, replicas: number, dependsOn: readonly ITerraformDependable[], isWeb = false): DeploymentV1 {
     const labels = this.labels(app, input.name);
     const d = new (workloads().DeploymentV1)(this, `Deployment-${input.name}`, {
       provider: this.cluster.kubernetesProvider,
@@ -458,14 +435,14 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
     return d;
   }
 
-  private service(app: ResolvedApp, name: string, port: number): ServiceV1 {
+  private service(app: ResolvedApp, name: string, port: number, portName: string): ServiceV1 {
     const s = new ServiceV1(this, `Service-${name}`, {
       provider: this.cluster.kubernetesProvider,
       metadata: { name, namespace: this.namespace.metadata.name, labels: this.labels(app, name) },
       spec: {
         type: 'ClusterIP',
         selector: selector(app, name),
-        port: [{ name: name === 'redis' ? 'redis' : 'http', port, targetPort: String(port), protocol: 'TCP' }],
+        port: [{ name: portName, port, targetPort: String(port), protocol: 'TCP' }],
       },
     });
     this.services[name] = s;
@@ -634,15 +611,11 @@ export class KubernetesRuntime extends Construct implements IAppRuntime {
   private labels(app: ResolvedApp, component: string): Record<string, string> {
     return { ...selector(app, component), [LABEL_MANAGED_BY]: 'cdktf' };
   }
+}
 
-  private binding(): AppBinding {
-    if (this.app === undefined) {
-      throw new ErpValidationError(this.node.path, [{
-        prop: 'runtime', value: undefined, problem: 'runs no app', fix: 'pass this runtime to an ErpAppService',
-      }]);
-    }
-    return this.app;
-  }
+/** A Kubernetes object name of at most 63 characters, without a trailing `-`. */
+function truncatedName(name: string): string {
+  return name.slice(0, 63).replace(/-+$/, '');
 }
 
 function selector(app: ResolvedApp, component: string): Record<string, string> {

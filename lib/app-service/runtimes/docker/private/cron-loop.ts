@@ -1,5 +1,5 @@
-import { parseCron } from './cron';
-import { shellQuote } from './backup-job';
+import { parseCron } from '../../../private/cron';
+import { shellQuote } from '../../../private/backup-job';
 
 /**
  * A POSIX sh loop that runs `command` whenever the cron schedule matches the

@@ -1,0 +1,2 @@
+export * from './droplet-size';
+export * from './droplet-runtime';

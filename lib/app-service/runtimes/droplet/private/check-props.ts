@@ -1,0 +1,61 @@
+import { checkRegion } from '../../../../common/region';
+import { Problems, checkInt, isUnresolved } from '../../../../private/validate';
+import type { DropletRuntimeProps } from '../droplet-runtime';
+import { DropletSize } from '../droplet-size';
+
+const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
+
+/**
+ * Records the problems of a `DropletRuntime`'s own props, from `region` to
+ * `tags` (the shared ones and the log rotation are checked by the runtime).
+ */
+export function checkDropletRuntimeProps(p: Problems, props: DropletRuntimeProps): void {
+  checkRegion(p, 'region', props.region, { required: true });
+  const size = props.size ?? DropletSize.S_2VCPU_4GB;
+  if (!isUnresolved(size?.slug)) {
+    p.check(typeof size?.slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(size.slug), 'size', size?.slug, 'is not a droplet size slug',
+      "use a DropletSize member or DropletSize.of('s-2vcpu-4gb')");
+  }
+  checkInt(p, 'count', props.count ?? 1, 1, 20);
+  checkSshKeys(p, props);
+  p.check(typeof props.sshPrivateKey === 'string' && props.sshPrivateKey.length > 0, 'sshPrivateKey', props.sshPrivateKey ? '<hidden>' : props.sshPrivateKey,
+    'is missing', 'pass a sensitive TerraformVariable holding the private key of one of sshKeys');
+  checkAdminCidrs(p, props);
+  if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
+    p.check(CIDR4.test(props.vpcIpRange) && Number(props.vpcIpRange.split('/')[1]) >= 16 && Number(props.vpcIpRange.split('/')[1]) <= 28,
+      'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.20.0.0/20');
+  }
+  if (props.backupHourUtc !== undefined) {
+    p.check([0, 4, 8, 12, 16, 20].includes(props.backupHourUtc), 'backupHourUtc', props.backupHourUtc, 'is not the start of a DigitalOcean backup window', 'use 0, 4, 8, 12, 16 or 20');
+    p.check(props.backups === true, 'backupHourUtc', props.backupHourUtc, 'is set but backups are off', 'set backups: true, or drop backupHourUtc');
+  }
+  (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name', 'use letters, digits, ":", "-" and "_"'));
+}
+
+function checkSshKeys(p: Problems, props: DropletRuntimeProps): void {
+  if (isUnresolved(props.sshKeys)) return;
+  if (!Array.isArray(props.sshKeys) || props.sshKeys.length === 0) {
+    p.add('sshKeys', props.sshKeys, 'is empty', 'give at least one DigitalOcean SSH key id or fingerprint; droplets without a key get a mailed root password');
+    return;
+  }
+  props.sshKeys.forEach((k, i) => p.check(typeof k === 'string' && (/^\d+$/.test(k) || FINGERPRINT.test(k)), `sshKeys[${i}]`, k,
+    'is not an SSH key id or MD5 fingerprint', "give the key's numeric id or its fingerprint (aa:bb:...:ff)"));
+}
+
+function checkAdminCidrs(p: Problems, props: DropletRuntimeProps): void {
+  if (isUnresolved(props.adminCidrs)) return;
+  if (!Array.isArray(props.adminCidrs) || props.adminCidrs.length === 0) {
+    p.add('adminCidrs', props.adminCidrs, 'is empty: Terraform could not reach the droplets to write the secrets', 'give the CIDR of the admins and of the machine that runs Terraform (203.0.113.7/32)');
+    return;
+  }
+  props.adminCidrs.forEach((c, i) => {
+    if (isUnresolved(c)) return;
+    const valid = typeof c === 'string' && (CIDR4.test(c) || CIDR6.test(c));
+    p.check(valid, `adminCidrs[${i}]`, c, 'is not an IPv4 or IPv6 CIDR block', 'write address/prefix, e.g. 203.0.113.7/32');
+    if (valid && /\/0$/.test(c) && !props.allowSshFromAnywhere) {
+      p.add(`adminCidrs[${i}]`, c, 'opens SSH to the whole internet', 'give the admins\' CIDR blocks, or set allowSshFromAnywhere: true if the Terraform runner has no fixed address');
+    }
+  });
+}

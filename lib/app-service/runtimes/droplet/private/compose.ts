@@ -1,0 +1,167 @@
+import { posix } from 'path';
+import { healthTest } from '../../../private/render-common';
+import { ResourceLimits } from '../../../process-model';
+import { ProcessRole, ResolvedApp, ResolvedFile, ResolvedJob, ResolvedProcess, ResolvedRelease } from '../../../runtime';
+import { CACHE_DATA_PATH } from '../../../private/cache-process';
+
+/** How a droplet's compose project is written. */
+export interface ComposeOptions {
+  /** The primary droplet also runs the release command and the scheduled jobs. */
+  readonly primary: boolean;
+  /** Size at which a container log file is rotated, in MiB. */
+  readonly logMaxSizeMib: number;
+  /** Rotated log files kept per container. */
+  readonly logMaxFiles: number;
+}
+
+/** The named volume that holds the cache's data. */
+const CACHE_VOLUME = 'cache-data';
+
+/** What every service of one compose document shares. */
+interface ComposeContext {
+  readonly app: ResolvedApp;
+  readonly logging: Record<string, unknown>;
+  /** What app code waits for: the cache, healthy. */
+  readonly dependsOn: Record<string, { condition: string }>;
+}
+
+/**
+ * The compose document of a droplet, as data: every process a service
+ * (the cache last, its data on a named volume), and on the primary droplet the
+ * release and the jobs as services in profiles that `up` never starts.
+ */
+export function composeDocument(app: ResolvedApp, options: ComposeOptions): Record<string, unknown> {
+  const caches = app.processes.filter((proc) => proc.role === ProcessRole.CACHE);
+  const ctx: ComposeContext = {
+    app,
+    logging: { driver: 'json-file', options: { 'max-size': `${options.logMaxSizeMib}m`, 'max-file': String(options.logMaxFiles) } },
+    dependsOn: Object.fromEntries(caches.map((proc) => [proc.name, { condition: 'service_healthy' }])),
+  };
+  const services: Record<string, unknown> = {};
+  for (const proc of app.processes.filter((x) => x.role !== ProcessRole.CACHE)) services[proc.name] = processService(ctx, proc);
+  if (options.primary && app.release) services.release = releaseService(ctx, app.release);
+  if (options.primary) {
+    for (const job of app.jobs) services[job.name] = jobService(ctx, job);
+  }
+  for (const proc of caches) services[proc.name] = processService(ctx, proc);
+  const doc: Record<string, unknown> = { name: app.name, services };
+  if (caches.length > 0) doc.volumes = { [CACHE_VOLUME]: {} };
+  return doc;
+}
+
+/** A long-running process's service, by its role. */
+function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<string, unknown> | undefined {
+  if (proc.role === ProcessRole.CACHE) {
+    return compact({
+      image: proc.image,
+      command: proc.command?.map(composeEscape),
+      restart: 'unless-stopped',
+      volumes: [`${CACHE_VOLUME}:${CACHE_DATA_PATH}`],
+      healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
+      logging: ctx.logging,
+    });
+  }
+  return compact({
+    image: proc.image,
+    command: proc.command ? proc.command.map(composeEscape) : undefined,
+    restart: 'unless-stopped',
+    env_file: envFiles(ctx, proc.secretGroups),
+    environment: environment(ctx, proc.environment),
+    volumes: fileVolumes(ctx, proc.files),
+    healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
+    depends_on: proc.isAppCode ? appCodeDependsOn(ctx) : { web: { condition: 'service_started' } },
+    deploy: compact({ replicas: proc.replicas, resources: limits(proc.resources) }),
+    logging: ctx.logging,
+  });
+}
+
+function releaseService(ctx: ComposeContext, r: ResolvedRelease): Record<string, unknown> | undefined {
+  return compact({
+    image: r.image,
+    command: r.command.map(composeEscape),
+    restart: 'no',
+    profiles: ['release'],
+    env_file: envFiles(ctx, r.secretGroups),
+    environment: environment(ctx, r.environment),
+    volumes: fileVolumes(ctx, r.files),
+    depends_on: appCodeDependsOn(ctx),
+    logging: ctx.logging,
+  });
+}
+
+function jobService(ctx: ComposeContext, job: ResolvedJob): Record<string, unknown> | undefined {
+  return compact({
+    image: job.image,
+    command: job.command.map(composeEscape),
+    restart: 'no',
+    profiles: ['jobs'],
+    env_file: envFiles(ctx, job.secretGroups),
+    environment: environment(ctx, job.environment),
+    volumes: fileVolumes(ctx, job.files),
+    deploy: compact({ resources: limits(job.resources) }),
+    labels: { 'erp.schedule': job.schedule },
+    logging: ctx.logging,
+  });
+}
+
+function appCodeDependsOn(ctx: ComposeContext): Record<string, { condition: string }> | undefined {
+  return Object.keys(ctx.dependsOn).length ? ctx.dependsOn : undefined;
+}
+
+function envFiles(ctx: ComposeContext, groups: readonly string[]): string[] | undefined {
+  return groups.length > 0 ? groups.map((g) => `/etc/${ctx.app.name}/${envFileName(g)}`) : undefined;
+}
+
+/** The plain variables; a file's content reaches the container as the file, not also as a (multi-line) variable. */
+function environment(ctx: ComposeContext, env: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const fileVars = (ctx.app.files ?? []).flatMap((f) => (f.variable !== undefined ? [f.variable] : []));
+  return envMap(Object.fromEntries(Object.entries(env).filter(([k]) => !fileVars.includes(k))));
+}
+
+/** Read-only bind mounts of the public files a service names. */
+function fileVolumes(ctx: ComposeContext, names: readonly string[] | undefined): string[] | undefined {
+  const mounted = (ctx.app.files ?? []).filter((f) => names?.includes(f.name));
+  return mounted.length > 0 ? mounted.map((f) => `${hostFilePath(ctx.app.name, f)}:${f.path}:ro`) : undefined;
+}
+
+/** Where the host keeps a public file the containers mount: `/opt/<app>/files/<name><extension of its path>`. */
+export function hostFilePath(app: string, f: ResolvedFile): string {
+  return `/opt/${app}/files/${f.name}${posix.extname(f.path)}`;
+}
+
+/** The env file of a secret group. */
+export function envFileName(group: string): string {
+  return group === 'app' ? 'secrets.env' : `${group}.env`;
+}
+
+/** Compose interpolates `$`; a literal `$` is written `$$` (token markers are left alone). */
+function composeEscape(s: string): string {
+  return s.replace(/\$(?!\{TfToken\[)/g, '$$$$');
+}
+
+function envMap(env: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  const entries = Object.entries(env);
+  if (entries.length === 0) return undefined;
+  return Object.fromEntries(entries.map(([k, v]) => [k, composeEscape(v)]));
+}
+
+function composeHealth(proc: ResolvedProcess): Record<string, unknown> {
+  const h = proc.healthCheck!;
+  return {
+    test: healthTest(h).map(composeEscape),
+    interval: `${h.intervalSeconds}s`,
+    timeout: `${h.timeoutSeconds}s`,
+    retries: h.retries,
+    start_period: `${h.startPeriodSeconds}s`,
+  };
+}
+
+function limits(r: ResourceLimits | undefined): Record<string, unknown> | undefined {
+  if (r === undefined) return undefined;
+  return { limits: { cpus: String(r.cpus), memory: `${r.memoryMib}M` } };
+}
+
+function compact<T extends Record<string, unknown>>(o: T): T | undefined {
+  const out = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,0 +1,4 @@
+export * from './base';
+export * from './droplet';
+export * from './docker';
+export * from './kubernetes';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseCron } from '../lib/app-service/private/cron';
-import { parseImageReference } from '../lib/app-service/private/image-ref';
+import { parseImageReference } from '../lib/private/image-ref';
 import { yamlText } from '../lib/app-service/runtimes/droplet/private/yaml-text';
 import { parse as parseYaml } from 'yaml';
 

@@ -1,5 +1,6 @@
 import { DoRegion } from '../../lib/common/region';
 import { parseCron } from '../../lib/app-service/private/cron';
+import { parseImageReference } from '../../lib/private/image-ref';
 import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
 import { Problems } from '../../lib/private/validate';
 import { AppDescription, TIER_NAMES } from './description';
@@ -55,6 +56,18 @@ class Walker {
     }
     if (pattern && !pattern.test(v)) {
       this.p.add(join(path, key), v, 'is malformed', fix ?? `match ${pattern}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** An image reference, by the same grammar the app service checks (lib/private/image-ref.ts). */
+  public image(obj: Obj, path: string, required: boolean): string | undefined {
+    const v = this.string(obj, 'image', path, required, undefined, IMAGE_FIX);
+    if (v === undefined) return undefined;
+    const parsed = parseImageReference(v);
+    if (!parsed.ok) {
+      this.p.add(join(path, 'image'), v, `is not an image reference: ${parsed.error}`, IMAGE_FIX);
       return undefined;
     }
     return v;
@@ -152,7 +165,6 @@ function checkHealth(w: Walker, obj: Obj, path: string): void {
   w.int(h, 'startPeriodSeconds', hp, false, 0, 3600);
 }
 
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const IMAGE_FIX = 'give an image reference such as "ghcr.io/acme/erp:1.4.2" (lowercase repository, a tag)';
 
 function checkProcesses(w: Walker, p: Problems, d: Obj): Set<string> {
@@ -186,7 +198,7 @@ function checkWeb(w: Walker, procs: Obj, path: string): Obj | undefined {
     const wp = join(path, 'web');
     w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas', 'path']);
     w.string(web, 'path', wp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/api"');
-    w.string(web, 'image', wp, true, IMAGE, IMAGE_FIX);
+    w.image(web, wp, true);
     w.command(web, 'command', wp, false);
     w.int(web, 'port', wp, true, 1, 65535, 'use the port the web process listens on, from 1 to 65535 (e.g. 8080)');
     w.int(web, 'replicas', wp, false, 1, 100);
@@ -203,7 +215,7 @@ function checkWorkers(w: Walker, p: Problems, procs: Obj, path: string, addName:
     if (!isObject(raw)) return p.add(wp, raw, 'must be an object', 'give each worker as { "name": ..., "command": [...] }');
     w.known(raw, wp, ['name', 'image', 'command', 'replicas']);
     w.string(raw, 'name', wp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "queue")');
-    w.string(raw, 'image', wp, false, IMAGE, IMAGE_FIX);
+    w.image(raw, wp, false);
     w.command(raw, 'command', wp, true);
     w.int(raw, 'replicas', wp, false, 1, 100);
     addName(raw.name, join(wp, 'name'));
@@ -235,7 +247,7 @@ function checkWebSocket(w: Walker, procs: Obj, path: string, addName: AddName): 
   if (ws) {
     const wsp = join(path, 'websocket');
     w.known(ws, wsp, ['image', 'command', 'port', 'path']);
-    w.string(ws, 'image', wsp, false, IMAGE, IMAGE_FIX);
+    w.image(ws, wsp, false);
     w.command(ws, 'command', wsp, true);
     w.int(ws, 'port', wsp, true, 1, 65535, 'use the port the WebSocket server listens on, from 1 to 65535');
     w.string(ws, 'path', wsp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/ws"');
@@ -252,7 +264,7 @@ function checkServices(w: Walker, p: Problems, procs: Obj, path: string, addName
     w.bool(raw, 'appEnvironment', sp);
     checkEnv(w, p, raw, 'environment', sp);
     w.string(raw, 'name', sp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "frontend")');
-    w.string(raw, 'image', sp, true, IMAGE, IMAGE_FIX);
+    w.image(raw, sp, true);
     w.command(raw, 'command', sp, false);
     w.int(raw, 'port', sp, true, 1, 65535, 'use the port the service listens on, from 1 to 65535');
     w.string(raw, 'path', sp, true, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/beholder"');
@@ -402,7 +414,7 @@ function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): vo
     checkEnv(w, p, raw, 'environmentFrom', ap);
     checkHealth(w, raw, ap);
     const name = w.string(raw, 'name', ap, true, DNS_LABEL, 'use a DNS label (e.g. "pma"); it becomes the subdomain');
-    w.string(raw, 'image', ap, true, IMAGE, IMAGE_FIX);
+    w.image(raw, ap, true);
     w.int(raw, 'port', ap, true, 1, 65535, 'use the port the tool listens on, from 1 to 65535');
     const emails = w.array(raw, 'allowEmails', ap) ?? [];
     emails.forEach((e, j) => {

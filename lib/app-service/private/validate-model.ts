@@ -1,10 +1,12 @@
 import { Problems, checkInt, isUnresolved } from '../../private/validate';
 import { parseCron } from './cron';
-import { parseImageReference } from './image-ref';
+import { dnsLabel } from '../../private/patterns';
+import { parseImageReference } from '../../private/image-ref';
 import { HealthCheck, HttpService, ProcessCommand, ProcessModel, ResourceLimits } from '../process-model';
 
 /** A DNS label: lowercase letters, digits and "-", starting with a letter, up to 63 characters. */
-export const DNS_LABEL_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A process, job or app name: a DNS label starting with a letter, up to 63 characters. */
+export const DNS_LABEL_RE = dnsLabel();
 /** A POSIX environment variable name. */
 export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Process names the runtimes use for their own services. */

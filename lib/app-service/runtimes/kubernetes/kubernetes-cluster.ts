@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../../common/contracts';
 import { PrivateNetwork } from '../../../common/network';
 import { DoRegion, checkRegion } from '../../../common/region';
+import { isIpv4Cidr } from '../../../private/patterns';
 import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
 import { DropletSize } from '../droplet/droplet-size';
 
@@ -133,7 +134,6 @@ export interface KubernetesClusterProps {
 const DEFAULT_VERSION_PREFIX = '1.33.';
 const NAME_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(1[6-9]|2[0-8])$/;
 
 /**
  * A DigitalOcean Kubernetes cluster for an app that must stay up: highly available
@@ -237,7 +237,7 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
         "write the UTC start as 'HH:MM', e.g. '04:00'");
     }
     if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
-      p.check(CIDR4.test(props.vpcIpRange), 'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.30.0.0/20');
+      p.check(isIpv4Cidr(props.vpcIpRange, { minPrefix: 16, maxPrefix: 28 }), 'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.30.0.0/20');
     }
     (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name',
       'use letters, digits, ":", "-" and "_"'));

@@ -1,10 +1,9 @@
 import { checkRegion } from '../../../../common/region';
+import { isIpv4Cidr, isIpv6Cidr } from '../../../../private/patterns';
 import { Problems, checkInt, isUnresolved } from '../../../../private/validate';
 import type { DropletRuntimeProps } from '../droplet-runtime';
 import { DropletSize } from '../droplet-size';
 
-const CIDR4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const CIDR6 = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
 
 /**
@@ -24,7 +23,7 @@ export function checkDropletRuntimeProps(p: Problems, props: DropletRuntimeProps
     'is missing', 'pass a sensitive TerraformVariable holding the private key of one of sshKeys');
   checkAdminCidrs(p, props);
   if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
-    p.check(CIDR4.test(props.vpcIpRange) && Number(props.vpcIpRange.split('/')[1]) >= 16 && Number(props.vpcIpRange.split('/')[1]) <= 28,
+    p.check(isIpv4Cidr(props.vpcIpRange, { minPrefix: 16, maxPrefix: 28 }),
       'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.20.0.0/20');
   }
   if (props.backupHourUtc !== undefined) {
@@ -52,7 +51,7 @@ function checkAdminCidrs(p: Problems, props: DropletRuntimeProps): void {
   }
   props.adminCidrs.forEach((c, i) => {
     if (isUnresolved(c)) return;
-    const valid = typeof c === 'string' && (CIDR4.test(c) || CIDR6.test(c));
+    const valid = typeof c === 'string' && (isIpv4Cidr(c) || isIpv6Cidr(c));
     p.check(valid, `adminCidrs[${i}]`, c, 'is not an IPv4 or IPv6 CIDR block', 'write address/prefix, e.g. 203.0.113.7/32');
     if (valid && /\/0$/.test(c) && !props.allowSshFromAnywhere) {
       p.add(`adminCidrs[${i}]`, c, 'opens SSH to the whole internet', 'give the admins\' CIDR blocks, or set allowSshFromAnywhere: true if the Terraform runner has no fixed address');

@@ -1,8 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
 import {
-  DropletSize, ErpAppService, ErpAppServiceProps, KubernetesCluster, KubernetesClusterProps, KubernetesMaintenanceDay,
-  KubernetesRuntime, KubernetesRuntimeProps, KubernetesVersion,
+  DropletSize, ErpAppService, ErpAppServiceProps, KubernetesCluster, KubernetesClusterProps, KubernetesRuntime, KubernetesRuntimeProps, KubernetesVersion,
 } from '../lib/app-service';
+import { Weekday } from '../lib/common/weekday';
 import {
   BackupJobEnvironment, IBackupDestination, ITunnelIngress, TunnelConnector,
 } from '../lib/common/contracts';
@@ -166,7 +166,7 @@ describe('KubernetesCluster', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
     new KubernetesCluster(stack, 'Cluster', {
       ...CLUSTER, version: KubernetesVersion.exact('1.32.5-do.0'), vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10',
-      registryIntegration: true, tags: ['isp', 'ha'], maintenanceDay: KubernetesMaintenanceDay.TUESDAY, maintenanceStartTime: '02:30',
+      registryIntegration: true, tags: ['isp', 'ha'], maintenanceDay: Weekday.TUESDAY, maintenanceStartTime: '02:30',
       nodeSize: DropletSize.G_4VCPU_16GB, minNodes: 4, maxNodes: 10,
     });
     const out = JSON.parse(Testing.synth(stack));
@@ -216,7 +216,7 @@ describe('KubernetesCluster', () => {
       tags: ['bad tag'], providerAlias: 'Bad-Alias', nodeSize: DropletSize.S_1VCPU_1GB,
     })).toEqual(['name', 'nodeSize', 'version', 'maintenanceStartTime', 'vpcIpRange', 'tags[0]', 'providerAlias']);
     expect(failingCluster({ version: KubernetesVersion.exact('1.33') })).toEqual(['version']);
-    expect(failingCluster({ maintenanceDay: 'someday' as KubernetesMaintenanceDay })).toEqual(['maintenanceDay']);
+    expect(failingCluster({ maintenanceDay: 'someday' as Weekday })).toEqual(['maintenanceDay']);
     expect(failingCluster({ region: DoRegion.of('atlantis1') })).toEqual(['region']);
   });
 });

@@ -4,8 +4,9 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { Testing, TerraformStack } from 'cdktf';
 import * as YAML from 'yaml';
 import {
-  BackupWeekday, DropletRuntime, DropletRuntimeProps, DropletSize, ErpAppService, ErpAppServiceProps, ProcessModel,
+  DropletRuntime, DropletRuntimeProps, DropletSize, ErpAppService, ErpAppServiceProps, ProcessModel,
 } from '../lib/app-service';
+import { Weekday } from '../lib/common/weekday';
 import { DatabaseAccessSourceType, DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { FakeDatabase, FakeTunnel, FakeVault, SECRET, sshKeyVariable } from './app-service-fakes';
@@ -295,7 +296,7 @@ describe('ErpAppService on DropletRuntime', () => {
   });
 
   test('weekly droplet backups come with a backup policy when asked', () => {
-    const d = resources(build(NODE_ERP, { backups: true, backupWeekday: BackupWeekday.SAT, backupHourUtc: 8 }).synth, 'digitalocean_droplet')[0];
+    const d = resources(build(NODE_ERP, { backups: true, backupWeekday: Weekday.SATURDAY, backupHourUtc: 8 }).synth, 'digitalocean_droplet')[0];
     expect(d.backups).toBe(true);
     expect(d.backup_policy).toEqual({ plan: 'weekly', weekday: 'SAT', hour: 8 });
   });

@@ -2,8 +2,9 @@ import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { DatabaseAccessSourceType } from '../lib/common/contracts';
 import { ErpValidationError } from '../lib/errors';
 import {
-  DatabaseAccess, DatabaseEngine, DatabaseSize, MaintenanceDay, RdsDatabase, RdsDatabaseProps, rdsInstanceClassFor,
+  DatabaseAccess, DatabaseEngine, DatabaseSize, RdsDatabase, RdsDatabaseProps, rdsInstanceClassFor,
 } from '../lib/database';
+import { Weekday } from '../lib/common/weekday';
 
 type Json = Record<string, any>;
 
@@ -108,7 +109,7 @@ describe('RdsDatabase secure defaults', () => {
   });
 
   test('the maintenance window becomes an RDS window, wrapping past midnight', () => {
-    expect(only(build({ maintenanceWindow: { day: MaintenanceDay.SUNDAY, hourUtc: 23 } }), 'aws_db_instance').maintenance_window)
+    expect(only(build({ maintenanceWindow: { day: Weekday.SUNDAY, hourUtc: 23 } }), 'aws_db_instance').maintenance_window)
       .toBe('sun:23:00-mon:00:00');
   });
 });

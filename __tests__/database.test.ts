@@ -4,9 +4,10 @@ import { DatabaseAccessSourceType, IDatabaseClient } from '../lib/common/contrac
 import { DoRegion } from '../lib/common/region';
 import { ErpValidationError } from '../lib/errors';
 import {
-  ConnectionPoolMode, DatabaseAccess, DatabaseEngine, DatabaseSize, MaintenanceDay, ManagedDatabase, ManagedDatabaseProps,
+  ConnectionPoolMode, DatabaseAccess, DatabaseEngine, DatabaseSize, ManagedDatabase, ManagedDatabaseProps,
   MySqlAuthPlugin, MySqlSqlMode, NOBODY_FIREWALL_RULE, ValkeyEvictionPolicy,
 } from '../lib/database';
+import { Weekday } from '../lib/common/weekday';
 
 type Json = Record<string, any>;
 
@@ -183,7 +184,7 @@ describe('ManagedDatabase secure defaults', () => {
 
   test('maintenance window, tags, project and a restore from backup reach the cluster', () => {
     const cluster = only(build({
-      maintenanceWindow: { day: MaintenanceDay.SUNDAY, hourUtc: 3 },
+      maintenanceWindow: { day: Weekday.SUNDAY, hourUtc: 3 },
       tags: ['erp', 'prod'],
       projectId: '0a1b2c3d-0000-4000-8000-000000000002',
       backupRestore: { sourceClusterName: 'erp-old-db', backupCreatedAt: '2026-03-01T12:00:00Z' },
@@ -304,7 +305,7 @@ describe('ManagedDatabase validation', () => {
   test('fails on a malformed restore time, maintenance hour, vpc id and project id', () => {
     expect(failing({
       backupRestore: { sourceClusterName: 'erp-old-db', backupCreatedAt: 'yesterday' },
-      maintenanceWindow: { day: MaintenanceDay.MONDAY, hourUtc: 24 },
+      maintenanceWindow: { day: Weekday.MONDAY, hourUtc: 24 },
       vpc: 'my-vpc',
       projectId: 'prod',
     })).toEqual(['maintenanceWindow.hourUtc', 'vpc', 'projectId', 'backupRestore.backupCreatedAt']);

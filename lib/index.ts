@@ -5,6 +5,7 @@
 export { ErpValidationError, ValidationProblem } from './errors';
 export { Problems } from './private/validate';
 export { DoRegion } from './common/region';
+export { Weekday } from './common/weekday';
 export { PrivateNetwork, PrivateNetworkOptions, PrivateNetworkProps } from './common/network';
 
 // Contracts between the constructs (intents take and return these)
@@ -16,7 +17,7 @@ export {
 
 // ManagedDatabase (DigitalOcean) and RdsDatabase (AWS)
 export {
-  ConnectionPoolMode, DatabaseEngine, DatabaseSize, MaintenanceDay, MaintenanceWindow, MySqlAuthPlugin, MySqlSqlMode,
+  ConnectionPoolMode, DatabaseEngine, DatabaseSize, MaintenanceWindow, MySqlAuthPlugin, MySqlSqlMode,
   ValkeyEvictionPolicy,
 } from './database/engine';
 export { DatabaseAccess, DatabaseAccessEntry, DatabaseCoreProps } from './database/props';
@@ -54,9 +55,9 @@ export {
 
 // Runtimes: droplets (Compose), Kubernetes, a local Docker engine
 export { DropletSize } from './app-service/runtimes/droplet/droplet-size';
-export { BackupWeekday, DropletRuntime, DropletRuntimeProps } from './app-service/runtimes/droplet/droplet-runtime';
+export { DropletRuntime, DropletRuntimeProps } from './app-service/runtimes/droplet/droplet-runtime';
 export {
-  IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesMaintenanceDay, KubernetesVersion,
+  IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesVersion,
 } from './app-service/runtimes/kubernetes/kubernetes-cluster';
 export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/runtimes/kubernetes/kubernetes-runtime';
 export { DockerRuntime, DockerRuntimeProps } from './app-service/runtimes/docker/docker-runtime';

@@ -1,3 +1,4 @@
 export * from './region';
 export * from './contracts';
 export * from './network';
+export * from './weekday';

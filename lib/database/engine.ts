@@ -1,3 +1,4 @@
+import { Weekday } from '../common/weekday';
 import { DatabaseEngineFamily } from '../common/contracts';
 
 /**
@@ -129,21 +130,10 @@ export class DatabaseSize {
   }
 }
 
-/** A day of the week for the maintenance window. */
-export enum MaintenanceDay {
-  MONDAY = 'monday',
-  TUESDAY = 'tuesday',
-  WEDNESDAY = 'wednesday',
-  THURSDAY = 'thursday',
-  FRIDAY = 'friday',
-  SATURDAY = 'saturday',
-  SUNDAY = 'sunday',
-}
-
 /** The weekly hour-long window in which the provider may patch and restart the database. */
 export interface MaintenanceWindow {
   /** The day, in UTC. */
-  readonly day: MaintenanceDay;
+  readonly day: Weekday;
   /** The starting hour, 0 to 23, in UTC. */
   readonly hourUtc: number;
 }

@@ -8,7 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase } from '../common/contracts';
 import { Problems, isUnresolved } from '../private/validate';
-import { MaintenanceDay } from './engine';
+import { Weekday, nextWeekday, weekdayAbbreviation } from '../common/weekday';
 import { IngressRule, checkRdsDatabaseProps, rdsIngressRules } from './private/check-rds-database';
 import { buildConnection, idPart } from './private/core';
 import { DatabaseAccessEntry, DatabaseCoreProps } from './props';
@@ -54,11 +54,6 @@ export { rdsInstanceClassFor } from './private/check-rds-database';
 
 /** Where RDS publishes the CA bundle that signs its server certificates. */
 export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
-
-const DAY_ABBR: Record<MaintenanceDay, string> = {
-  [MaintenanceDay.MONDAY]: 'mon', [MaintenanceDay.TUESDAY]: 'tue', [MaintenanceDay.WEDNESDAY]: 'wed',
-  [MaintenanceDay.THURSDAY]: 'thu', [MaintenanceDay.FRIDAY]: 'fri', [MaintenanceDay.SATURDAY]: 'sat', [MaintenanceDay.SUNDAY]: 'sun',
-};
 
 /**
  * The AWS RDS twin of `ManagedDatabase`, for PostgreSQL and MySQL, safe by default:
@@ -221,9 +216,8 @@ function instanceConfig(
 }
 
 /** An RDS maintenance window (`sun:02:00-sun:03:00`) for a day and an hour in UTC. */
-function rdsWindow(day: MaintenanceDay, hour: number): string {
-  const days = Object.values(MaintenanceDay);
-  const endDay = hour === 23 ? days[(days.indexOf(day) + 1) % 7] : day;
+function rdsWindow(day: Weekday, hour: number): string {
+  const endDay = hour === 23 ? nextWeekday(day) : day;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${DAY_ABBR[day]}:${pad(hour)}:00-${DAY_ABBR[endDay]}:${pad((hour + 1) % 24)}:00`;
+  return `${weekdayAbbreviation(day)}:${pad(hour)}:00-${weekdayAbbreviation(endDay)}:${pad((hour + 1) % 24)}:00`;
 }

@@ -6,7 +6,8 @@ import {
   Problems, checkArray, checkBoolean, checkInt, checkObject, isUnresolved,
 } from '../../private/validate';
 import { UUID, parseIpv4Cidr } from '../../private/patterns';
-import { DatabaseEngine, DatabaseSize, MaintenanceDay } from '../engine';
+import { Weekday } from '../../common/weekday';
+import { DatabaseEngine, DatabaseSize } from '../engine';
 import { DatabaseAccessEntry, DatabaseCoreProps } from '../props';
 
 /** Where apps find the database CA certificate file that `DATABASE_CA_CERT` holds (MySQL clients verify the server with it). */
@@ -46,9 +47,9 @@ export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
   checkNames(p, 'databases', props.databases, sql);
   checkNames(p, 'users', props.users, sql);
   const mw = props.maintenanceWindow;
-  if (checkObject(p, 'maintenanceWindow', mw, { fix: "give { day: MaintenanceDay.SUNDAY, hourUtc: 3 }, or leave it out" })) {
-    p.check(Object.values(MaintenanceDay).includes(mw.day), 'maintenanceWindow.day', mw.day, 'is not a day of the week',
-      'use a MaintenanceDay member (MaintenanceDay.SUNDAY)');
+  if (checkObject(p, 'maintenanceWindow', mw, { fix: "give { day: Weekday.SUNDAY, hourUtc: 3 }, or leave it out" })) {
+    p.check(Object.values(Weekday).includes(mw.day), 'maintenanceWindow.day', mw.day, 'is not a day of the week',
+      'use a Weekday member (Weekday.SUNDAY)');
     p.check(mw.hourUtc !== undefined, 'maintenanceWindow.hourUtc', mw.hourUtc, 'is required', 'give the starting hour in UTC, 0 to 23');
     checkInt(p, 'maintenanceWindow.hourUtc', mw.hourUtc, 0, 23);
   }

@@ -15,13 +15,9 @@ import { DropletSize } from './droplet-size';
 import { checkDropletRuntimeProps } from './private/check-props';
 import { cloudConfig } from './private/cloud-config';
 import { composeDocument, envFileName } from './private/compose';
+import { Weekday, weekdayAbbreviation } from '../../../common/weekday';
 import { TerraformData } from './private/terraform-data';
 import { yamlText } from './private/yaml-text';
-
-/** Day of the week of the droplet backup window. */
-export enum BackupWeekday {
-  SUN = 'SUN', MON = 'MON', TUE = 'TUE', WED = 'WED', THU = 'THU', FRI = 'FRI', SAT = 'SAT',
-}
 
 /** Props of `DropletRuntime`. */
 export interface DropletRuntimeProps extends AppRuntimeBaseProps {
@@ -72,9 +68,9 @@ export interface DropletRuntimeProps extends AppRuntimeBaseProps {
   readonly backups?: boolean;
   /**
    * Day of the weekly backup window.
-   * @default BackupWeekday.SUN
+   * @default Weekday.SUNDAY
    */
-  readonly backupWeekday?: BackupWeekday;
+  readonly backupWeekday?: Weekday;
   /**
    * Start hour (UTC) of the 4-hour backup window: 0, 4, 8, 12, 16 or 20.
    * @default 4
@@ -229,7 +225,7 @@ export class DropletRuntime extends AppRuntimeBase {
       gracefulShutdown: true,
       backups: props.backups ?? false,
       backupPolicy: props.backups
-        ? { plan: 'weekly', weekday: props.backupWeekday ?? BackupWeekday.SUN, hour: props.backupHourUtc ?? 4 }
+        ? { plan: 'weekly', weekday: weekdayAbbreviation(props.backupWeekday ?? Weekday.SUNDAY).toUpperCase(), hour: props.backupHourUtc ?? 4 }
         : undefined,
       tags: Lazy.listValue({ produce: () => [this.binding().name, ...(props.tags ?? [])] }),
       userData: Lazy.stringValue({ produce: () => this.renderUserData(primary) }),

@@ -7,22 +7,10 @@ import { Construct } from 'constructs';
 import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../../common/contracts';
 import { PrivateNetwork } from '../../../common/network';
 import { DoRegion, checkRegion } from '../../../common/region';
+import { Weekday } from '../../../common/weekday';
 import { isIpv4Cidr } from '../../../private/patterns';
 import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
 import { DropletSize } from '../droplet/droplet-size';
-
-/** Day of the weekly maintenance window of a Kubernetes cluster (UTC). */
-export enum KubernetesMaintenanceDay {
-  /** DigitalOcean picks any day. */
-  ANY = 'any',
-  MONDAY = 'monday',
-  TUESDAY = 'tuesday',
-  WEDNESDAY = 'wednesday',
-  THURSDAY = 'thursday',
-  FRIDAY = 'friday',
-  SATURDAY = 'saturday',
-  SUNDAY = 'sunday',
-}
 
 /**
  * The Kubernetes version of a cluster: the newest patch of a minor line
@@ -92,10 +80,10 @@ export interface KubernetesClusterProps {
    */
   readonly haControlPlane?: boolean;
   /**
-   * Day of the weekly maintenance window (UTC) in which auto-upgrades run.
-   * @default KubernetesMaintenanceDay.SUNDAY
+   * Day of the weekly maintenance window (UTC) in which auto-upgrades run; `'any'` lets DigitalOcean pick.
+   * @default Weekday.SUNDAY
    */
-  readonly maintenanceDay?: KubernetesMaintenanceDay;
+  readonly maintenanceDay?: Weekday | 'any';
   /**
    * Start of the maintenance window, `HH:MM` in UTC.
    * @default '04:00'
@@ -229,8 +217,8 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
         "use KubernetesVersion.exact('1.33.1-do.0'), as `doctl kubernetes options versions` lists them");
     }
     if (props.maintenanceDay !== undefined) {
-      p.check(Object.values(KubernetesMaintenanceDay).includes(props.maintenanceDay), 'maintenanceDay', props.maintenanceDay,
-        'is not a maintenance day', 'use a KubernetesMaintenanceDay member');
+      p.check([...Object.values(Weekday), 'any'].includes(props.maintenanceDay), 'maintenanceDay', props.maintenanceDay,
+        'is not a maintenance day', "use a Weekday member, or 'any'");
     }
     if (props.maintenanceStartTime !== undefined && !isUnresolved(props.maintenanceStartTime)) {
       p.check(HHMM_RE.test(props.maintenanceStartTime), 'maintenanceStartTime', props.maintenanceStartTime, 'is not a time HH:MM',
@@ -275,7 +263,7 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
       autoUpgrade: true,
       surgeUpgrade: true,
       maintenancePolicy: {
-        day: props.maintenanceDay ?? KubernetesMaintenanceDay.SUNDAY,
+        day: props.maintenanceDay ?? Weekday.SUNDAY,
         startTime: props.maintenanceStartTime ?? '04:00',
       },
       registryIntegration: props.registryIntegration ?? false,

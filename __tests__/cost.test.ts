@@ -25,10 +25,11 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
 import {
   CATALOGUE_PRICES_AS_OF, CostEstimate, CostItemStatus, DatabaseNodeRole, DropletBackupPlan,
-  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit, S3StorageClass,
+  EstimateOptions, HOURS_PER_MONTH, PriceCatalogue, PriceUnit,
   estimateStack, estimateTerraformJson, formatUsd,
 } from '../lib/cost';
 import { DatabaseEngineFamily } from '../lib/common/contracts';
+import { S3StorageClass } from '../lib/common/storage-class';
 import { compareWithPlan } from '../fixtures/reference/compare';
 import fc from 'fast-check';
 

@@ -6,6 +6,7 @@ export { ErpValidationError, ValidationProblem } from './errors';
 export { Problems } from './private/validate';
 export { DoRegion } from './common/region';
 export { Weekday } from './common/weekday';
+export { S3StorageClass } from './common/storage-class';
 export { PrivateNetwork, PrivateNetworkOptions, PrivateNetworkProps } from './common/network';
 
 // Contracts between the constructs (intents take and return these)
@@ -76,7 +77,7 @@ export { AppMonitoring, AppMonitoringProps, DropletAlertThresholds, UptimeRegion
 // Cost: an itemized monthly estimate of a stack
 export {
   CATALOGUE_PRICES_AS_OF, CatalogueEntry, DatabaseNodeRole, DropletBackupPlan, PriceCatalogue,
-  PriceSource, PriceUnit, S3StorageClass,
+  PriceSource, PriceUnit,
 } from './cost/catalogue';
 export { CostEstimate, EstimateOptions, estimateStack, estimateTerraformJson } from './cost/estimate';
 export { CostAssumptions, CostItem, CostItemStatus } from './cost/item';

@@ -1,3 +1,4 @@
+import { S3StorageClass } from '../common/storage-class';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackupJobEnvironment, IBackupDestination } from '../common/contracts';
 
@@ -20,19 +21,19 @@ export enum ObjectLockMode {
 /** An S3 storage class a lifecycle rule can move objects to, with the rules S3 applies to it. */
 export class ColdStorageClass {
   /** S3 Glacier Flexible Retrieval (`GLACIER`): minimum storage duration 90 days, restores take minutes to hours. */
-  public static readonly GLACIER_FLEXIBLE_RETRIEVAL = new ColdStorageClass('GLACIER', 'Glacier Flexible Retrieval', 90, 0);
+  public static readonly GLACIER_FLEXIBLE_RETRIEVAL = new ColdStorageClass(S3StorageClass.GLACIER_FLEXIBLE_RETRIEVAL, 'Glacier Flexible Retrieval', 90, 0);
   /** S3 Glacier Deep Archive: minimum storage duration 180 days, restores take up to 12 hours. */
-  public static readonly DEEP_ARCHIVE = new ColdStorageClass('DEEP_ARCHIVE', 'Glacier Deep Archive', 180, 0);
+  public static readonly DEEP_ARCHIVE = new ColdStorageClass(S3StorageClass.DEEP_ARCHIVE, 'Glacier Deep Archive', 180, 0);
   /** S3 Glacier Instant Retrieval: minimum storage duration 90 days, millisecond reads. */
-  public static readonly GLACIER_INSTANT_RETRIEVAL = new ColdStorageClass('GLACIER_IR', 'Glacier Instant Retrieval', 90, 0);
+  public static readonly GLACIER_INSTANT_RETRIEVAL = new ColdStorageClass(S3StorageClass.GLACIER_INSTANT_RETRIEVAL, 'Glacier Instant Retrieval', 90, 0);
   /** S3 Standard-IA: minimum storage duration 30 days, and objects must be 30 days old before the transition. */
-  public static readonly STANDARD_IA = new ColdStorageClass('STANDARD_IA', 'Standard-IA', 30, 30);
+  public static readonly STANDARD_IA = new ColdStorageClass(S3StorageClass.STANDARD_IA, 'Standard-IA', 30, 30);
   /** S3 One Zone-IA: minimum storage duration 30 days, 30 days old before the transition, one availability zone. */
-  public static readonly ONEZONE_IA = new ColdStorageClass('ONEZONE_IA', 'One Zone-IA', 30, 30);
+  public static readonly ONEZONE_IA = new ColdStorageClass(S3StorageClass.ONEZONE_IA, 'One Zone-IA', 30, 30);
 
   private constructor(
     /** The storage class as the S3 API names it (`GLACIER`). */
-    public readonly apiName: string,
+    public readonly apiName: S3StorageClass,
     /** The name S3's documentation uses. */
     public readonly displayName: string,
     /** S3 bills at least this many days of storage for an object in this class. */

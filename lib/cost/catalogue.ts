@@ -7,6 +7,7 @@
  * or adds entries (a negotiated price, a size this catalogue does not know yet).
  */
 import { DatabaseEngineFamily } from '../common/contracts';
+import { S3StorageClass } from '../common/storage-class';
 
 /** The date the catalogue's list prices were taken. */
 export const CATALOGUE_PRICES_AS_OF = '2026-11';
@@ -66,15 +67,6 @@ export enum DatabaseNodeRole {
   STANDBY = 'standby',
   /** A read-only replica (`digitalocean_database_replica`). */
   READ_REPLICA = 'replica',
-}
-
-/** S3 storage classes the catalogue prices (the values are the AWS API names). */
-export enum S3StorageClass {
-  STANDARD = 'STANDARD',
-  STANDARD_IA = 'STANDARD_IA',
-  GLACIER_INSTANT_RETRIEVAL = 'GLACIER_IR',
-  GLACIER_FLEXIBLE_RETRIEVAL = 'GLACIER',
-  DEEP_ARCHIVE = 'DEEP_ARCHIVE',
 }
 
 const asOf = CATALOGUE_PRICES_AS_OF;
@@ -161,7 +153,7 @@ const DATABASE_SIZES: ReadonlyArray<readonly [string, string, number, number | u
 ];
 
 /** S3 storage, USD per GB-month (first 50 TB tier), per region and class. */
-const S3_STORAGE: Readonly<Record<string, Readonly<Record<S3StorageClass, number>>>> = {
+const S3_STORAGE: Readonly<Record<string, Readonly<Partial<Record<S3StorageClass, number>>>>> = {
   'us-east-1': { STANDARD: 0.023, STANDARD_IA: 0.0125, GLACIER_IR: 0.004, GLACIER: 0.0036, DEEP_ARCHIVE: 0.00099 },
   'us-east-2': { STANDARD: 0.023, STANDARD_IA: 0.0125, GLACIER_IR: 0.004, GLACIER: 0.0036, DEEP_ARCHIVE: 0.00099 },
   'us-west-2': { STANDARD: 0.023, STANDARD_IA: 0.0125, GLACIER_IR: 0.004, GLACIER: 0.0036, DEEP_ARCHIVE: 0.00099 },
@@ -169,7 +161,7 @@ const S3_STORAGE: Readonly<Record<string, Readonly<Record<S3StorageClass, number
   'eu-central-1': { STANDARD: 0.0245, STANDARD_IA: 0.0135, GLACIER_IR: 0.005, GLACIER: 0.0045, DEEP_ARCHIVE: 0.0018 },
 };
 
-const S3_CLASS_NAMES: Readonly<Record<S3StorageClass, string>> = {
+const S3_CLASS_NAMES: Readonly<Partial<Record<S3StorageClass, string>>> = {
   STANDARD: 'S3 Standard',
   STANDARD_IA: 'S3 Standard-IA',
   GLACIER_IR: 'S3 Glacier Instant Retrieval',
@@ -252,8 +244,8 @@ function standardEntries(): CatalogueEntry[] {
   e.push({ key: 'digitalocean/container-registry/basic', description: 'container registry, Basic tier', price: 5, unit: PriceUnit.MONTH, source: DO_REGISTRY });
   e.push({ key: 'digitalocean/container-registry/professional', description: 'container registry, Professional tier', price: 20, unit: PriceUnit.MONTH, source: DO_REGISTRY });
   for (const [region, classes] of Object.entries(S3_STORAGE)) {
-    for (const cls of Object.values(S3StorageClass)) {
-      e.push({ key: `aws/s3/${region}/${cls}`, description: `${S3_CLASS_NAMES[cls]} storage in ${region}`, price: classes[cls], unit: PriceUnit.GIB_MONTH, source: AWS_S3, note: 'requests, retrievals and transfer are billed apart' });
+    for (const [cls, price] of Object.entries(classes) as Array<[S3StorageClass, number]>) {
+      e.push({ key: `aws/s3/${region}/${cls}`, description: `${S3_CLASS_NAMES[cls]} storage in ${region}`, price, unit: PriceUnit.GIB_MONTH, source: AWS_S3, note: 'requests, retrievals and transfer are billed apart' });
     }
   }
   e.push({ key: 'digitalocean/uptime-check', description: 'DigitalOcean uptime check', price: 1, unit: PriceUnit.MONTH, source: DO_UPTIME, note: 'alerts on a check cost nothing extra' });

@@ -1,6 +1,7 @@
 import { DefaultTokenResolver, StringConcat, TerraformProvider, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { PriceCatalogue, PriceSource, S3StorageClass } from './catalogue';
+import { S3StorageClass } from '../common/storage-class';
+import { PriceCatalogue, PriceSource } from './catalogue';
 import { CostAssumptions, CostItem, CostItemStatus } from './item';
 import { priceResources } from './private/pricers';
 import { Problems } from '../private/validate';

@@ -1,4 +1,5 @@
-import { PriceSource, S3StorageClass } from './catalogue';
+import { S3StorageClass } from '../common/storage-class';
+import { PriceSource } from './catalogue';
 
 /** How an item of an estimate was priced. */
 export enum CostItemStatus {

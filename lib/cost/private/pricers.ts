@@ -1,8 +1,9 @@
 import {
   CatalogueEntry, DatabaseNodeRole, DropletBackupPlan, HOURS_PER_MONTH, PriceCatalogue,
-  PriceUnit, S3StorageClass,
+  PriceUnit,
 } from '../catalogue';
 import { DatabaseEngineFamily } from '../../common/contracts';
+import { S3StorageClass } from '../../common/storage-class';
 import { CostAssumptions, CostItem, CostItemStatus } from '../item';
 
 /** The assumptions with every default filled in. */

@@ -1,24 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Lazy, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { filesUnder } from '../tools/consumer-check';
 import { CDKTF_STACK_TRACE_MODULE, skipTokenCreationStacks } from '../tools/token-stacks';
 
 const ROOT = resolve(__dirname, '..');
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('token creation stacks', () => {
   test('ERP_TOKEN_STACK_TRACES=1 keeps them', () => {

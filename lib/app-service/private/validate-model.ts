@@ -40,8 +40,31 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     }
     names.set(name, prop);
   };
+  checkWebProcess(p, procs, names, warn);
+  checkWorkers(p, procs, claim, warn);
+  checkScheduler(p, procs, claim, warn);
+  checkWebSocket(p, procs, claim, warn);
+  if (procs.release !== undefined) {
+    checkImage(p, 'processes.release.image', procs.release.image, false, warn);
+    checkCommand(p, 'processes.release.command', procs.release.command);
+  }
 
-  // exactly one web process
+  if (procs.services !== undefined) {
+    if (!Array.isArray(procs.services)) {
+      p.add('processes.services', procs.services, 'is not a list', 'give a list of { name, image, port }');
+    } else {
+      procs.services.forEach((svc, i) => checkService(p, `processes.services[${i}]`, svc, model, claim, warn));
+    }
+  }
+  checkModelEnvironment(p, model);
+}
+
+type Claim = (name: string | undefined, prop: string) => void;
+type Warn = (message: string) => void;
+type Processes = ProcessModel['processes'];
+
+/** Exactly one web process. */
+function checkWebProcess(p: Problems, procs: Processes, names: Map<string, string>, warn: Warn): void {
   const web = procs.web as unknown;
   if (web === undefined || web === null) {
     p.add('processes.web', web, 'is missing: an app has exactly one web process', 'give processes.web: { image, port }');
@@ -60,7 +83,10 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     checkInt(p, 'processes.web.replicas', w.replicas, 1, 100);
     checkResources(p, 'processes.web.resources', w.resources);
   }
+}
 
+/** Workers: a unique name and a command each. */
+function checkWorkers(p: Problems, procs: Processes, claim: Claim, warn: Warn): void {
   if (procs.workers !== undefined) {
     if (!Array.isArray(procs.workers)) {
       p.add('processes.workers', procs.workers, 'is not a list', 'give a list of { name, command }');
@@ -76,7 +102,10 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
       });
     }
   }
+}
 
+/** The scheduler: cron entries, an every-minute runner, or both. */
+function checkScheduler(p: Problems, procs: Processes, claim: Claim, warn: Warn): void {
   const sch = procs.scheduler;
   if (sch !== undefined) {
     checkImage(p, 'processes.scheduler.image', sch.image, false, warn);
@@ -97,7 +126,10 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
       p.add('processes.scheduler', sch, 'has neither entries nor an everyMinute runner', 'add cron entries, an everyMinute command, or remove the scheduler');
     }
   }
+}
 
+/** The WebSocket server. */
+function checkWebSocket(p: Problems, procs: Processes, claim: Claim, warn: Warn): void {
   const ws = procs.websocket;
   if (ws !== undefined) {
     claim(ws.name ?? 'websocket', 'processes.websocket.name');
@@ -107,20 +139,10 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     if (ws.healthCheck !== undefined) checkHealth(p, 'processes.websocket.healthCheck', ws.healthCheck);
     checkResources(p, 'processes.websocket.resources', ws.resources);
   }
+}
 
-  if (procs.release !== undefined) {
-    checkImage(p, 'processes.release.image', procs.release.image, false, warn);
-    checkCommand(p, 'processes.release.command', procs.release.command);
-  }
-
-  if (procs.services !== undefined) {
-    if (!Array.isArray(procs.services)) {
-      p.add('processes.services', procs.services, 'is not a list', 'give a list of { name, image, port }');
-    } else {
-      procs.services.forEach((svc, i) => checkService(p, `processes.services[${i}]`, svc, model, claim, warn));
-    }
-  }
-
+/** Plain variables and secrets: valid names, no secret also plain. */
+function checkModelEnvironment(p: Problems, model: ProcessModel): void {
   checkEnvironment(p, 'environment', model.environment);
   checkEnvironment(p, 'secrets', model.secrets);
   checkSecretValues(p, 'secrets', model.secrets);

@@ -5,7 +5,7 @@ import {
 import { AccessPolicy } from '../access';
 import { DEFAULT_CLOUDFLARED_IMAGE, TunnelIngressProps, TunnelOriginOptions, TunnelRoute, TunnelSecret } from '../tunnel-ingress';
 import {
-  CloudflarePlan, FrameOptions, RateLimitAction, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
+  CloudflarePlan, FrameOptions, RateLimitAction, RateLimitRule, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
 } from '../zone-security';
 import {
   RATE_LIMIT_PERIODS, RATE_LIMIT_RULE_COUNT, RATE_LIMIT_TIMEOUTS,
@@ -169,49 +169,64 @@ function checkRateLimits(p: Problems, limits: ZoneRateLimits, zoneName: string):
       `has more rules than a ${plan} zone allows (${RATE_LIMIT_RULE_COUNT[plan]})`, 'drop rules or move the zone to a larger plan');
   }
   const names = new Set<string>();
+  const allowed: PlanLimits = { plan, periods, timeouts, planText };
   limits.rules.forEach((r, i) => {
     const at = `rateLimits.rules[${i}]`;
     if (typeof r !== 'object' || r === null || Array.isArray(r)) {
       p.add(at, r, 'is not a rate limit rule', "give { name: 'login', pathPrefix: '/login', requestsPerPeriod: 10, periodSeconds: 60 }");
       return;
     }
-    p.check(typeof r.name === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(r.name), `${at}.name`, r.name,
-      'is not a rule name', 'use 1 to 40 letters, digits, hyphens or underscores');
     p.check(!names.has(r.name), `${at}.name`, r.name, 'repeats the name of an earlier rule', 'give each rule its own name');
     names.add(r.name);
-    p.check(typeof r.pathPrefix === 'string' && /^\/[A-Za-z0-9\-._~/%@!$&'+,;=:]*$/.test(r.pathPrefix), `${at}.pathPrefix`, r.pathPrefix,
-      'is not a path prefix', 'give a path starting with "/", such as "/api" or "/login"');
-    p.check(r.requestsPerPeriod !== undefined, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 'is required', 'give the requests allowed per period');
-    checkInt(p, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 1, 1000000);
-    p.check(periods.includes(r.periodSeconds), `${at}.periodSeconds`, r.periodSeconds,
-      `is not a period ${planText} allows`, `use one of ${periods.join(', ')} seconds`
-      + (plan === CloudflarePlan.FREE ? ' (a free zone only counts over 10 s: scale the limit to 10 s)' : ''));
-    if (r.mitigationTimeoutSeconds !== undefined) {
-      p.check((r.action ?? RateLimitAction.BLOCK) === RateLimitAction.BLOCK, `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
-        'is set on a challenge rule, where it does not apply', 'leave it out, or use RateLimitAction.BLOCK');
-      p.check(timeouts.includes(r.mitigationTimeoutSeconds), `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
-        `is not a mitigation timeout ${planText} allows`, `use one of ${timeouts.join(', ')} seconds`);
-    } else if ((r.action ?? RateLimitAction.BLOCK) === RateLimitAction.BLOCK && periods.includes(r.periodSeconds)) {
-      p.check(timeouts.includes(r.periodSeconds), `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
-        `defaults to the period (${r.periodSeconds} s), which ${planText} does not allow as a timeout`,
-        `set it to one of ${timeouts.join(', ')} seconds`);
-    }
-    if (r.action !== undefined) {
-      p.check(Object.values(RateLimitAction).includes(r.action), `${at}.action`, r.action, 'is not a rate limit action', 'use a RateLimitAction member');
-    }
-    if (r.hostname !== undefined) {
-      checkHostname(p, `${at}.hostname`, r.hostname, zoneName);
-      p.check(plan !== CloudflarePlan.FREE, `${at}.hostname`, r.hostname,
-        'needs the Pro plan or above (a free zone can count on the path only)', 'leave hostname out on a free zone');
-    }
-    if (r.methods !== undefined) {
-      const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-      checkArray<unknown>(p, `${at}.methods`, r.methods, { fix: "give a list such as ['POST'], or leave methods out" }).forEach((m, j) => p.check(typeof m === 'string' && methods.includes(m.toUpperCase()), `${at}.methods[${j}]`, m,
-        'is not an HTTP method', `use ${methods.join(', ')}`));
-      p.check(plan !== CloudflarePlan.FREE && plan !== CloudflarePlan.PRO, `${at}.methods`, r.methods,
-        `needs the Business plan or above (a ${plan} zone cannot count by method)`, 'leave methods out on this plan');
-    }
+    checkRateLimitRule(p, at, r, allowed, zoneName);
   });
+}
+
+/** What a zone's plan allows a rate limit rule. */
+interface PlanLimits {
+  readonly plan?: CloudflarePlan;
+  readonly periods: readonly number[];
+  readonly timeouts: readonly number[];
+  readonly planText: string;
+}
+
+/** One rate limit rule against what the zone's plan allows. */
+function checkRateLimitRule(p: Problems, at: string, r: RateLimitRule, allowed: PlanLimits, zoneName: string): void {
+  const { plan, periods, timeouts, planText } = allowed;
+  p.check(typeof r.name === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(r.name), `${at}.name`, r.name,
+    'is not a rule name', 'use 1 to 40 letters, digits, hyphens or underscores');
+  p.check(typeof r.pathPrefix === 'string' && /^\/[A-Za-z0-9\-._~/%@!$&'+,;=:]*$/.test(r.pathPrefix), `${at}.pathPrefix`, r.pathPrefix,
+    'is not a path prefix', 'give a path starting with "/", such as "/api" or "/login"');
+  p.check(r.requestsPerPeriod !== undefined, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 'is required', 'give the requests allowed per period');
+  checkInt(p, `${at}.requestsPerPeriod`, r.requestsPerPeriod, 1, 1000000);
+  p.check(periods.includes(r.periodSeconds), `${at}.periodSeconds`, r.periodSeconds,
+    `is not a period ${planText} allows`, `use one of ${periods.join(', ')} seconds`
+    + (plan === CloudflarePlan.FREE ? ' (a free zone only counts over 10 s: scale the limit to 10 s)' : ''));
+  if (r.mitigationTimeoutSeconds !== undefined) {
+    p.check((r.action ?? RateLimitAction.BLOCK) === RateLimitAction.BLOCK, `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
+      'is set on a challenge rule, where it does not apply', 'leave it out, or use RateLimitAction.BLOCK');
+    p.check(timeouts.includes(r.mitigationTimeoutSeconds), `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
+      `is not a mitigation timeout ${planText} allows`, `use one of ${timeouts.join(', ')} seconds`);
+  } else if ((r.action ?? RateLimitAction.BLOCK) === RateLimitAction.BLOCK && periods.includes(r.periodSeconds)) {
+    p.check(timeouts.includes(r.periodSeconds), `${at}.mitigationTimeoutSeconds`, r.mitigationTimeoutSeconds,
+      `defaults to the period (${r.periodSeconds} s), which ${planText} does not allow as a timeout`,
+      `set it to one of ${timeouts.join(', ')} seconds`);
+  }
+  if (r.action !== undefined) {
+    p.check(Object.values(RateLimitAction).includes(r.action), `${at}.action`, r.action, 'is not a rate limit action', 'use a RateLimitAction member');
+  }
+  if (r.hostname !== undefined) {
+    checkHostname(p, `${at}.hostname`, r.hostname, zoneName);
+    p.check(plan !== CloudflarePlan.FREE, `${at}.hostname`, r.hostname,
+      'needs the Pro plan or above (a free zone can count on the path only)', 'leave hostname out on a free zone');
+  }
+  if (r.methods !== undefined) {
+    const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+    checkArray<unknown>(p, `${at}.methods`, r.methods, { fix: "give a list such as ['POST'], or leave methods out" }).forEach((m, j) => p.check(typeof m === 'string' && methods.includes(m.toUpperCase()), `${at}.methods[${j}]`, m,
+      'is not an HTTP method', `use ${methods.join(', ')}`));
+    p.check(plan !== CloudflarePlan.FREE && plan !== CloudflarePlan.PRO, `${at}.methods`, r.methods,
+      `needs the Business plan or above (a ${plan} zone cannot count by method)`, 'leave methods out on this plan');
+  }
 }
 
 function checkSecurityHeaders(p: Problems, h: SecurityHeaders): void {

@@ -463,9 +463,8 @@ export class KubernetesRuntime extends AppRuntimeBase {
     return pdb;
   }
 
-  private podSpec(app: ResolvedApp, input: PodInput): PodSpec {
-    const uid = input.runAsUser ?? this.props.runAsUser ?? 10001;
-    const readOnly = (this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name);
+  /** The pod's volumes and the container's mounts: /tmp, the data volume, and each public file read-only at its path. */
+  private podVolumes(app: ResolvedApp, input: PodInput): { volumes: Volume[]; mounts: VolumeMount[] } {
     const volumes: Volume[] = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
     const mounts: VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
     if (input.dataVolume) {
@@ -482,6 +481,13 @@ export class KubernetesRuntime extends AppRuntimeBase {
       });
       mounts.push({ name: volume, mountPath: file.path, subPath: key, readOnly: true });
     }
+    return { volumes, mounts };
+  }
+
+  private podSpec(app: ResolvedApp, input: PodInput): PodSpec {
+    const uid = input.runAsUser ?? this.props.runAsUser ?? 10001;
+    const readOnly = (this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name);
+    const { volumes, mounts } = this.podVolumes(app, input);
     const probes = input.healthCheck && input.restartPolicy === undefined ? this.probes(input.healthCheck) : {};
     const container: Container = {
       name: input.name,

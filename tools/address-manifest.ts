@@ -23,22 +23,14 @@
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { LARAVEL_INVOICING_EXAMPLE, buildStacks } from '../stacks';
+import { ROOT } from './root';
 import { StackAddresses, addressChangeMessage, compareAddresses, synthesizedAddresses } from './addresses';
 
-/** The repository root: the first folder up from this file (tools/ or dist/tools/) with a package.json. */
-const ROOT: string = (() => {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-})();
+
 
 export const MANIFEST_FILE = join(ROOT, '__tests__', 'addresses.json');
 

@@ -15,22 +15,14 @@
  * output holds no timestamps, absolute paths or source line numbers, so it is the same on every
  * machine and every run.
  */
+import { ROOT } from './root';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { formatChecksRules } from '../lib/checks';
 
-/** The repository root: the first folder up from this file (tools/ or dist/tools/) with a package.json. */
-export const ROOT: string = (() => {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-})();
+export { ROOT };
 
 /** The command that regenerates the files, as the stale-file messages name it. */
 export const DOCS_COMMAND = 'npm run docs';

@@ -40,6 +40,9 @@ enum SpacesPermission {
  * `noncurrentVersionExpirationDays`, which covers an accidental `rm`, but not a key holder who
  * deletes versions on purpose. When backups must survive a stolen writer key, use `S3BackupVault`
  * (put-only writer, optional object lock). `grantWrite` adds a warning annotation saying so.
+ *
+ *   const vault = new SpacesBackupVault(stack, 'Backups', { region: DoRegion.FRA1, rootPrefix: 'erp' });
+ *   app.backupTo(vault);
  */
 export class SpacesBackupVault extends Construct implements IBackupVault {
   /** The Space (construct id `Resource`). */

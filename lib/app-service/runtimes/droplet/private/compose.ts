@@ -76,30 +76,29 @@ function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<stri
 }
 
 function releaseService(ctx: ComposeContext, r: ResolvedRelease): Record<string, unknown> | undefined {
-  return compact({
-    image: r.image,
-    command: r.command.map(composeEscape),
-    restart: 'no',
-    profiles: ['release'],
-    env_file: envFiles(ctx, r.secretGroups),
-    environment: environment(ctx, r.environment),
-    volumes: fileVolumes(ctx, r.files),
-    depends_on: appCodeDependsOn(ctx),
-    logging: ctx.logging,
-  });
+  return oneOffService(ctx, r, 'release', { depends_on: appCodeDependsOn(ctx) });
 }
 
 function jobService(ctx: ComposeContext, job: ResolvedJob): Record<string, unknown> | undefined {
-  return compact({
-    image: job.image,
-    command: job.command.map(composeEscape),
-    restart: 'no',
-    profiles: ['jobs'],
-    env_file: envFiles(ctx, job.secretGroups),
-    environment: environment(ctx, job.environment),
-    volumes: fileVolumes(ctx, job.files),
+  return oneOffService(ctx, job, 'jobs', {
     deploy: compact({ resources: limits(job.resources) }),
     labels: { 'erp.schedule': job.schedule },
+  });
+}
+
+/** A service that runs once when started by its profile (the release, a scheduled job); `extra` goes before logging. */
+function oneOffService(
+  ctx: ComposeContext, run: ResolvedRelease | ResolvedJob, profile: string, extra: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  return compact({
+    image: run.image,
+    command: run.command.map(composeEscape),
+    restart: 'no',
+    profiles: [profile],
+    env_file: envFiles(ctx, run.secretGroups),
+    environment: environment(ctx, run.environment),
+    volumes: fileVolumes(ctx, run.files),
+    ...extra,
     logging: ctx.logging,
   });
 }

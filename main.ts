@@ -1,5 +1,5 @@
 /**
- * The repository's cdktf app, a consumer of the tiers layer (`cdktf-erp-constructs/tiers`): builds the stacks dev, prod, ha and local from the app
+ * The repository's cdktf app, a consumer of the tiers layer (`cdktf-erp-constructs/tiers`): builds the stacks dev, prod, ha-platform, ha and local from the app
  * description (ERP_APP_DESCRIPTION, or the cdktf.json context key
  * "appDescription", or the built-in Laravel example).
  */

@@ -12,7 +12,7 @@ import { backupJob } from '../lib/app-service/private/backup-job';
 import { DatabaseConnection, DatabaseEngineFamily, IConnectableDatabase } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { DATABASE_CA_CERT_PATH, DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
-import { FakeDatabase, FakeVault, SECRET, sshKeyVariable } from './app-service-fakes';
+import { FakeDatabase, FakeVault, SECRET, releaseStore } from './app-service-fakes';
 
 type Json = Record<string, any>;
 
@@ -141,14 +141,18 @@ function onDroplet(connect: (app: ErpAppService, stack: TerraformStack) => void)
   const stack = new TerraformStack(Testing.app(), 'dev');
   new DigitaloceanProvider(stack, 'digitalocean', {});
   const runtime = new DropletRuntime(stack, 'Runtime', {
-    region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey: sshKeyVariable(stack), adminCidrs: ['203.0.113.7/32'],
+    region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], releaseStore: releaseStore(stack), adminCidrs: ['203.0.113.7/32'],
   });
   const app = new ErpAppService(stack, 'App', { name: 'facturador', runtime, ...LARAVEL });
   connect(app, stack);
   const synth: Json = JSON.parse(Testing.synth(stack));
-  const config = YAML.parse(Object.values<Json>(synth.resource.digitalocean_droplet)[0].user_data, { version: '1.1' });
-  const compose = YAML.parse(config.write_files[0].content, { version: '1.1' });
-  return { app, synth, config, compose, model: app.resolve() };
+  // the release objects of the droplet, as the store holds them
+  const file = (key: string): string | undefined => {
+    const o = Object.values<Json>(synth.resource.aws_s3_object).find((x) => x.key === `facturador-1/${key}`);
+    return o ? String(o.content).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : undefined;
+  };
+  const compose = YAML.parse(file('compose.yaml')!, { version: '1.1' });
+  return { app, synth, file, compose, model: app.resolve() };
 }
 
 function managedDb(stack: TerraformStack, engine: DatabaseEngine): ManagedDatabase {
@@ -168,7 +172,7 @@ describe('the backup job of an app', () => {
     expect(backup.environment.DB_SSL_CA).toBe(DATABASE_CA_CERT_PATH);
     expect(backup.command[2]).toContain('--ssl-verify-server-cert');
     expect(backup.command[2]).toContain('--ssl-mode=VERIFY_CA');
-    expect(compose.services.backup.volumes).toEqual([`/opt/facturador/files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
+    expect(compose.services.backup.volumes).toEqual([`./files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
     expect(compose.services.backup.environment.DB_SSL_CA).toBe(DATABASE_CA_CERT_PATH);
     expect(model.files!.map((f) => f.name)).toEqual(['database-ca']);
   });
@@ -191,13 +195,13 @@ describe('the backup job of an app', () => {
       app.backupTo(new FakeVault());
     });
     expect(compose.services.backup.environment).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: DATABASE_CA_CERT_PATH });
-    expect(compose.services.backup.volumes).toEqual([`/opt/facturador/files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
+    expect(compose.services.backup.volumes).toEqual([`./files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
     expect(model.jobs.find((j) => j.name === 'backup')!.files).toEqual(['database-ca']);
   });
 
   test('of another database with a CA certificate of its own mounts that one, and the app containers keep the app\'s', () => {
     const ledger = fakeDb(DatabaseEngineFamily.MYSQL, OTHER_CA_PEM);
-    const { config, compose, model } = onDroplet((app) => {
+    const { file, compose, model } = onDroplet((app) => {
       app.connectTo(fakeDb(DatabaseEngineFamily.MYSQL, CA_PEM));
       app.backupTo(new FakeVault(), { database: ledger, name: 'backup-ledger' });
     });
@@ -206,11 +210,10 @@ describe('the backup job of an app', () => {
       { name: 'backup-ledger-database-ca', path: DATABASE_CA_CERT_PATH, content: OTHER_CA_PEM },
     ]);
     expect(model.jobs.find((j) => j.name === 'backup-ledger')!.files).toEqual(['backup-ledger-database-ca']);
-    expect(compose.services['backup-ledger'].volumes).toEqual([`/opt/facturador/files/backup-ledger-database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
-    expect(compose.services.web.volumes).toEqual([`/opt/facturador/files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
-    const written = (path: string) => Buffer.from(config.write_files.find((f: Json) => f.path === path).content, 'base64').toString();
-    expect(written('/opt/facturador/files/database-ca.pem')).toBe(CA_PEM);
-    expect(written('/opt/facturador/files/backup-ledger-database-ca.pem')).toBe(OTHER_CA_PEM);
+    expect(compose.services['backup-ledger'].volumes).toEqual([`./files/backup-ledger-database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
+    expect(compose.services.web.volumes).toEqual([`./files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
+    expect(file('files/database-ca.pem')).toBe(CA_PEM);
+    expect(file('files/backup-ledger-database-ca.pem')).toBe(OTHER_CA_PEM);
   });
 
   test('of a database without a CA certificate mounts none, while the app containers mount theirs', () => {
@@ -221,7 +224,7 @@ describe('the backup job of an app', () => {
     expect(model.jobs.find((j) => j.name === 'backup')!.files).toBeUndefined();
     expect(compose.services.backup.volumes).toBeUndefined();
     expect(compose.services.backup.environment.PGSSLMODE).toBe('require');
-    expect(compose.services['schedule-run'].volumes).toEqual([`/opt/facturador/files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
+    expect(compose.services['schedule-run'].volumes).toEqual([`./files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`]);
   });
 
   test('with requireTls: false neither mounts the CA certificate nor verifies', () => {
@@ -236,7 +239,7 @@ describe('the backup job of an app', () => {
 
   test('on Kubernetes reads the CA certificate of its own database from a ConfigMap of its own', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
-    const cluster = new KubernetesCluster(stack, 'Cluster', { name: 'facturador-ha', region: DoRegion.FRA1 });
+    const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', { name: 'facturador-ha', region: DoRegion.FRA1 });
     const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
     const app = new ErpAppService(stack, 'App', { name: 'facturador', runtime, ...LARAVEL });
     app.connectTo(fakeDb(DatabaseEngineFamily.MYSQL, CA_PEM));

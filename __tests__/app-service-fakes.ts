@@ -1,9 +1,9 @@
-import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   AppEnvironment, BackupJobEnvironment, DatabaseAccessSource, DatabaseConnection, DatabaseEngineFamily,
   IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, TunnelConnector,
 } from '../lib/common/contracts';
+import { S3ReleaseStore } from '../lib/app-service/runtimes/droplet/release-store';
 
 /** Distinctive fake secret values: tests grep the synthesized JSON for them. */
 export const SECRET = {
@@ -65,7 +65,20 @@ export class FakeTunnel implements ITunnelIngress {
   };
 }
 
-/** The sensitive variable a stack declares for the SSH private key. */
-export function sshKeyVariable(scope: Construct): string {
-  return new TerraformVariable(scope, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
+/** The release store of a test stack (one per stack, id `Releases`). */
+export function releaseStore(scope: Construct): S3ReleaseStore {
+  return (scope.node.tryFindChild('Releases') as S3ReleaseStore | undefined) ?? new S3ReleaseStore(scope, 'Releases', { name: 'erp-test' });
+}
+
+/**
+ * The release of one droplet as the store holds it: the text of every object under `<prefix>/`, by key,
+ * after Terraform's template escapes (`$${` is `${`); references stay as `${...}`.
+ */
+export function releaseObjects(synth: Record<string, any>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of Object.values<Record<string, any>>(synth.resource?.aws_s3_object ?? {})) {
+    const key = String(o.key);
+    if (key.startsWith(`${prefix}/`)) out[key.slice(prefix.length + 1)] = String(o.content).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
-import { TerraformStack, Testing } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Testing, Tokenization } from 'cdktf';
 import {
-  DropletSize, ErpAppService, ErpAppServiceProps, KubernetesCluster, KubernetesClusterProps, KubernetesRuntime, KubernetesRuntimeProps, KubernetesVersion,
+  DropletSize, ErpAppService, ErpAppServiceProps, ExistingKubernetesClusterProps, IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesRuntime,
+  KubernetesRuntimeProps, KubernetesVersion,
 } from '../lib/app-service';
 import { Weekday } from '../lib/common/weekday';
 import {
@@ -45,14 +46,14 @@ const CLUSTER: KubernetesClusterProps = { name: 'isp-ha', region: DoRegion.FRA1 
  * and Valkey (managed), nightly backups, served through a tunnel.
  */
 function ispManager(stack: TerraformStack, runtimeProps: Partial<KubernetesRuntimeProps> = {}, image = 'ghcr.io/emerald/isp-backend:2.3.0') {
-  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
   const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, ...runtimeProps });
   const db = new ManagedDatabase(stack, 'Database', {
     name: 'isp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_2VCPU_4GB, nodeCount: 3,
-    region: DoRegion.FRA1, vpc: cluster.vpc, databases: ['emerald'], users: ['emerald_app'],
+    region: DoRegion.FRA1, vpc: cluster.network.vpcId, databases: ['emerald'], users: ['emerald_app'],
   });
   const cache = new ManagedDatabase(stack, 'Cache', {
-    name: 'isp-cache', engine: DatabaseEngine.valkey(8), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1, vpc: cluster.vpc,
+    name: 'isp-cache', engine: DatabaseEngine.valkey(8), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1, vpc: cluster.network.vpcId,
   });
   const app = new ErpAppService(stack, 'App', {
     name: 'emerald',
@@ -82,6 +83,13 @@ function ispManager(stack: TerraformStack, runtimeProps: Partial<KubernetesRunti
 function synthIsp(runtimeProps: Partial<KubernetesRuntimeProps> = {}, image?: string): Json {
   const stack = new TerraformStack(Testing.app(), 'ha');
   ispManager(stack, runtimeProps, image);
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** The platform stack of the ISP manager: the cluster alone. */
+function synthPlatform(props: Partial<KubernetesClusterProps> = {}): Json {
+  const stack = new TerraformStack(Testing.app(), 'ha-platform');
+  new KubernetesCluster(stack, 'Cluster', { ...CLUSTER, ...props });
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -121,15 +129,19 @@ function failingCluster(props: Partial<KubernetesClusterProps>): string[] {
   return problemsOf(() => new KubernetesCluster(new TerraformStack(Testing.app(), 'ha'), 'Cluster', { ...CLUSTER, ...props }));
 }
 
+function failingExisting(props: Partial<ExistingKubernetesClusterProps>): string[] {
+  return problemsOf(() => KubernetesCluster.fromClusterName(new TerraformStack(Testing.app(), 'ha'), 'Cluster', { ...CLUSTER, ...props }));
+}
+
 function failingRuntime(props: Partial<KubernetesRuntimeProps>): string[] {
   const stack = new TerraformStack(Testing.app(), 'ha');
-  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
   return problemsOf(() => new KubernetesRuntime(stack, 'Runtime', { cluster, ...props }));
 }
 
 function simpleApp(runtimeProps: Partial<KubernetesRuntimeProps>, appProps: Partial<ErpAppServiceProps> = {}): () => string {
   const stack = new TerraformStack(Testing.app(), 'ha');
-  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
   const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, ...runtimeProps });
   new ErpAppService(stack, 'App', {
     name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080, healthCheck: { path: '/health' } } }, ...appProps,
@@ -138,8 +150,9 @@ function simpleApp(runtimeProps: Partial<KubernetesRuntimeProps>, appProps: Part
 }
 
 describe('KubernetesCluster', () => {
-  const json = synthIsp();
+  const json = synthPlatform();
   const cluster = resources(json, 'digitalocean_kubernetes_cluster')[0];
+  const pool = resources(json, 'digitalocean_kubernetes_node_pool')[0];
 
   test('turns the HA control plane on, with auto-upgrade and surge upgrade in a weekly window', () => {
     expect(resources(json, 'digitalocean_kubernetes_cluster')).toHaveLength(1);
@@ -149,8 +162,37 @@ describe('KubernetesCluster', () => {
     expect(cluster.maintenance_policy).toEqual({ day: 'sunday', start_time: '04:00' });
   });
 
-  test('runs an autoscaling node pool of at least 3 nodes of 4 vCPU / 8 GB', () => {
-    expect(cluster.node_pool).toMatchObject({ auto_scale: true, min_nodes: 3, max_nodes: 6, size: 's-4vcpu-8gb' });
+  test('protects the cluster from destroy and replacement by default', () => {
+    expect(cluster.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('leaves the cluster unprotected only when preventDestroy is false', () => {
+    const c = resources(synthPlatform({ preventDestroy: false }), 'digitalocean_kubernetes_cluster')[0];
+    expect(c.lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  test('gives the cluster a fixed system pool of one 2 vCPU / 4 GB node that no app setting feeds', () => {
+    expect(cluster.node_pool).toEqual({ name: 'isp-ha-system', size: 's-2vcpu-4gb', node_count: 1 });
+    const bigger = resources(synthPlatform({ nodeSize: DropletSize.G_4VCPU_16GB, minNodes: 5, maxNodes: 9 }), 'digitalocean_kubernetes_cluster')[0];
+    expect(bigger).toEqual(cluster);
+  });
+
+  test('runs the app on an autoscaling node pool of at least 3 nodes of 4 vCPU / 8 GB, named after its size, created before it is destroyed', () => {
+    expect(resources(json, 'digitalocean_kubernetes_node_pool')).toHaveLength(1);
+    const clusterId = Object.keys(json.resource.digitalocean_kubernetes_cluster)[0];
+    expect(pool).toEqual({
+      cluster_id: `\${digitalocean_kubernetes_cluster.${clusterId}.id}`,
+      name: 'isp-ha-s-4vcpu-8gb', size: 's-4vcpu-8gb', auto_scale: true, min_nodes: 3, max_nodes: 6,
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  test('a new node size changes the node pool, its name and size, and leaves the cluster as it was', () => {
+    const resized = synthPlatform({ nodeSize: DropletSize.S_8VCPU_16GB });
+    expect(JSON.stringify(resized.resource.digitalocean_kubernetes_cluster)).toBe(JSON.stringify(json.resource.digitalocean_kubernetes_cluster));
+    expect(Object.keys(resized.resource.digitalocean_kubernetes_node_pool)).toEqual(Object.keys(json.resource.digitalocean_kubernetes_node_pool));
+    const after = resources(resized, 'digitalocean_kubernetes_node_pool')[0];
+    expect(after).toEqual({ ...pool, name: 'isp-ha-s-8vcpu-16gb', size: 's-8vcpu-16gb' });
   });
 
   test('takes the newest patch of the version line from the versions data source, in the created VPC', () => {
@@ -162,14 +204,12 @@ describe('KubernetesCluster', () => {
     expect(cluster.registry_integration).toBe(false);
   });
 
-  test('takes an exact version, an existing VPC, registry integration, tags and a maintenance window when asked', () => {
-    const stack = new TerraformStack(Testing.app(), 'ha');
-    new KubernetesCluster(stack, 'Cluster', {
-      ...CLUSTER, version: KubernetesVersion.exact('1.32.5-do.0'), vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10',
+  test('takes an exact version, an existing VPC, registry integration, tags, a maintenance window and the pool sizes when asked', () => {
+    const out = synthPlatform({
+      version: KubernetesVersion.exact('1.32.5-do.0'), vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10',
       registryIntegration: true, tags: ['isp', 'ha'], maintenanceDay: Weekday.TUESDAY, maintenanceStartTime: '02:30',
-      nodeSize: DropletSize.G_4VCPU_16GB, minNodes: 4, maxNodes: 10,
+      nodeSize: DropletSize.G_4VCPU_16GB, minNodes: 4, maxNodes: 10, systemNodeSize: DropletSize.S_4VCPU_8GB, systemNodeCount: 2,
     });
-    const out = JSON.parse(Testing.synth(stack));
     const c = resources(out, 'digitalocean_kubernetes_cluster')[0];
     expect(c.version).toBe('1.32.5-do.0');
     expect(out.data?.digitalocean_kubernetes_versions).toBeUndefined();
@@ -177,26 +217,23 @@ describe('KubernetesCluster', () => {
     expect(c.vpc_uuid).toBe('0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10');
     expect(c.registry_integration).toBe(true);
     expect(c.tags).toEqual(['isp', 'ha']);
-    expect(c.node_pool).toMatchObject({ min_nodes: 4, max_nodes: 10, size: 'g-4vcpu-16gb', tags: ['isp', 'ha'] });
+    expect(c.node_pool).toEqual({ name: 'isp-ha-system', size: 's-4vcpu-8gb', node_count: 2, tags: ['isp', 'ha'] });
+    expect(resources(out, 'digitalocean_kubernetes_node_pool')[0]).toMatchObject({
+      name: 'isp-ha-g-4vcpu-16gb', min_nodes: 4, max_nodes: 10, size: 'g-4vcpu-16gb', tags: ['isp', 'ha'],
+    });
     expect(c.maintenance_policy).toEqual({ day: 'tuesday', start_time: '02:30' });
   });
 
-  test('configures the Kubernetes provider from the cluster: endpoint, kubeconfig token, decoded CA', () => {
-    const providers = json.provider.kubernetes as Json[];
-    expect(providers).toHaveLength(1);
-    const id = Object.keys(json.resource.digitalocean_kubernetes_cluster)[0];
-    expect(providers[0]).toEqual({
-      host: `\${digitalocean_kubernetes_cluster.${id}.endpoint}`,
-      token: `\${digitalocean_kubernetes_cluster.${id}.kube_config[0].token}`,
-      cluster_ca_certificate: `\${base64decode(digitalocean_kubernetes_cluster.${id}.kube_config[0].cluster_ca_certificate)}`,
-    });
+  test('configures no Kubernetes provider', () => {
+    expect(json.provider?.kubernetes).toBeUndefined();
+    expect(Object.keys(json.resource).filter((t) => t.startsWith('kubernetes_'))).toEqual([]);
   });
 
-  test('keeps the cluster id Resource and the provider id Provider', () => {
-    const stack = new TerraformStack(Testing.app(), 'ha');
+  test('keeps the cluster id Resource and the app pool id NodePool', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha-platform');
     const c = new KubernetesCluster(stack, 'Cluster', CLUSTER);
     expect(c.cluster.node.id).toBe('Resource');
-    expect(c.kubernetesProvider.node.id).toBe('Provider');
+    expect(c.nodePool.node.id).toBe('NodePool');
   });
 
   test('fails with a node pool minimum of 2', () => {
@@ -210,14 +247,62 @@ describe('KubernetesCluster', () => {
     expect(failingCluster({ minNodes: 4, maxNodes: 3 })).toEqual(['maxNodes']);
   });
 
-  test('fails with a bad name, version, window, VPC range, tag, alias and a node size too small, all in one error', () => {
+  test('fails with a bad name, version, window, VPC range, tag and node sizes too small, all in one error', () => {
     expect(failingCluster({
       name: 'ISP_HA', version: KubernetesVersion.latest('2.x'), maintenanceStartTime: '25:00', vpcIpRange: '10.0.0.0/8',
-      tags: ['bad tag'], providerAlias: 'Bad-Alias', nodeSize: DropletSize.S_1VCPU_1GB,
-    })).toEqual(['name', 'nodeSize', 'version', 'maintenanceStartTime', 'vpcIpRange', 'tags[0]', 'providerAlias']);
+      tags: ['bad tag'], nodeSize: DropletSize.S_1VCPU_1GB, systemNodeSize: DropletSize.S_1VCPU_1GB, systemNodeCount: 0,
+    })).toEqual(['name', 'nodeSize', 'systemNodeSize', 'systemNodeCount', 'version', 'maintenanceStartTime', 'vpcIpRange', 'tags[0]']);
     expect(failingCluster({ version: KubernetesVersion.exact('1.33') })).toEqual(['version']);
     expect(failingCluster({ maintenanceDay: 'someday' as Weekday })).toEqual(['maintenanceDay']);
     expect(failingCluster({ region: DoRegion.of('atlantis1') })).toEqual(['region']);
+  });
+
+  test('fails with providerAlias, naming fromClusterName as the place it went', () => {
+    const make = () => new KubernetesCluster(new TerraformStack(Testing.app(), 'ha'), 'Cluster', { ...CLUSTER, providerAlias: 'isp' } as KubernetesClusterProps);
+    expect(problemsOf(make)).toEqual(['providerAlias']);
+    expect(make).toThrow(/providerAlias: is not a prop of KubernetesCluster.*fromClusterName/s);
+  });
+});
+
+describe('KubernetesCluster.fromClusterName', () => {
+  const json = synthIsp();
+
+  test('reads the cluster by name with the data source, and creates no cluster', () => {
+    expect(json.resource.digitalocean_kubernetes_cluster).toBeUndefined();
+    expect(json.resource.digitalocean_kubernetes_node_pool).toBeUndefined();
+    expect(Object.values(json.data.digitalocean_kubernetes_cluster)).toEqual([{ name: 'isp-ha' }]);
+  });
+
+  test('configures the Kubernetes provider from the data source: endpoint, kubeconfig token, decoded CA', () => {
+    const providers = json.provider.kubernetes as Json[];
+    expect(providers).toHaveLength(1);
+    const id = Object.keys(json.data.digitalocean_kubernetes_cluster)[0];
+    expect(providers[0]).toEqual({
+      host: `\${data.digitalocean_kubernetes_cluster.${id}.endpoint}`,
+      token: `\${data.digitalocean_kubernetes_cluster.${id}.kube_config[0].token}`,
+      cluster_ca_certificate: `\${base64decode(data.digitalocean_kubernetes_cluster.${id}.kube_config[0].cluster_ca_certificate)}`,
+    });
+  });
+
+  test('places the cluster in the VPC the data source reads, unless a VPC id is given', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const read = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
+    const given = KubernetesCluster.fromClusterName(stack, 'Other', { ...CLUSTER, name: 'isp-other', vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10', providerAlias: 'other' });
+    const resolve = (v: string) => Tokenization.resolve(v, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(resolve(read.network.vpcId)).toMatch(/^\$\{data\.digitalocean_kubernetes_cluster\.[^.]+\.vpc_uuid\}$/);
+    expect(given.network).toEqual({ region: DoRegion.FRA1, vpcId: '0eb0ae3a-6b8f-4d7b-9d5e-3c4b1a2f9e10' });
+  });
+
+  test('keeps the data source id Resource and the provider id Provider', () => {
+    const stack = new TerraformStack(Testing.app(), 'ha');
+    const c = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
+    expect(c.cluster.node.id).toBe('Resource');
+    expect(c.kubernetesProvider.node.id).toBe('Provider');
+  });
+
+  test('fails with a bad name, a missing region and a bad alias, all in one error', () => {
+    expect(failingExisting({ name: 'ISP_HA', region: undefined, providerAlias: 'Bad-Alias' })).toEqual(['name', 'region', 'providerAlias']);
+    expect(failingExisting({ vpcId: '' })).toEqual(['vpcId']);
   });
 });
 
@@ -231,15 +316,13 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
 
   test('synthesizes this resource list', () => {
     expect(resourceList(json)).toEqual([
-      'data.digitalocean_kubernetes_versions.Cluster_Versions_C7B33D33',
+      'data.digitalocean_kubernetes_cluster.Cluster_EB0386A7',
       'digitalocean_database_cluster.isp-cache',
       'digitalocean_database_cluster.isp-db',
       'digitalocean_database_db.emerald',
       'digitalocean_database_firewall.Cache_Firewall_C2E1EB74',
       'digitalocean_database_firewall.Database_Firewall_5F7DF4FF',
       'digitalocean_database_user.emerald_app',
-      'digitalocean_kubernetes_cluster.isp-ha',
-      'digitalocean_vpc.ha-isp-cache-isp-db-isp-ha-fra1',
       'kubernetes_cron_job_v1.backup',
       'kubernetes_deployment_v1.celery',
       'kubernetes_deployment_v1.celery-beat',
@@ -414,7 +497,7 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
 
   test('gives the release Job its own Secret when the app connects through a connection pool', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
-    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
     const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
     const db = new ManagedDatabase(stack, 'Database', {
       name: 'erp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_2VCPU_4GB, region: DoRegion.FRA1,
@@ -441,23 +524,31 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
     expect(byName(synthIsp({ connectorReplicas: 3 }), 'kubernetes_deployment_v1').cloudflared.spec.replicas).toBe('3');
   });
 
-  test('admits the cluster, and nothing else, through both database firewalls', () => {
-    const clusterId = Object.keys(json.resource.digitalocean_kubernetes_cluster)[0];
+  test('admits the cluster, by the id the data source reads, and nothing else, through both database firewalls', () => {
+    const clusterId = Object.keys(json.data.digitalocean_kubernetes_cluster)[0];
     const firewalls = resources(json, 'digitalocean_database_firewall');
     expect(firewalls).toHaveLength(2);
     for (const fw of firewalls) {
-      expect(fw.rule).toEqual([{ type: 'k8s', value: `\${digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
+      expect(fw.rule).toEqual([{ type: 'k8s', value: `\${data.digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
     }
   });
 
-  test('admits the cluster with db.allowFrom(cluster)', () => {
+  test('admits the cluster with db.allowFrom(cluster), a cluster read by name or one created in the stack', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
-    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
     const db = new ManagedDatabase(stack, 'Database', { name: 'isp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1 });
     db.allowFrom(cluster);
     const out = JSON.parse(Testing.synth(stack));
-    const clusterId = Object.keys(out.resource.digitalocean_kubernetes_cluster)[0];
-    expect(resources(out, 'digitalocean_database_firewall')[0].rule).toEqual([{ type: 'k8s', value: `\${digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
+    const clusterId = Object.keys(out.data.digitalocean_kubernetes_cluster)[0];
+    expect(resources(out, 'digitalocean_database_firewall')[0].rule).toEqual([{ type: 'k8s', value: `\${data.digitalocean_kubernetes_cluster.${clusterId}.id}` }]);
+
+    const platform = new TerraformStack(Testing.app(), 'ha-platform');
+    const created = new KubernetesCluster(platform, 'Cluster', CLUSTER);
+    const platformDb = new ManagedDatabase(platform, 'Database', { name: 'isp-db', engine: DatabaseEngine.postgres(15), size: DatabaseSize.DB_S_1VCPU_2GB, region: DoRegion.FRA1 });
+    platformDb.allowFrom(created);
+    const both = JSON.parse(Testing.synth(platform));
+    const createdId = Object.keys(both.resource.digitalocean_kubernetes_cluster)[0];
+    expect(resources(both, 'digitalocean_database_firewall')[0].rule).toEqual([{ type: 'k8s', value: `\${digitalocean_kubernetes_cluster.${createdId}.id}` }]);
   });
 
   test('names every workload resource with the cluster provider', () => {
@@ -465,7 +556,7 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
       for (const r of resources(json, type)) expect(r.provider).toBe('kubernetes');
     }
     const stack = new TerraformStack(Testing.app(), 'ha');
-    const cluster = new KubernetesCluster(stack, 'Cluster', { ...CLUSTER, providerAlias: 'isp' });
+    const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', { ...CLUSTER, providerAlias: 'isp' });
     const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
     new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } } });
     const out = JSON.parse(Testing.synth(stack));
@@ -499,8 +590,18 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
 
   test('fails without a cluster, or with a cache image that is not an image reference', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
-    expect(problemsOf(() => new KubernetesRuntime(stack, 'Runtime', { cluster: undefined as unknown as KubernetesCluster }))).toEqual(['cluster']);
+    expect(problemsOf(() => new KubernetesRuntime(stack, 'Runtime', { cluster: undefined as unknown as IKubernetesCluster }))).toEqual(['cluster']);
     expect(failingRuntime({ cacheImage: 'Not An Image!' })).toEqual(['cacheImage']);
+  });
+
+  test('fails on a cluster created in the same stack, saying to read it with fromClusterName from another stack', () => {
+    const make = () => {
+      const stack = new TerraformStack(Testing.app(), 'ha');
+      const created = new KubernetesCluster(stack, 'Cluster', CLUSTER) as unknown as IKubernetesCluster;
+      return new KubernetesRuntime(stack, 'Runtime', { cluster: created });
+    };
+    expect(problemsOf(make)).toEqual(['cluster']);
+    expect(make).toThrow(/cluster: is not a Kubernetes cluster with a Kubernetes provider \(a KubernetesCluster configures none.*\(got "?KubernetesCluster"?\).*KubernetesCluster\.fromClusterName/s);
   });
 
   test('fails with one connector replica', () => {
@@ -527,7 +628,7 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
 
   test('fails when one runtime is given to two apps', () => {
     const stack = new TerraformStack(Testing.app(), 'ha');
-    const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+    const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
     const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
     const processes = { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } };
     new ErpAppService(stack, 'App', { name: 'erp', runtime, processes });
@@ -542,11 +643,11 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
  */
 function invoicingOnMysql() {
   const stack = new TerraformStack(Testing.app(), 'ha');
-  const cluster = new KubernetesCluster(stack, 'Cluster', CLUSTER);
+  const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', CLUSTER);
   const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster });
   const db = new ManagedDatabase(stack, 'Database', {
     name: 'facturador-db', engine: DatabaseEngine.mysql(8), size: DatabaseSize.DB_S_2VCPU_4GB, nodeCount: 2,
-    region: DoRegion.FRA1, vpc: cluster.vpc, databases: ['facturador'], users: ['facturador'],
+    region: DoRegion.FRA1, vpc: cluster.network.vpcId, databases: ['facturador'], users: ['facturador'],
   });
   const app = new ErpAppService(stack, 'App', {
     name: 'facturador',

@@ -9,7 +9,7 @@ import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { DATABASE_CA_CERT_PATH } from '../lib/database';
 import { ErpValidationError } from '../lib/errors';
-import { FakeDatabase, FakeTunnel, FakeVault, SECRET, sshKeyVariable } from './app-service-fakes';
+import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseObjects, releaseStore } from './app-service-fakes';
 
 type Json = Record<string, any>;
 
@@ -53,7 +53,7 @@ function dropletApp(model: ProcessModel, name: string, db = new FakeDatabase(Dat
   const stack = new TerraformStack(Testing.app(), 'dev');
   new DigitaloceanProvider(stack, 'digitalocean', {});
   const runtime = new DropletRuntime(stack, 'Runtime', {
-    region: DoRegion.NYC3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey: sshKeyVariable(stack),
+    region: DoRegion.NYC3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], releaseStore: releaseStore(stack),
     adminCidrs: ['203.0.113.7/32'], count,
   });
   const app = new ErpAppService(stack, 'App', { name, runtime, ...model });
@@ -63,11 +63,10 @@ function dropletApp(model: ProcessModel, name: string, db = new FakeDatabase(Dat
   const synth: Json = JSON.parse(Testing.synth(stack));
   const droplets = Object.values<Json>(synth.resource.digitalocean_droplet);
   const configs = droplets.map((d) => YAML.parse(d.user_data, { version: '1.1' }));
-  const composes = configs.map((c) => YAML.parse(c.write_files.find((f: Json) => f.path === `/opt/${name}/compose.yaml`).content, { version: '1.1' }));
-  const writer = Object.values<Json>(synth.resource.terraform_data)[0];
-  const envFiles: Record<string, string> = Object.fromEntries(
-    writer.provisioner.filter((p: Json) => p.file).map((p: Json) => [p.file.destination, p.file.content]));
-  return { stack, app, runtime, synth, droplets, config: configs[0], compose: composes[0], composes, envFiles };
+  const releases = droplets.map((_, i) => releaseObjects(synth, `${name}-${i + 1}`));
+  const composes = releases.map((r) => YAML.parse(r['compose.yaml'], { version: '1.1' }));
+  const envFiles: Record<string, string> = Object.fromEntries(Object.entries(releases[0]).filter(([k]) => k.startsWith('env/')));
+  return { stack, app, runtime, synth, droplets, config: configs[0], compose: composes[0], composes, envFiles, release: releases[0] };
 }
 
 describe('the FastAPI ISP manager on DropletRuntime', () => {
@@ -116,16 +115,17 @@ describe('the FastAPI ISP manager on DropletRuntime', () => {
     const fe = compose.services.frontend;
     expect(fe.env_file).toBeUndefined();
     for (const key of ['APP_ENV', 'CELERY_BROKER_URL', 'DB_HOST', 'REDIS_URL']) expect([key, fe.environment[key]]).toEqual([key, undefined]);
-    expect(compose.services.web.env_file).toEqual(['/etc/emerald/secrets.env']);
+    expect(compose.services.web.env_file).toEqual(['env/app.env']);
     expect(compose.services.web.environment).toMatchObject({ APP_ENV: 'production', DB_HOST: 'db.internal' });
   });
 
   test('a service secret is read from its own env file, never from user data', () => {
-    expect(compose.services.monitor.env_file).toEqual(['/etc/emerald/service-monitor.env']);
-    expect(envFiles['/etc/emerald/service-monitor.env.tmp']).toContain(`BEHOLDER_API_KEY='${MONITOR_KEY}'`);
-    expect(envFiles['/etc/emerald/service-monitor.env.tmp']).not.toContain(SECRET.appKey);
-    expect(envFiles['/etc/emerald/secrets.env.tmp']).not.toContain(MONITOR_KEY);
+    expect(compose.services.monitor.env_file).toEqual(['env/service-monitor.env']);
+    expect(envFiles['env/service-monitor.env']).toContain(`BEHOLDER_API_KEY='${MONITOR_KEY}'`);
+    expect(envFiles['env/service-monitor.env']).not.toContain(SECRET.appKey);
+    expect(envFiles['env/app.env']).not.toContain(MONITOR_KEY);
     for (const d of built.droplets) expect(d.user_data).not.toContain(MONITOR_KEY);
+    expect(built.release['compose.yaml']).not.toContain(MONITOR_KEY);
   });
 
   test('services run on every droplet, like web', () => {
@@ -156,7 +156,7 @@ test('a service that receives the app environment gets the app variables, the ca
   };
   const { compose, app } = dropletApp(model, 'emerald');
   const svc = compose.services['admin-api'];
-  expect(svc.env_file).toEqual(['/etc/emerald/secrets.env', '/etc/emerald/service-admin-api.env']);
+  expect(svc.env_file).toEqual(['env/app.env', 'env/service-admin-api.env']);
   expect(svc.environment).toMatchObject({ APP_ENV: 'admin', CELERY_BROKER_URL: 'redis://redis:6379/0', DB_HOST: 'db.internal', PORT: '8100', REDIS_URL: 'redis://redis:6379/0' });
   expect(svc.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
   expect(app.resolve().processes.find((p) => p.name === 'admin-api')).toMatchObject({ role: ProcessRole.SERVICE, isAppCode: true });
@@ -211,8 +211,8 @@ export const FACTURADOR: ProcessModel = {
 
 describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on DropletRuntime', () => {
   const built = dropletApp(FACTURADOR, 'facturador', fakeMysql());
-  const { compose, config } = built;
-  const mount = `/opt/facturador/files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`;
+  const { compose, release } = built;
+  const mount = `./files/database-ca.pem:${DATABASE_CA_CERT_PATH}:ro`;
 
   test('phpMyAdmin runs from its pinned image on port 80 with the database host and port taken from the connection', () => {
     const pma = compose.services.phpmyadmin;
@@ -235,10 +235,9 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
     expect(pma.volumes).toEqual([mount]);
   });
 
-  test('cloud-init writes the CA certificate to the host, readable by all, from base64', () => {
-    const entry = config.write_files.find((f: Json) => f.path === '/opt/facturador/files/database-ca.pem');
-    expect(entry).toMatchObject({ owner: 'root:root', permissions: '0644', encoding: 'b64' });
-    expect(Buffer.from(entry.content, 'base64').toString()).toBe(CA_PEM);
+  test('the release carries the CA certificate as a file beside the compose project', () => {
+    expect(release['files/database-ca.pem']).toBe(CA_PEM);
+    expect(release.manifest).toMatch(/^file files\/database-ca\.pem [0-9a-f]{64}$/m);
   });
 
   test('every app container mounts the CA certificate read-only where MYSQL_ATTR_SSL_CA points; the connector and the cache do not', () => {
@@ -246,7 +245,7 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
       expect([name, compose.services[name].volumes]).toEqual([name, [mount]]);
     }
     expect(compose.services.cloudflared.volumes).toBeUndefined();
-    expect(compose.services.redis.volumes).toEqual(['cache-data:/data']);
+    expect(compose.services.redis.volumes).toEqual(['/mnt/data/cache:/data']);
     expect(compose.services.web.environment.MYSQL_ATTR_SSL_CA).toBe(DATABASE_CA_CERT_PATH);
   });
 
@@ -254,8 +253,7 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
     for (const [name, svc] of Object.entries<Json>(compose.services)) {
       expect([name, svc.environment?.DATABASE_CA_CERT]).toEqual([name, undefined]);
     }
-    const composeText: string = config.write_files.find((f: Json) => f.path === '/opt/facturador/compose.yaml').content;
-    expect(composeText).not.toContain('BEGIN CERTIFICATE');
+    expect(release['compose.yaml']).not.toContain('BEGIN CERTIFICATE');
   });
 
   test('the resolved model lists the file and which processes mount it', () => {
@@ -269,15 +267,13 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
 });
 
 test('the phpMyAdmin compose service, as synthesized', () => {
-  const { config } = dropletApp(FACTURADOR, 'facturador', fakeMysql());
-  const text: string = config.write_files.find((f: Json) => f.path === '/opt/facturador/compose.yaml').content;
+  const text = dropletApp(FACTURADOR, 'facturador', fakeMysql()).release['compose.yaml'];
   const doc = YAML.parseDocument(text, { version: '1.1' });
   expect(YAML.stringify({ phpmyadmin: doc.getIn(['services', 'phpmyadmin']) }, { lineWidth: 0 })).toMatchSnapshot();
 });
 
 test('the FastAPI frontend and monitor compose services, as synthesized', () => {
-  const { config } = dropletApp(FASTAPI_ISP, 'emerald');
-  const text: string = config.write_files.find((f: Json) => f.path === '/opt/emerald/compose.yaml').content;
+  const text = dropletApp(FASTAPI_ISP, 'emerald').release['compose.yaml'];
   const doc = YAML.parseDocument(text, { version: '1.1' });
   expect(YAML.stringify({ frontend: doc.getIn(['services', 'frontend']), monitor: doc.getIn(['services', 'monitor']) }, { lineWidth: 0 })).toMatchSnapshot();
 });

@@ -5,7 +5,7 @@ import {
 import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { ErpValidationError } from '../lib/errors';
-import { FakeDatabase, FakeTunnel, FakeVault, SECRET, sshKeyVariable } from './app-service-fakes';
+import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseStore } from './app-service-fakes';
 
 type Props = Omit<ErpAppServiceProps, 'runtime' | 'name'> & Partial<Pick<ErpAppServiceProps, 'name'>>;
 
@@ -245,7 +245,7 @@ describe('intent validation', () => {
 
 describe('DropletRuntime validation', () => {
   const base = (stack: TerraformStack): DropletRuntimeProps => ({
-    region: DoRegion.NYC3, sshKeys: ['123'], sshPrivateKey: sshKeyVariable(stack), adminCidrs: ['198.51.100.0/24'],
+    region: DoRegion.NYC3, sshKeys: ['123'], releaseStore: releaseStore(stack), adminCidrs: ['198.51.100.0/24'],
   });
   const make = (over: Partial<DropletRuntimeProps>) => {
     const stack = new TerraformStack(Testing.app(), 'dev');
@@ -260,8 +260,18 @@ describe('DropletRuntime validation', () => {
     expect(make({ sshKeys: ['ssh-rsa AAAA'] })).toThrow(/sshKeys\[0\]: is not an SSH key id or MD5 fingerprint/);
   });
 
-  test('fails without the private key Terraform writes the secrets with', () => {
-    expect(make({ sshPrivateKey: '' })).toThrow(/sshPrivateKey: is missing/);
+  test('fails without a release store', () => {
+    expect(make({ releaseStore: undefined as never })).toThrow(/releaseStore: is not a release store/);
+  });
+
+  test('fails on a droplet name that DigitalOcean or IAM would refuse', () => {
+    expect(make({ name: 'Erp_Prod' })).toThrow(/name: is not a droplet name/);
+    expect(make({ name: `e${'r'.repeat(46)}` })).toThrow(/name: is not a droplet name/);
+  });
+
+  test('fails on a data volume size or a health timeout out of range', () => {
+    expect(make({ dataVolumeSizeGib: 0 })).toThrow(/dataVolumeSizeGib/);
+    expect(make({ healthTimeoutSeconds: 5 })).toThrow(/healthTimeoutSeconds/);
   });
 
   test('fails on SSH open to the whole internet unless explicitly allowed', () => {
@@ -270,10 +280,11 @@ describe('DropletRuntime validation', () => {
     expect(make({ adminCidrs: ['0.0.0.0/0'], allowSshFromAnywhere: true })).not.toThrow();
   });
 
-  test('fails on malformed or missing admin CIDRs', () => {
+  test('fails on malformed admin CIDRs; none at all opens no port and is fine', () => {
     const found = problems(make({ adminCidrs: ['10.0.0.300/32', '10.0.0.1', '2001:db8::/129'] }));
     expect(found.map((p) => p.prop)).toEqual(['adminCidrs[0]', 'adminCidrs[1]', 'adminCidrs[2]']);
-    expect(make({ adminCidrs: [] })).toThrow(/adminCidrs: is empty/);
+    expect(make({ adminCidrs: [] })).not.toThrow();
+    expect(make({ adminCidrs: undefined })).not.toThrow();
   });
 
   test('fails on a droplet count, size, region, backup window and VPC range out of bounds, all at once', () => {

@@ -5,8 +5,10 @@ import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import * as YAML from 'yaml';
 import {
   DatabaseEngine, DatabaseSize, DoRegion, DropletRuntime, DropletSize, ErpAppService, ManagedDatabase, S3BackupVault,
-  TunnelIngress,
+  S3ReleaseStore, TunnelIngress,
 } from 'cdktf-erp-constructs';
+
+import { releaseObjects } from './app-service-fakes';
 
 type Json = Record<string, any>;
 
@@ -20,7 +22,6 @@ function nodeErpDev(): { stack: TerraformStack; app: ErpAppService; synth: Json 
   new DigitaloceanProvider(stack, 'digitalocean', {});
   new AwsProvider(stack, 'aws', { region: 'us-east-1' });
   new CloudflareProvider(stack, 'cloudflare', {});
-  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
   const jwtSecret = new TerraformVariable(stack, 'jwt_secret', { type: 'string', sensitive: true }).stringValue;
 
   const db = new ManagedDatabase(stack, 'Database', {
@@ -37,7 +38,7 @@ function nodeErpDev(): { stack: TerraformStack; app: ErpAppService; synth: Json 
     accountId: '0123456789abcdef0123456789abcdef', zoneId: 'fedcba9876543210fedcba9876543210', zoneName: 'servistech.example', name: 'servistech-dev',
   });
   const runtime = new DropletRuntime(stack, 'Runtime', {
-    region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'],
+    region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], releaseStore: new S3ReleaseStore(stack, 'Releases', { name: 'erp-dev' }), adminCidrs: ['203.0.113.7/32'],
   });
   const app = new ErpAppService(stack, 'App', {
     name: 'servistech',
@@ -73,9 +74,9 @@ function nodeErpDev(): { stack: TerraformStack; app: ErpAppService; synth: Json 
 describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress', () => {
   const { synth } = nodeErpDev();
   const droplet = Object.values<Json>(synth.resource.digitalocean_droplet)[0];
-  const compose = YAML.parse(YAML.parse(droplet.user_data, { version: '1.1' }).write_files[0].content, { version: '1.1' });
-  const writer = Object.values<Json>(synth.resource.terraform_data)[0];
-  const envFiles = Object.fromEntries(writer.provisioner.filter((p: Json) => p.file).map((p: Json) => [p.file.destination, p.file.content]));
+  const release = releaseObjects(synth, 'servistech-1');
+  const compose = YAML.parse(release['compose.yaml'], { version: '1.1' });
+  const envFiles = release;
 
   test('the database firewall admits the droplet', () => {
     const fw = Object.values<Json>(synth.resource.digitalocean_database_firewall)[0];
@@ -86,15 +87,15 @@ describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress
     const env = compose.services.web.environment;
     expect(env.DB_HOST).toMatch(/^\$\{digitalocean_database_connection_pool\..*\.private_host\}$/);
     expect(env.DB_PASSWORD).toBeUndefined();
-    expect(envFiles['/etc/servistech/secrets.env.tmp']).toMatch(/DB_PASSWORD='\$\{digitalocean_database_user\..*\.password\}'/);
-    expect(envFiles['/etc/servistech/secrets.env.tmp']).toContain("JWT_SECRET='${var.jwt_secret}'");
+    expect(envFiles['env/app.env']).toMatch(/DB_PASSWORD='\$\{digitalocean_database_user\..*\.password\}'/);
+    expect(envFiles['env/app.env']).toContain("JWT_SECRET='${var.jwt_secret}'");
   });
 
   test('the release command (migrations) connects directly, not through the transaction pool', () => {
     expect(compose.services.release.environment.DB_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
-    expect(compose.services.release.env_file).toEqual(['/etc/servistech/release.env']);
-    expect(envFiles['/etc/servistech/release.env.tmp']).toContain("JWT_SECRET='${var.jwt_secret}'");
-    expect(envFiles['/etc/servistech/release.env.tmp']).toMatch(/DATABASE_URL='\$\{digitalocean_database_cluster\..*\.private_uri\}|DATABASE_URL='postgresql:\/\/.*digitalocean_database_cluster\./);
+    expect(compose.services.release.env_file).toEqual(['env/release.env']);
+    expect(envFiles['env/release.env']).toContain("JWT_SECRET='${var.jwt_secret}'");
+    expect(envFiles['env/release.env']).toMatch(/DATABASE_URL='\$\{digitalocean_database_cluster\..*\.private_uri\}|DATABASE_URL='postgresql:\/\/.*digitalocean_database_cluster\./);
   });
 
   test('both backup jobs dump the database directly (not through the pool) with the vault writer keys in their own env files', () => {
@@ -102,22 +103,24 @@ describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress
     expect(compose.services['full-backup'].labels['erp.schedule']).toBe('0 3 * * SUN');
     for (const job of ['backup', 'full-backup']) {
       expect(compose.services[job].environment.BACKUP_BUCKET).toMatch(/^\$\{aws_s3_bucket\./);
-      expect(envFiles[`/etc/servistech/backup-${job}.env.tmp`]).toMatch(/AWS_SECRET_ACCESS_KEY='\$\{aws_iam_access_key\..*\.secret\}'/);
+      expect(envFiles[`env/backup-${job}.env`]).toMatch(/AWS_SECRET_ACCESS_KEY='\$\{aws_iam_access_key\..*\.secret\}'/);
     }
-    expect(Object.keys(synth.resource.aws_iam_user ?? {})).toHaveLength(2);
+    expect(Object.keys(synth.resource.aws_iam_user ?? {}).filter((k) => k.startsWith('Vault_'))).toHaveLength(2);
   });
 
   test('the connector runs with the tunnel token from its env file, and the routes point at the compose services', () => {
-    expect(compose.services.cloudflared.env_file).toEqual(['/etc/servistech/tunnel.env']);
-    expect(envFiles['/etc/servistech/tunnel.env.tmp']).toMatch(/TUNNEL_TOKEN='\$\{.*\}'/);
+    expect(compose.services.cloudflared.env_file).toEqual(['env/tunnel.env']);
+    expect(envFiles['env/tunnel.env']).toMatch(/TUNNEL_TOKEN='\$\{.*\}'/);
     const config = JSON.stringify(synth.resource.cloudflare_zero_trust_tunnel_cloudflared_config);
     expect(config).toContain('http://web:3001');
     expect(config).toContain('http://websocket:3002');
   });
 
-  test('user data references no sensitive attribute', () => {
-    for (const sensitive of ['.password', '.uri}', '.secret}', 'tunnel_token', 'var.jwt_secret', 'var.ssh_private_key']) {
-      expect([sensitive, droplet.user_data.includes(sensitive)]).toEqual([sensitive, false]);
+  test('user data and the compose file reference no sensitive attribute but the agent\'s own store credential', () => {
+    const agentSecret = /\$\{aws_iam_access_key\.Runtime_Agent_AgentKey_[0-9A-F]+\.secret\}/g;
+    for (const sensitive of ['.password', '.uri}', '.secret}', 'tunnel_token', 'var.jwt_secret']) {
+      expect([sensitive, droplet.user_data.replace(agentSecret, '').includes(sensitive)]).toEqual([sensitive, false]);
+      expect([sensitive, release['compose.yaml'].includes(sensitive)]).toEqual([sensitive, false]);
     }
   });
 });
@@ -130,13 +133,12 @@ describe('the Node ERP wired to ManagedDatabase, S3BackupVault and TunnelIngress
 describe('the Laravel invoicing app wired to a managed MySQL database, with phpMyAdmin', () => {
   const stack = new TerraformStack(new App({ outdir: Testing.app().outdir }), 'dev');
   new DigitaloceanProvider(stack, 'digitalocean', {});
-  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
   const db = new ManagedDatabase(stack, 'Database', {
     name: 'facturador-db', engine: DatabaseEngine.mysql(), size: DatabaseSize.DB_S_1VCPU_1GB, region: DoRegion.NYC3,
     databases: ['facturador'], users: ['facturador'],
   });
   const runtime = new DropletRuntime(stack, 'Runtime', {
-    region: DoRegion.NYC3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'],
+    region: DoRegion.NYC3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'], releaseStore: new S3ReleaseStore(stack, 'Releases', { name: 'erp-dev' }), adminCidrs: ['203.0.113.7/32'],
   });
   const app = new ErpAppService(stack, 'App', {
     name: 'facturador',
@@ -156,42 +158,33 @@ describe('the Laravel invoicing app wired to a managed MySQL database, with phpM
   });
   app.connectTo(db);
   const synth: Json = JSON.parse(Testing.synth(stack));
-  const userData: string = Object.values<Json>(synth.resource.digitalocean_droplet)[0].user_data;
+  const rawObject = (key: string): string => Object.values<Json>(synth.resource.aws_s3_object).find((o) => o.key === `facturador-1/${key}`)!.content;
   const caData = Object.keys(synth.data.digitalocean_database_ca)[0];
-  const reference = `\${base64encode(data.digitalocean_database_ca.${caData}.certificate)}`;
+  const reference = `\${data.digitalocean_database_ca.${caData}.certificate}`;
 
-  test('user data writes the CA certificate from a base64encode reference to the database CA data source', () => {
-    const entry = YAML.parse(userData, { version: '1.1' }).write_files.find((f: Json) => f.path === '/opt/facturador/files/database-ca.pem');
-    expect(entry).toEqual({ path: '/opt/facturador/files/database-ca.pem', owner: 'root:root', permissions: '0644', encoding: 'b64', content: reference });
-    // the reference stays a Terraform interpolation; literal "${" elsewhere is escaped
-    expect(userData).toContain(reference);
-    expect(userData).not.toContain(`$${reference}`);
-    expect(userData).toContain('costs $$${amount}');
+  test('the release writes the CA certificate from a reference to the database CA data source; literal "${" elsewhere is escaped', () => {
+    expect(rawObject('files/database-ca.pem')).toBe(reference);
+    expect(rawObject('compose.yaml')).toContain('costs $$${amount}');
+    expect(rawObject('compose.yaml')).not.toContain('.certificate');
   });
 
-  test('after Terraform fills in a multi-line certificate, user data is still valid YAML and the file decodes to it', () => {
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIEQTCCAqmgAwIBAgIUdGVzdA==\n-----END CERTIFICATE-----\n';
-    const applied = userData.split(reference).join(Buffer.from(pem).toString('base64')).replace(/\$\$\{/g, '${');
-    const config = YAML.parse(applied, { version: '1.1' });
-    const entry = config.write_files.find((f: Json) => f.path === '/opt/facturador/files/database-ca.pem');
-    expect(Buffer.from(entry.content, 'base64').toString()).toBe(pem);
-    const compose = YAML.parse(config.write_files[0].content, { version: '1.1' });
+  test('after Terraform fills in the references, the compose file is still valid YAML and Compose reads the literal "$" unchanged', () => {
+    const applied = rawObject('compose.yaml').replace(/\$\$\{/g, '${');
+    const compose = YAML.parse(applied, { version: '1.1' });
     expect(compose.services.phpmyadmin.environment.PMA_PRICE_NOTE).toBe('costs $${amount}');
   });
 
   test('web, the queue workers, the scheduler, the release and phpMyAdmin mount it read-only where MYSQL_ATTR_SSL_CA points', () => {
-    const compose = YAML.parse(YAML.parse(userData, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+    const compose = YAML.parse(releaseObjects(synth, 'facturador-1')['compose.yaml'], { version: '1.1' });
     for (const name of ['web', 'queue', 'schedule-run', 'release', 'phpmyadmin']) {
-      expect([name, compose.services[name].volumes]).toEqual([name, ['/opt/facturador/files/database-ca.pem:/etc/ssl/certs/database-ca.pem:ro']]);
+      expect([name, compose.services[name].volumes]).toEqual([name, ['./files/database-ca.pem:/etc/ssl/certs/database-ca.pem:ro']]);
     }
     expect(compose.services.web.environment.MYSQL_ATTR_SSL_CA).toBe('/etc/ssl/certs/database-ca.pem');
     expect(compose.services.web.environment.DATABASE_CA_CERT).toBeUndefined();
-    expect(userData).not.toContain('certificate}\n');
-    expect(userData.split('.certificate').length - 1).toBe(1);
   });
 
   test('phpMyAdmin takes the private host and port of the cluster, and no app secret', () => {
-    const compose = YAML.parse(YAML.parse(userData, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+    const compose = YAML.parse(releaseObjects(synth, 'facturador-1')['compose.yaml'], { version: '1.1' });
     const pma = compose.services.phpmyadmin;
     expect(pma.environment.PMA_HOST).toMatch(/^\$\{digitalocean_database_cluster\..*\.private_host\}$/);
     expect(pma.environment.PMA_PORT).toMatch(/^\$\{digitalocean_database_cluster\..*\.port\}$/);
@@ -205,9 +198,7 @@ describe('connector replicas', () => {
     const tunnel = { connector: { tunnelId: 'tid', token: 'tok', image: 'cloudflare/cloudflared:2025.11.1' } };
     app.serveThrough(tunnel, { connectors: 2 });
     const synth = JSON.parse(Testing.synth(stack));
-    const droplet = Object.values<Json>(synth.resource.digitalocean_droplet)[0];
-    const config = YAML.parse(droplet.user_data, { version: '1.1' });
-    const compose = YAML.parse(config.write_files.find((f: Json) => f.path.endsWith('compose.yaml')).content, { version: '1.1' });
+    const compose = YAML.parse(releaseObjects(synth, 'servistech-1')['compose.yaml'], { version: '1.1' });
     expect(compose.services.cloudflared.deploy.replicas).toBe(2);
   });
 
@@ -221,8 +212,7 @@ describe('connector replicas', () => {
 function nodeErpDevWithoutTunnel(): { stack: TerraformStack; app: ErpAppService } {
   const stack = new TerraformStack(new App({ outdir: Testing.app().outdir }), 'dev');
   new DigitaloceanProvider(stack, 'digitalocean', {});
-  const sshPrivateKey = new TerraformVariable(stack, 'ssh_private_key', { type: 'string', sensitive: true }).stringValue;
-  const runtime = new DropletRuntime(stack, 'Runtime', { region: DoRegion.FRA1, sshKeys: ['41234567'], sshPrivateKey, adminCidrs: ['203.0.113.7/32'] });
+  const runtime = new DropletRuntime(stack, 'Runtime', { region: DoRegion.FRA1, sshKeys: ['41234567'], releaseStore: new S3ReleaseStore(stack, 'Releases', { name: 'erp-dev' }), adminCidrs: ['203.0.113.7/32'] });
   const app = new ErpAppService(stack, 'App', {
     name: 'servistech', runtime, processes: { web: { image: 'ghcr.io/servistech/erp-api:4.0.0', port: 3001 } },
   });

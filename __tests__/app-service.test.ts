@@ -1,15 +1,17 @@
 // the module object itself (not an import namespace copy), so that a spy sees cdktf's calls
 const childProcess: typeof import('child_process') = require('child_process');
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import * as YAML from 'yaml';
+import { createHash } from 'crypto';
 import {
   DropletRuntime, DropletRuntimeProps, DropletSize, ErpAppService, ErpAppServiceProps, ProcessModel,
 } from '../lib/app-service';
 import { Weekday } from '../lib/common/weekday';
 import { DatabaseAccessSourceType, DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
-import { FakeDatabase, FakeTunnel, FakeVault, SECRET, sshKeyVariable } from './app-service-fakes';
+import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseStore } from './app-service-fakes';
 
 type Json = Record<string, any>;
 
@@ -60,9 +62,10 @@ interface Built {
 function build(model: ProcessModel = NODE_ERP, runtimeProps: Partial<DropletRuntimeProps> = {}, wire = true): Built {
   const stack = new TerraformStack(Testing.app(), 'dev');
   new DigitaloceanProvider(stack, 'digitalocean', {});
+  new AwsProvider(stack, 'aws', { region: 'eu-central-1' });
   const runtime = new DropletRuntime(stack, 'Runtime', {
     region: DoRegion.FRA1, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'],
-    sshPrivateKey: sshKeyVariable(stack), adminCidrs: ['203.0.113.7/32'], ...runtimeProps,
+    releaseStore: releaseStore(stack), adminCidrs: ['203.0.113.7/32'], ...runtimeProps,
   });
   const props: ErpAppServiceProps = { name: 'servistech', runtime, ...model };
   const app = new ErpAppService(stack, 'App', props);
@@ -81,13 +84,23 @@ function resources(synth: Json, type: string): Json[] {
   return Object.values(synth.resource?.[type] ?? {});
 }
 
-/** Parses the droplet's user_data and the compose document inside it. */
-function cloudInit(droplet: Json): { config: Json; compose: Json; file: (path: string) => string | undefined } {
+/**
+ * A droplet's bootstrap (its user data, parsed) and its release as the store holds it: the text of every
+ * object under the droplet's prefix, after Terraform's template escapes, by key.
+ */
+function dropletOf(synth: Json, n = 1): { config: Json; compose: Json; file: (key: string) => string | undefined } {
+  const droplet = Object.values<Json>(synth.resource.digitalocean_droplet).find((d) => d.name === `servistech-${n}`)!;
   const text: string = droplet.user_data;
   expect(text.startsWith('#cloud-config\n')).toBe(true);
   const config = YAML.parse(text, { version: '1.1' });
-  const file = (path: string) => config.write_files.find((f: Json) => f.path === path)?.content;
-  const composeText = file('/opt/servistech/compose.yaml');
+  const objects = new Map<string, string>();
+  for (const o of resources(synth, 'aws_s3_object')) {
+    if (String(o.key).startsWith(`servistech-${n}/`)) {
+      objects.set(String(o.key).slice(`servistech-${n}/`.length), String(o.content).replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{'));
+    }
+  }
+  const file = (key: string) => objects.get(key);
+  const composeText = file('compose.yaml');
   expect(composeText).toBeDefined();
   return { config, compose: YAML.parse(composeText!, { version: '1.1' }), file };
 }
@@ -106,12 +119,41 @@ function unescape(values: string[]): string[] {
 describe('ErpAppService on DropletRuntime', () => {
   const built = build();
   const droplet = resources(built.synth, 'digitalocean_droplet')[0];
-  const { config, compose, file } = cloudInit(droplet);
+  const { config, compose, file } = dropletOf(built.synth);
 
-  test('cloud-init installs Docker Engine and the Compose plugin from Docker\'s apt repository', () => {
-    expect(config.apt.sources['docker.list'].source).toContain('https://download.docker.com/linux/ubuntu');
-    expect(config.apt.sources['docker.list'].keyid).toBe('9DC858229FC7DD38854AE2D88D81803C0EBFCD88');
-    expect(config.packages).toEqual(expect.arrayContaining(['docker-ce', 'containerd.io', 'docker-compose-plugin']));
+  test('the bootstrap installs Docker and Compose from Ubuntu\'s archive, mounts the data volume and starts the agent\'s timer', () => {
+    expect(config.apt).toBeUndefined();
+    expect(config.packages).toEqual(['docker.io', 'docker-compose-v2', 'curl', 'cron']);
+    expect(config.mounts).toEqual([['/dev/disk/by-id/scsi-0DO_Volume_servistech-1-data', '/mnt/data', 'ext4', 'defaults,nofail,discard,noatime', '0', '2']]);
+    expect(config.runcmd).toContainEqual(['systemctl', 'enable', '--now', 'erp-agent.timer']);
+    expect(config.ssh_pwauth).toBe(false);
+    const paths = config.write_files.map((f: Json) => f.path);
+    expect(paths).toEqual(['/etc/erp-agent/agent.env', '/usr/local/sbin/erp-agent', '/etc/systemd/system/erp-agent.service',
+      '/etc/systemd/system/erp-agent.timer', '/etc/systemd/system/erp-metadata-guard.service']);
+  });
+
+  test('the bootstrap holds no app setting: only the store location and the droplet\'s own credential', () => {
+    const env = config.write_files[0];
+    expect(env.permissions).toBe('0600');
+    expect(env.content).toContain("ERP_STORE_URL='https://${aws_s3_bucket.Releases_E6BA3EBF.bucket_regional_domain_name}/servistech-1'");
+    expect(env.content).toContain("ERP_STORE_SECRET='${aws_iam_access_key.Runtime_Agent_AgentKey_41C3ABC0.secret}'");
+    for (const text of ['ghcr.io', 'prisma', 'NODE_ENV', '0 2 * * *', 'cloudflared']) {
+      expect([text, droplet.user_data.includes(text)]).toEqual([text, false]);
+    }
+  });
+
+  test('the agent\'s credential reads its droplet\'s prefix and writes its status, nothing else', () => {
+    const policy = JSON.parse(resources(built.synth, 'aws_iam_user_policy').find((x) => x.user.includes('Runtime_Agent'))!.policy);
+    expect(policy.Statement).toEqual([
+      { Sid: 'ReadOwnDesiredState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['${aws_s3_bucket.Releases_E6BA3EBF.arn}/servistech-1/*'] },
+      { Sid: 'ReportOwnStatus', Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['${aws_s3_bucket.Releases_E6BA3EBF.arn}/servistech-1/status.json'] },
+    ]);
+  });
+
+  test('containers cannot reach the metadata service that serves the bootstrap', () => {
+    const guard = config.write_files.find((f: Json) => f.path === '/etc/systemd/system/erp-metadata-guard.service').content;
+    expect(guard).toContain('iptables -I DOCKER-USER -d 169.254.169.254/32 -j REJECT');
+    expect(config.runcmd).toContainEqual(['systemctl', 'enable', '--now', 'erp-metadata-guard.service']);
   });
 
   test('every process of the model is a compose service with its command, health check and restart policy', () => {
@@ -157,7 +199,7 @@ describe('ErpAppService on DropletRuntime', () => {
     expect(c.image).toBe('cloudflare/cloudflared:2025.4.0');
     expect(c.command).toEqual(expect.arrayContaining(['tunnel', '--no-autoupdate', 'run']));
     expect(c.restart).toBe('unless-stopped');
-    expect(c.env_file).toEqual(['/etc/servistech/tunnel.env']);
+    expect(c.env_file).toEqual(['env/tunnel.env']);
     expect(c.environment).toBeUndefined();
   });
 
@@ -173,37 +215,40 @@ describe('ErpAppService on DropletRuntime', () => {
     expect(script).toMatch(/date -u \+%d\)" = 01 \]; then aws s3 cp .*BACKUP_MONTHLY_PREFIX/);
     expect(script).toContain('--sse aws:kms --sse-kms-key-id arn:aws:kms:us-east-1:111122223333:key/fake');
     expect(b.environment).toMatchObject({ BACKUP_BUCKET: 'erp-backups-vault', DB_HOST: 'db.internal', PGSSLMODE: 'require' });
-    expect(b.env_file).toEqual(['/etc/servistech/backup-backup.env']);
+    expect(b.env_file).toEqual(['env/backup-backup.env']);
     expect(built.vault.grants).toEqual(['BackupWriter']);
-    const cron = file('/etc/cron.d/servistech')!;
-    expect(cron).toContain('0 2 * * * root [ -s /etc/servistech/secrets.env ] && flock -n /run/lock/servistech-backup.lock docker compose -f /opt/servistech/compose.yaml run --rm --no-deps backup');
+    const cron = file('cron')!;
+    expect(cron).toContain('0 2 * * * root flock -n /run/lock/servistech-backup.lock docker compose -p servistech -f /var/lib/erp-agent/current/compose.yaml run --rm --no-deps backup');
   });
 
   test('host cron runs every scheduler entry as a fresh job container', () => {
-    const cron = file('/etc/cron.d/servistech')!;
+    const cron = file('cron')!;
     for (const e of NODE_ERP.processes.scheduler!.entries!) {
-      expect(cron).toContain(`${e.schedule} root [ -s /etc/servistech/secrets.env ] && flock -n /run/lock/servistech-${e.name}.lock docker compose -f /opt/servistech/compose.yaml run --rm --no-deps ${e.name} 2>&1`);
+      expect(cron).toContain(`${e.schedule} root flock -n /run/lock/servistech-${e.name}.lock docker compose -p servistech -f /var/lib/erp-agent/current/compose.yaml run --rm --no-deps ${e.name} 2>&1`);
     }
   });
 
-  test('the systemd unit waits for the secrets, runs the release command, then starts the project', () => {
-    const unit = file('/etc/systemd/system/servistech.service')!;
-    const lines = unit.split('\n');
-    const wait = lines.findIndex((l) => l.includes('until [ -s /etc/servistech/secrets.env ]'));
-    const release = lines.indexOf('ExecStartPre=/usr/bin/docker compose -f /opt/servistech/compose.yaml run --rm release');
-    const up = lines.indexOf('ExecStart=/usr/bin/docker compose -f /opt/servistech/compose.yaml up -d --remove-orphans');
-    expect(wait).toBeGreaterThan(0);
-    expect(release).toBeGreaterThan(wait);
-    expect(up).toBeGreaterThan(release);
-    expect(config.runcmd).toContainEqual(['systemctl', 'enable', 'servistech.service']);
+  test('the manifest names the release, the release command, each file with its hash and each process with how it is replaced', () => {
+    const manifest = file('manifest')!.split('\n');
+    expect(manifest[1]).toMatch(/^release [0-9a-f]{12}$/);
+    expect(manifest).toContain('label ghcr.io/servistech/erp-api:4.0.0');
+    expect(manifest).toContain('health-timeout 300');
+    expect(manifest).toContain('release-service release');
+    for (const key of ['agent.sh', 'compose.yaml', 'cron', 'env/app.env', 'env/tunnel.env', 'env/backup-backup.env']) {
+      const hash = createHash('sha256').update(file(key)!, 'utf8').digest('hex');
+      expect(manifest).toContain(`file ${key} ${hash}`);
+    }
+    expect(manifest.filter((l) => l.startsWith('service '))).toEqual([
+      'service redis recreate 1 -', 'service web rolling 2 app', 'service websocket rolling 1 app', 'service cloudflared recreate 1 tunnel',
+    ]);
   });
 
-  test('without a managed cache a Valkey container with append-only persistence on a named volume runs, and the app gets REDIS_URL', () => {
+  test('without a managed cache a Valkey container with append-only persistence on the data volume runs, and the app gets REDIS_URL', () => {
     const r = compose.services.redis;
     expect(r.command).toEqual(['valkey-server', '--appendonly', 'yes', '--appendfsync', 'everysec']);
-    expect(r.volumes).toEqual(['cache-data:/data']);
+    expect(r.volumes).toEqual(['/mnt/data/cache:/data']);
     expect(r.restart).toBe('unless-stopped');
-    expect(compose.volumes).toEqual({ 'cache-data': {} });
+    expect(compose.volumes).toBeUndefined();
     expect(compose.services.web.environment.REDIS_URL).toBe('redis://redis:6379/0');
     expect(compose.services.web.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
   });
@@ -216,61 +261,57 @@ describe('ErpAppService on DropletRuntime', () => {
     });
     expect(compose.services.web.environment).toMatchObject({ DB_HOST: 'db.internal', DB_PORT: '25061', NODE_ENV: 'production' });
     expect(compose.services.web.environment.DB_PASSWORD).toBeUndefined();
-    expect(compose.services.web.env_file).toEqual(['/etc/servistech/secrets.env']);
+    expect(compose.services.web.env_file).toEqual(['env/app.env']);
   });
 
-  test('no secret value appears in user data, the compose file or anywhere outside the secrets provisioner', () => {
-    const writer = resources(built.synth, 'terraform_data')[0];
-    const withoutProvisionerContent = JSON.parse(JSON.stringify(built.synth));
-    for (const w of Object.values<Json>(withoutProvisionerContent.resource.terraform_data)) {
-      for (const prov of w.provisioner) if (prov.file) delete prov.file.content;
-    }
-    const rest = JSON.stringify(withoutProvisionerContent);
-    const userData = JSON.stringify(droplet.user_data);
+  test('no secret value appears in user data, the compose file or anywhere but the env files of the release', () => {
+    const envObjects = (synth: Json) => Object.values<Json>(synth.resource.aws_s3_object).filter((o) => /\/env\/[a-z0-9-]+\.env$/.test(o.key));
+    const rest = JSON.parse(JSON.stringify(built.synth));
+    for (const o of envObjects(rest)) delete o.content;
+    const restText = JSON.stringify(rest);
     for (const value of Object.values(SECRET)) {
-      expect([value, userData.includes(value)]).toEqual([value, false]);
-      expect([value, rest.includes(value)]).toEqual([value, false]);
+      expect([value, JSON.stringify(droplet.user_data).includes(value)]).toEqual([value, false]);
+      expect([value, file('compose.yaml')!.includes(value)]).toEqual([value, false]);
+      expect([value, restText.includes(value)]).toEqual([value, false]);
     }
-    // and they do reach the droplet: through the env files Terraform writes
-    const contents = writer.provisioner.filter((x: Json) => x.file).map((x: Json) => x.file.content).join('\n');
+    // and they do reach the droplet: through the env files of its release
+    const contents = envObjects(built.synth).map((o) => o.content).join('\n');
     for (const value of [SECRET.dbPassword, SECRET.tunnelToken, SECRET.accessKey, SECRET.secretKey, SECRET.appKey]) {
       expect(contents).toContain(value);
     }
   });
 
-  test('the secrets are written over SSH with the sensitive key, replaced when the droplet or a secret changes', () => {
-    const writer = resources(built.synth, 'terraform_data')[0];
-    expect(writer.connection).toEqual({ type: 'ssh', host: '${digitalocean_droplet.Runtime_99E3DDFA.ipv4_address}', user: 'root', private_key: '${var.ssh_private_key}', timeout: '10m' });
-    expect(built.synth.variable.ssh_private_key.sensitive).toBe(true);
-    expect(writer.triggers_replace.droplet).toBe('${digitalocean_droplet.Runtime_99E3DDFA.id}');
-    expect(writer.triggers_replace.secrets).toMatch(/^[0-9a-f]{64}$/);
-    const destinations = writer.provisioner.filter((x: Json) => x.file).map((x: Json) => x.file.destination);
-    expect(destinations[destinations.length - 1]).toBe('/etc/servistech/secrets.env.tmp');
-    const last = writer.provisioner[writer.provisioner.length - 1]['remote-exec'].inline;
-    expect(last).toContain('install -m 0600 -o root -g root /etc/servistech/secrets.env.tmp /etc/servistech/secrets.env && rm -f /etc/servistech/secrets.env.tmp');
-    expect(last[last.length - 1]).toBe('systemctl restart servistech.service');
-    const other = build(NODE_ERP, {}, false);
-    other.app.connectTo(new FakeDatabase(DatabaseEngineFamily.POSTGRES, { plain: {}, secret: { DB_PASSWORD: 'another-password' } }));
-    const otherWriter = resources(JSON.parse(Testing.synth(other.stack)), 'terraform_data')[0];
-    expect(otherWriter.triggers_replace.secrets).not.toBe(writer.triggers_replace.secrets);
+  test('no provisioner and no SSH connection: Terraform only writes objects to the store', () => {
+    const text = JSON.stringify(built.synth);
+    expect(text).not.toMatch(/"provisioner"|"connection"/);
+    expect(built.synth.resource.terraform_data).toBeUndefined();
+    expect(built.synth.variable).toBeUndefined();
   });
 
-  test('validating a stack of droplet apps runs no terraform binary: the secret writers are terraform_data without a version check', () => {
+  test('a changed secret changes the env file that holds it and the release id, and no attribute of the droplet', () => {
+    const other = build(NODE_ERP, {}, false);
+    other.app.connectTo(new FakeDatabase(DatabaseEngineFamily.POSTGRES, { plain: {}, secret: { DB_PASSWORD: 'another-password' } }));
+    other.app.backupTo(new FakeVault());
+    other.app.serveThrough(new FakeTunnel());
+    const synth = JSON.parse(Testing.synth(other.stack));
+    const o = dropletOf(synth);
+    expect(o.file('env/app.env')).toContain("DB_PASSWORD='another-password'");
+    expect(o.file('env/tunnel.env')).toBe(file('env/tunnel.env'));
+    expect(o.file('manifest')!.split('\n')[1]).not.toBe(file('manifest')!.split('\n')[1]);
+    expect(resources(synth, 'digitalocean_droplet')[0]).toEqual(droplet);
+  });
+
+  test('validating a stack of droplet apps runs no terraform binary', () => {
     const three = build(NODE_ERP, { count: 3 });
     const execSync = jest.spyOn(childProcess, 'execSync');
     const spawnSync = jest.spyOn(childProcess, 'spawnSync');
     try {
-      const synth = JSON.parse(Testing.synth(three.stack, true));
+      JSON.parse(Testing.synth(three.stack, true));
       expect(execSync).not.toHaveBeenCalled();
       expect(spawnSync).not.toHaveBeenCalled();
-      expect(Object.keys(synth.resource.terraform_data).sort()).toEqual(['Runtime_Secrets2_0449F8CA', 'Runtime_Secrets3_B85B7762', 'Runtime_Secrets_24D4677B']);
     } finally {
       execSync.mockRestore();
       spawnSync.mockRestore();
-    }
-    for (const writer of three.runtime.secretWriters) {
-      expect(writer.node.validate()).toEqual([]);
-      expect(writer.terraformResourceType).toBe('terraform_data');
     }
   });
 
@@ -278,9 +319,21 @@ describe('ErpAppService on DropletRuntime', () => {
     expect(droplet).toMatchObject({
       size: 's-2vcpu-4gb', region: 'fra1', image: 'ubuntu-24-04-x64', monitoring: true, droplet_agent: true,
       ssh_keys: ['41234567'], tags: ['servistech'], backups: false, vpc_uuid: '${digitalocean_vpc.PrivateNetwork-fra1_6E0119FB.id}',
+      volume_ids: ['${digitalocean_volume.Runtime_Data_B1DD75FD.id}'], lifecycle: { ignore_changes: ['ssh_keys'] },
     });
     expect(Object.keys(built.synth.resource.digitalocean_droplet)).toEqual(['Runtime_99E3DDFA']);
     expect(built.runtime.droplet.node.id).toBe('Resource');
+  });
+
+  test('the data volume outlives the droplet: protected from destroy, formatted once, named after the droplet', () => {
+    expect(resources(built.synth, 'digitalocean_volume')).toEqual([expect.objectContaining({
+      name: 'servistech-1-data', region: 'fra1', size: 10, initial_filesystem_type: 'ext4', lifecycle: { prevent_destroy: true },
+    })]);
+  });
+
+  test('without admin CIDRs the cloud firewall opens no inbound port at all', () => {
+    const fw = resources(build(NODE_ERP, { adminCidrs: undefined }).synth, 'digitalocean_firewall')[0];
+    expect(fw.inbound_rule).toBeUndefined();
   });
 
   test('the cloud firewall opens no inbound port but SSH from the admin CIDRs, and allows all outbound', () => {
@@ -305,19 +358,20 @@ describe('ErpAppService on DropletRuntime', () => {
     const two = build(NODE_ERP, { count: 2 });
     const droplets = two.synth.resource.digitalocean_droplet;
     expect(Object.keys(droplets)).toHaveLength(2);
-    const primary = cloudInit(droplets.Runtime_99E3DDFA);
-    const second = cloudInit(Object.entries<Json>(droplets).find(([k]) => k !== 'Runtime_99E3DDFA')![1]);
+    const primary = dropletOf(two.synth, 1);
+    const second = dropletOf(two.synth, 2);
     expect(Object.keys(primary.compose.services)).toEqual(expect.arrayContaining(['web', 'cloudflared', 'release', 'backup', 'scrape-bcv']));
     expect(Object.keys(second.compose.services).sort()).toEqual(['cloudflared', 'redis', 'web', 'websocket']);
-    expect(second.file('/etc/cron.d/servistech')).toBeUndefined();
-    expect(resources(two.synth, 'terraform_data')).toHaveLength(2);
+    expect(second.file('cron')).toBeUndefined();
+    expect(second.file('manifest')).not.toContain('release-service');
+    expect(resources(two.synth, 'digitalocean_volume')).toHaveLength(2);
     expect(resources(two.synth, 'digitalocean_firewall')[0].droplet_ids).toHaveLength(2);
   });
 
   test('a managed cache replaces the Valkey container', () => {
     const b = build(NODE_ERP, {}, false);
     b.app.connectTo(new FakeDatabase(DatabaseEngineFamily.VALKEY));
-    const { compose: c } = cloudInit(resources(JSON.parse(Testing.synth(b.stack)), 'digitalocean_droplet')[0]);
+    const { compose: c } = dropletOf(JSON.parse(Testing.synth(b.stack)));
     expect(c.services.redis).toBeUndefined();
     expect(c.volumes).toBeUndefined();
     expect(c.services.web.environment.REDIS_HOST).toBe('cache.internal');
@@ -326,12 +380,12 @@ describe('ErpAppService on DropletRuntime', () => {
 
   test('a literal dollar sign in the environment reaches the container unchanged and Terraform does not read it as a template', () => {
     const b = build({ ...NODE_ERP, environment: { PRICE_FORMAT: '${amount} USD', PERCENT: '%{x}' } }, {}, false);
-    const raw = resources(b.synth, 'digitalocean_droplet')[0].user_data as string;
+    const raw = resources(b.synth, 'aws_s3_object').find((o) => o.key === 'servistech-1/compose.yaml')!.content as string;
     expect(raw).toContain('$${amount}');
     expect(raw).toContain('%%{x}');
     // Terraform turns $${ into ${ and %%{ into %{; compose turns $$ into $
     const afterTerraform = raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-    const c = YAML.parse(YAML.parse(afterTerraform, { version: '1.1' }).write_files[0].content, { version: '1.1' });
+    const c = YAML.parse(afterTerraform, { version: '1.1' });
     expect(unescape([c.services.web.environment.PRICE_FORMAT, c.services.web.environment.PERCENT])).toEqual(['${amount} USD', '%{x}']);
   });
 
@@ -342,7 +396,6 @@ describe('ErpAppService on DropletRuntime', () => {
 
 test('the Node ERP compose document, as synthesized', () => {
   const { synth } = build();
-  const text = YAML.parse(resources(synth, 'digitalocean_droplet')[0].user_data, { version: '1.1' })
-    .write_files.find((f: Json) => f.path === '/opt/servistech/compose.yaml').content;
+  const text = dropletOf(synth).file('compose.yaml');
   expect(text).toMatchSnapshot();
 });

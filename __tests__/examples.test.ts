@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { FastApiIspStack } from '../examples/fastapi-isp/main';
+import { FastApiIspPlatformStack, FastApiIspStack } from '../examples/fastapi-isp/main';
 import { LaravelInvoicingStack } from '../examples/laravel-invoicing/main';
 import { LenderDevStack, LenderLocalStack } from '../examples/nextjs-lender/main';
 import { NodeErpStack } from '../examples/node-erp/main';
@@ -45,7 +45,7 @@ describe('the example apps', () => {
     expect(out.resource.aws_s3_bucket_object_lock_configuration).toBeDefined();
   });
 
-  test('the FastAPI ISP manager synthesizes on Kubernetes: /api, /beholder behind Access, / to the frontend', () => {
+  test('the FastAPI ISP manager synthesizes on Kubernetes, on the cluster of its platform stack: /api, /beholder behind Access, / to the frontend', () => {
     const out = synth((app) => new FastApiIspStack(app, 'ha'));
     const deployments = Object.values<Json>(out.resource.kubernetes_deployment_v1).map((d) => d.metadata.name).sort();
     expect(deployments).toEqual(expect.arrayContaining(['web', 'frontend', 'monitor', 'celery', 'celery-beat', 'cloudflared']));
@@ -53,6 +53,12 @@ describe('the example apps', () => {
     const ingress = config.config.ingress.map((r: Json) => [r.path ?? '', r.service]);
     expect(ingress.map((r: string[]) => r[0])).toEqual(['^/api(/|$)', '^/beholder(/|$)', '', '']);
     expect(ingress[ingress.length - 1][1]).toBe('http_status:404');
-    expect(Object.values<Json>(out.resource.digitalocean_kubernetes_cluster)[0].ha).toBe(true);
+    // The cluster and the VPC are the platform stack's, read here by name.
+    expect(out.resource.digitalocean_kubernetes_cluster).toBeUndefined();
+    expect(Object.values<Json>(out.data.digitalocean_kubernetes_cluster)).toEqual([{ name: 'emerald-ha' }]);
+    const platform = synth((app) => new FastApiIspPlatformStack(app, 'ha-platform'));
+    const [cluster] = Object.values<Json>(platform.resource.digitalocean_kubernetes_cluster);
+    expect(cluster).toMatchObject({ name: 'emerald-ha', ha: true, lifecycle: { prevent_destroy: true } });
+    expect(Object.keys(platform.resource).filter((t) => t.startsWith('kubernetes_'))).toEqual([]);
   });
 });

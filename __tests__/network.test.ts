@@ -8,7 +8,7 @@ import { KubernetesCluster, KubernetesClusterProps } from '../lib/app-service/ru
 import { KubernetesRuntime } from '../lib/app-service/runtimes/kubernetes/kubernetes-runtime';
 import { IAppRuntime } from '../lib/app-service/runtime';
 import { IConnectableDatabase } from '../lib/common/contracts';
-import { FakeDatabase } from './app-service-fakes';
+import { FakeDatabase, releaseStore } from './app-service-fakes';
 import { PrivateNetwork } from '../lib/common/network';
 import { DoRegion } from '../lib/common/region';
 import { DatabaseEngine, DatabaseSize, ManagedDatabase, ManagedDatabaseProps, RdsDatabase } from '../lib/database';
@@ -31,9 +31,8 @@ function database(scope: Construct, props: Partial<ManagedDatabaseProps> = {}, i
 }
 
 function dropletRuntime(scope: Construct, props: Partial<DropletRuntimeProps> = {}, id = 'Runtime'): DropletRuntime {
-  const key = new TerraformVariable(scope, `${id}-ssh-key`, { type: 'string', sensitive: true }).stringValue;
   return new DropletRuntime(scope, id, {
-    region: DoRegion.FRA1, sshKeys: ['41234567'], sshPrivateKey: key, adminCidrs: ['203.0.113.7/32'], ...props,
+    region: DoRegion.FRA1, sshKeys: ['41234567'], releaseStore: releaseStore(scope), adminCidrs: ['203.0.113.7/32'], ...props,
   });
 }
 
@@ -87,7 +86,7 @@ describe('one private network by default', () => {
     const stack = newStack('ha');
     const k8s = cluster(stack);
     const db = database(stack);
-    app(stack, new KubernetesRuntime(stack, 'Runtime', { cluster: k8s })).connectTo(db);
+    db.allowFrom(k8s);
     const json = synth(stack);
     const names = Object.keys(vpcs(json));
     expect(names).toHaveLength(1);
@@ -232,7 +231,9 @@ describe('connectTo fails when the app and the database cannot share a network',
   test('fails when a Kubernetes app and the database are in different regions', () => {
     const stack = newStack('ha');
     const db = database(stack, { region: DoRegion.AMS3 });
-    const erp = app(stack, new KubernetesRuntime(stack, 'Runtime', { cluster: cluster(stack) }));
+    const erp = app(stack, new KubernetesRuntime(stack, 'Runtime', {
+      cluster: KubernetesCluster.fromClusterName(stack, 'Cluster', { name: 'erp-ha', region: DoRegion.FRA1 }),
+    }));
     expect(validationError(() => erp.connectTo(db)).problems.map((p) => p.prop)).toEqual(['connectTo(db).network.region']);
   });
 

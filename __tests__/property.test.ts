@@ -25,6 +25,7 @@ import {
 import { ErpValidationError } from '../lib/errors';
 import { AppMonitoring, UptimeRegion } from '../lib/monitoring';
 import { AccessPolicy, TunnelIngress } from '../lib/tunnel';
+import { releaseStore } from './app-service-fakes';
 
 const SEED = Number(process.env.ERP_PROPERTY_SEED ?? 20260301);
 const SCALE = Number(process.env.ERP_PROPERTY_RUNS ?? 1);
@@ -237,11 +238,11 @@ const targets: Array<Target<any>> = [
     name: 'ErpAppService on DropletRuntime',
     runs: 300,
     base: {
-      runtime: { region: REGION, size: DropletSize.S_2VCPU_4GB, count: 1, sshKeys: ['12345'], sshPrivateKey: 'not-a-real-key', adminCidrs: ['203.0.113.7/32'], backups: true },
+      runtime: { region: REGION, size: DropletSize.S_2VCPU_4GB, count: 1, sshKeys: ['12345'], adminCidrs: ['203.0.113.7/32'], backups: true },
       app: { name: 'erp', ...PROCESS_MODEL },
     },
     build: (s, props) => {
-      const runtime = new DropletRuntime(s, 'Runtime', props.runtime);
+      const runtime = new DropletRuntime(s, 'Runtime', { releaseStore: releaseStore(s), ...props.runtime });
       new ErpAppService(s, 'App', { ...props.app, runtime });
     },
   },
@@ -255,15 +256,24 @@ const targets: Array<Target<any>> = [
     },
   },
   {
+    name: 'KubernetesCluster',
+    runs: 300,
+    base: {
+      name: 'erp-ha', region: REGION, minNodes: 3, maxNodes: 5, haControlPlane: true, nodeSize: DropletSize.S_4VCPU_8GB,
+      systemNodeSize: DropletSize.S_2VCPU_4GB, systemNodeCount: 1, preventDestroy: true,
+    },
+    build: (s, props) => { new KubernetesCluster(s, 'Cluster', props); },
+  },
+  {
     name: 'ErpAppService on KubernetesRuntime',
     runs: 300,
     base: {
-      cluster: { name: 'erp-ha', region: REGION, minNodes: 3, maxNodes: 5, haControlPlane: true },
+      cluster: { name: 'erp-ha', region: REGION, providerAlias: 'erp' },
       runtime: { namespace: 'erp', webMaxReplicas: 6, connectorReplicas: 2, releaseTimeoutMinutes: 10 },
       app: { name: 'erp', ...PROCESS_MODEL },
     },
     build: (s, props) => {
-      const cluster = new KubernetesCluster(s, 'Cluster', props.cluster);
+      const cluster = KubernetesCluster.fromClusterName(s, 'Cluster', props.cluster);
       const runtime = new KubernetesRuntime(s, 'Runtime', { ...props.runtime, cluster });
       new ErpAppService(s, 'App', { ...props.app, runtime });
     },

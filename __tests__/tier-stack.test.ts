@@ -33,17 +33,17 @@ describe('tier stack synthesis', () => {
   app.synth();
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test.each(['dev', 'prod', 'ha', 'local'])('the %s stack written after its checks equals the stack resolved without them', (tier) => {
+  test.each(['dev', 'prod', 'ha-platform', 'ha', 'local'])('the %s stack written after its checks equals the stack resolved without them', (name) => {
     const fresh = build();
-    const stack = fresh.stacks.find((s) => s.tier === tier)!;
+    const stack = fresh.stacks.find((s) => s.stackName === name)!;
     // Testing.synth runs the aspects but no validation: no checks, nothing kept from them.
-    expect(withoutMetadata(written(outdir, tier))).toEqual(JSON.parse(Testing.synth(stack)));
+    expect(withoutMetadata(written(outdir, name))).toEqual(JSON.parse(Testing.synth(stack)));
     rmSync(fresh.outdir, { recursive: true, force: true });
   });
 
-  test.each(['dev', 'prod', 'ha'])('the cost output of %s is the estimate of the live stack', (tier) => {
-    const stack = stacks.find((s) => s.tier === tier)!;
-    expect(written(outdir, tier).output.monthly_cost_estimate.value).toBe(estimateStack(stack).summary());
+  test.each(['dev', 'prod', 'ha-platform', 'ha'])('the cost output of %s is the estimate of the live stack', (name) => {
+    const stack = stacks.find((s) => s.stackName === name)!;
+    expect(written(outdir, name).output.monthly_cost_estimate.value).toBe(estimateStack(stack).summary());
   });
 
   test('the cost output resolved outside synthesis (HCL output) is the estimate, not a placeholder', () => {

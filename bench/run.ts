@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: synth speed and memory.
  *
- * 1. Every stack (dev, prod, ha, local) synthesized the project's way (compiled
+ * 1. Every stack (dev, prod, ha-platform, ha, local) synthesized the project's way (compiled
  *    once by tsc, then `node main.js`) against the way `cdktf init` sets a
  *    project up (`npx ts-node main.ts`, type-checking, on TypeScript 5 since
  *    ts-node cannot drive TypeScript 7), on the same code, alternating; and
@@ -35,7 +35,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist-bench');
 const PROBE = join(DIST, 'bench', 'rss-probe.js');
 const SCALE_APP = join(DIST, 'bench', 'scale-main.js');
-const STACKS = ['dev', 'prod', 'ha', 'local'];
+const STACKS = ['dev', 'prod', 'ha-platform', 'ha', 'local'];
 const SCALE_N = [1, 10, 50, 100];
 
 /** The targets, printed beside the figures; never asserted in tests. */

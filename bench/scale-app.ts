@@ -14,9 +14,9 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { DoRegion, DropletRuntime, DropletSize, ErpAppService, S3BackupVault, TunnelIngress } from '../lib';
+import { DoRegion, DropletRuntime, DropletSize, ErpAppService, S3BackupVault, S3ReleaseStore, TunnelIngress } from '../lib';
 import { DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib';
 import { SCALE_STACK } from './scale-stack-name';
 
@@ -27,7 +27,7 @@ const ZONE_NAME = 'example.com';
 /** What every app of the stack shares. */
 interface Shared {
   readonly vpc: Vpc;
-  readonly sshPrivateKey: string;
+  readonly releases: S3ReleaseStore;
 }
 
 /** One complete ERP app: database, vault, tunnel routes and app service. */
@@ -55,9 +55,9 @@ export class BenchErpApp extends Construct {
       region: DoRegion.FRA1,
       size: DropletSize.S_2VCPU_4GB,
       vpcId: shared.vpc.id,
+      name,
       sshKeys: ['12345678'],
-      sshPrivateKey: shared.sshPrivateKey,
-      adminCidrs: ['203.0.113.7/32'],
+      releaseStore: shared.releases,
     });
     this.service = new ErpAppService(this, 'App', {
       name,
@@ -97,9 +97,9 @@ export class ScaleStack extends TerraformStack {
     new DigitaloceanProvider(this, 'DigitalOcean');
     new CloudflareProvider(this, 'Cloudflare');
     new AwsProvider(this, 'Aws', { region: 'eu-central-1' });
-    const sshPrivateKey = new TerraformVariable(this, 'ssh_private_key', { type: 'string', sensitive: true, description: 'Private key Terraform writes the secrets with' });
+    const releases = new S3ReleaseStore(this, 'Releases', { name: 'erp-apps' });
     const vpc = new Vpc(this, 'Vpc', { name: 'erp-apps', region: DoRegion.FRA1.slug });
-    for (let i = 1; i <= apps; i++) this.apps.push(new BenchErpApp(this, `Erp${i}`, i, { vpc, sshPrivateKey: sshPrivateKey.stringValue }));
+    for (let i = 1; i <= apps; i++) this.apps.push(new BenchErpApp(this, `Erp${i}`, i, { vpc, releases }));
   }
 }
 

@@ -58,8 +58,14 @@ export {
 export { DropletSize } from './app-service/runtimes/droplet/droplet-size';
 export { DropletRuntime, DropletRuntimeProps } from './app-service/runtimes/droplet/droplet-runtime';
 export {
+  IReleaseStore, ReleaseObject, ReleaseStoreReader, S3ReleaseStore, S3ReleaseStoreProps,
+} from './app-service/runtimes/droplet/release-store';
+export {
   IKubernetesCluster, KubernetesCluster, KubernetesClusterProps, KubernetesVersion,
 } from './app-service/runtimes/kubernetes/kubernetes-cluster';
+export {
+  ExistingKubernetesCluster, ExistingKubernetesClusterProps,
+} from './app-service/runtimes/kubernetes/existing-kubernetes-cluster';
 export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/runtimes/kubernetes/kubernetes-runtime';
 export { DockerRuntime, DockerRuntimeProps } from './app-service/runtimes/docker/docker-runtime';
 export { LocalDatabase, LocalDatabaseProps } from './database/local-database';

@@ -32,9 +32,9 @@ export function backendSettings(description: AppDescription, env: NodeJS.Process
   };
 }
 
-/** The Terraform Cloud workspace of a stack: one per app and stack. */
-export function workspaceName(description: AppDescription, tier: TierName): string {
-  return `${description.name}-${tier}`;
+/** The Terraform Cloud workspace of a stack: one per app and stack (`<app>-<stack>`, e.g. `facturador-ha-platform`). */
+export function workspaceName(description: AppDescription, stack: TierName | string): string {
+  return `${description.name}-${stack}`;
 }
 
 /**
@@ -43,7 +43,7 @@ export function workspaceName(description: AppDescription, tier: TierName): stri
  * - `cloud`: Terraform Cloud, organization from the description or TF_CLOUD_ORGANIZATION, workspace `<app>-<stack>`;
  * - `s3`: an S3 bucket, key `<app>/<stack>.tfstate`, encrypted, with S3's native lock file.
  */
-export function configureBackend(stack: TerraformStack, description: AppDescription, tier: TierName, env: NodeJS.ProcessEnv = process.env): void {
+export function configureBackend(stack: TerraformStack, description: AppDescription, stackName: TierName | string, env: NodeJS.ProcessEnv = process.env): void {
   const b = backendSettings(description, env);
   switch (b.type) {
     case 'cloud': {
@@ -54,7 +54,7 @@ export function configureBackend(stack: TerraformStack, description: AppDescript
       new CloudBackend(stack, {
         organization: b.organization!,
         hostname: b.hostname,
-        workspaces: new NamedCloudWorkspace(workspaceName(description, tier)),
+        workspaces: new NamedCloudWorkspace(workspaceName(description, stackName)),
       });
       return;
     }
@@ -65,7 +65,7 @@ export function configureBackend(stack: TerraformStack, description: AppDescript
       p.throwIfAny(stack);
       const backend = new S3Backend(stack, {
         bucket: b.bucket!,
-        key: `${description.name}/${tier}.tfstate`,
+        key: `${description.name}/${stackName}.tfstate`,
         region: b.region ?? description.awsRegion ?? 'eu-central-1',
         encrypt: true,
       });
@@ -75,6 +75,6 @@ export function configureBackend(stack: TerraformStack, description: AppDescript
     }
     case 'local':
     default:
-      new LocalBackend(stack, { path: `terraform.${tier}.tfstate` });
+      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
   }
 }

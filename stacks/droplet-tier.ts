@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ErpAppService } from '../lib/app-service/app-service';
 import { DropletRuntime } from '../lib/app-service/runtimes/droplet/droplet-runtime';
 import { DropletSize } from '../lib/app-service/runtimes/droplet/droplet-size';
+import { S3ReleaseStore } from '../lib/app-service/runtimes/droplet/release-store';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';
@@ -9,7 +10,7 @@ import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
 import { TierName } from './description/description';
 import {
   DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
-  resourceName, sqlDatabase, sshPrivateKeyVariable, stackOutputs, tunnelIngress,
+  resourceName, sqlDatabase, stackOutputs, tunnelIngress,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 
@@ -24,6 +25,8 @@ export abstract class DropletTierStack extends TierStack {
   /** Managed Valkey; undefined where the cache is a container on the droplet. */
   public readonly cache?: ManagedDatabase;
   public readonly vault: S3BackupVault;
+  /** Where Terraform publishes the droplets' desired state. */
+  public readonly releases: S3ReleaseStore;
   public readonly runtime: DropletRuntime;
   public readonly app: ErpAppService;
   public readonly tunnel: TunnelIngress;
@@ -38,14 +41,15 @@ export abstract class DropletTierStack extends TierStack {
     this.database = sqlDatabase(this, d, tier, s, vpc);
     this.cache = managedCache(this, d, tier, s, vpc);
     this.vault = backupVault(this, d, s);
-    const sshKey = sshPrivateKeyVariable(this);
+    this.releases = new S3ReleaseStore(this, 'Releases', { name });
     this.runtime = new DropletRuntime(this, 'Runtime', {
+      name,
       region: DoRegion.of(d.region ?? DEFAULT_REGION),
       size: DropletSize.of(s.dropletSize),
       count: s.dropletCount,
+      releaseStore: this.releases,
       sshKeys: d.sshKeys,
-      sshPrivateKey: sshKey.stringValue,
-      adminCidrs: d.adminCidrs ?? [],
+      adminCidrs: d.adminCidrs,
       vpcId: vpc.id,
       backups: s.dropletBackups,
       tags: [name],
@@ -70,6 +74,8 @@ export abstract class DropletTierStack extends TierStack {
       vaultBucket: this.vault.bucketName,
       tunnelId: this.tunnel.tunnelId,
       tunnelToken: this.tunnel.token,
+      releaseId: this.runtime.releaseId,
+      releaseStatusUrls: this.runtime.releaseUrls.map((u) => `${u}/status.json`),
     });
   }
 }

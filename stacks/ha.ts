@@ -1,28 +1,51 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataDigitaloceanVpc } from '@cdktf/provider-digitalocean/lib/data-digitalocean-vpc';
 import { ErpAppService } from '../lib/app-service/app-service';
-import { DropletSize } from '../lib/app-service/runtimes/droplet/droplet-size';
+import { ExistingKubernetesCluster } from '../lib/app-service/runtimes/kubernetes/existing-kubernetes-cluster';
 import { KubernetesCluster } from '../lib/app-service/runtimes/kubernetes/kubernetes-cluster';
 import { KubernetesRuntime } from '../lib/app-service/runtimes/kubernetes/kubernetes-runtime';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';
+import { Problems } from '../lib/private/validate';
 import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
+import { HaPlatformStack } from './ha-platform';
 import {
   DEFAULT_AWS_REPLICA_REGION, DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring,
-  privateNetwork, resourceName, sqlDatabase, stackOutputs, tunnelIngress,
+  resourceName, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 
+/** Props of `HaStack`. */
+export interface HaStackProps extends TierStackProps {
+  /**
+   * The platform stack that creates the cluster and the VPC this stack reads by name; the stack
+   * then depends on it, so that `cdktf deploy ha-platform ha` applies it first.
+   * @default - no order recorded: apply `ha-platform` before `ha` yourself
+   */
+  readonly platform?: HaPlatformStack;
+}
+
 /**
- * The high-availability tier (`ha`): DigitalOcean Kubernetes with an HA
- * control plane and an autoscaling pool of at least 3 nodes runs the processes
- * as Deployments, CronJobs and a migration Job; a three-node database plus a
- * read replica; managed Valkey; tunnel connectors as a Deployment with two
- * replicas; an S3 vault with object lock, replicated to a second region.
+ * The high-availability tier's workloads (`ha`): on the DigitalOcean Kubernetes
+ * cluster of the `ha-platform` stack (HA control plane, an autoscaling pool of
+ * at least 3 nodes), the processes run as Deployments, CronJobs and a migration
+ * Job; a three-node database plus a read replica; managed Valkey; tunnel
+ * connectors as a Deployment with two replicas; an S3 vault with object lock,
+ * replicated to a second region.
+ *
+ * The stack creates no cluster and no VPC: it reads both by name with data
+ * sources (`digitalocean_kubernetes_cluster`, `digitalocean_vpc`) and configures
+ * the Kubernetes provider from the cluster data source
+ * (`KubernetesCluster.fromClusterName`), so no value of it comes from the
+ * platform stack's resources and the two are separate Terraform configurations.
  */
 export class HaStack extends TierStack {
-  public readonly cluster: KubernetesCluster;
+  /** The cluster of the platform stack, read by name, with the Kubernetes provider configured from it. */
+  public readonly cluster: ExistingKubernetesCluster;
+  /** The platform stack's private network, read by name. */
+  public readonly vpc: DataDigitaloceanVpc;
   public readonly runtime: KubernetesRuntime;
   public readonly database: ManagedDatabase;
   public readonly cache?: ManagedDatabase;
@@ -30,25 +53,27 @@ export class HaStack extends TierStack {
   public readonly app: ErpAppService;
   public readonly tunnel: TunnelIngress;
 
-  constructor(scope: Construct, props: TierStackProps) {
+  constructor(scope: Construct, props: HaStackProps) {
     super(scope, 'ha', props);
     const d = this.description;
     const s = this.settings;
     const name = resourceName(d, 'ha');
+    if (props.platform) {
+      const p = new Problems();
+      p.check(props.platform.cluster.clusterName === name, 'platform', props.platform.node.id,
+        `creates the cluster ${props.platform.cluster.clusterName}, not ${name} (built from another app description?)`,
+        'build the platform stack and this stack from one app description (buildStacks does)');
+      p.throwIfAny(this);
+      this.addDependency(props.platform);
+    }
     cloudProviders(this, d);
     const replica = new AwsProvider(this, 'aws-replica', { alias: 'replica', region: d.awsReplicaRegion ?? DEFAULT_AWS_REPLICA_REGION });
-    const vpc = privateNetwork(this, d, 'ha');
-    this.cluster = new KubernetesCluster(this, 'Cluster', {
-      name,
-      region: DoRegion.of(d.region ?? DEFAULT_REGION),
-      nodeSize: DropletSize.of(s.nodeSize),
-      minNodes: s.minNodes,
-      maxNodes: s.maxNodes,
-      vpcId: vpc.id,
-      tags: [name],
-    });
-    this.database = sqlDatabase(this, d, 'ha', s, vpc);
-    this.cache = managedCache(this, d, 'ha', s, vpc);
+    const region = DoRegion.of(d.region ?? DEFAULT_REGION);
+    // Made by the `ha-platform` stack (HaPlatformStack), read here by name: no reference crosses stacks.
+    this.vpc = new DataDigitaloceanVpc(this, 'Vpc', { name: vpcName(d, 'ha') });
+    this.cluster = KubernetesCluster.fromClusterName(this, 'Cluster', { name, region });
+    this.database = sqlDatabase(this, d, 'ha', s, this.vpc.id);
+    this.cache = managedCache(this, d, 'ha', s, this.vpc.id);
     this.vault = backupVault(this, d, s, replica);
     this.runtime = new KubernetesRuntime(this, 'Runtime', { cluster: this.cluster, connectorReplicas: s.connectors });
     this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment });

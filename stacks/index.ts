@@ -1,12 +1,13 @@
 /**
  * The tiers layer (`cdktf-erp-constructs/tiers`): an app description, validated,
- * becomes the dev, prod, ha and local stacks built from the construct library.
+ * becomes the dev, prod, ha-platform, ha and local stacks built from the construct library.
  * Re-exports only, plus `buildStacks`.
  */
 import { App } from 'cdktf';
 import { AppDescription } from './description/description';
 import { DevStack } from './dev';
-import { HaStack } from './ha';
+import { HaStack, HaStackProps } from './ha';
+import { HA_PLATFORM_STACK, HaPlatformStack } from './ha-platform';
 import { LocalStack } from './local';
 import { ProdStack } from './prod';
 import { TierStack } from './tier-stack';
@@ -19,14 +20,18 @@ export { BACKEND_ENV, backendSettings, workspaceName } from './backend';
 export { TierSettings, tierSettings } from './tiers';
 export { TierStackProps } from './tier-stack';
 export { DropletTierStack } from './droplet-tier';
-export { DevStack, HaStack, LocalStack, ProdStack, TierStack };
+export { DevStack, HA_PLATFORM_STACK, HaPlatformStack, HaStack, HaStackProps, LocalStack, ProdStack, TierStack };
 
-/** Builds the four tier stacks of an app description into a cdktf App. */
+/**
+ * Builds the stacks of the four tiers of an app description into a cdktf App, in deploy order:
+ * `dev`, `prod`, `ha-platform` and `ha` (the HA tier: the cluster, then the workloads on it;
+ * `ha` depends on `ha-platform`), `local`.
+ */
 export function buildStacks(app: App, description: AppDescription, env: NodeJS.ProcessEnv = process.env): TierStack[] {
-  return [
-    new DevStack(app, { description, env }),
-    new ProdStack(app, { description, env }),
-    new HaStack(app, { description, env }),
-    new LocalStack(app, { description, env }),
-  ];
+  const dev = new DevStack(app, { description, env });
+  const prod = new ProdStack(app, { description, env });
+  const platform = new HaPlatformStack(app, { description, env });
+  const ha = new HaStack(app, { description, env, platform });
+  const local = new LocalStack(app, { description, env });
+  return [dev, prod, platform, ha, local];
 }

@@ -4,7 +4,7 @@
  * description and the tier's settings. Construct ids here are part of the
  * stacks' Terraform addresses: renaming one replaces real infrastructure.
  */
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -47,17 +47,22 @@ export function cloudProviders(stack: TerraformStack, d: AppDescription): { aws:
   return { aws };
 }
 
+/** The name of a tier's private network: `<app>-<tier>-vpc`. */
+export function vpcName(d: AppDescription, tier: TierName): string {
+  return `${resourceName(d, tier)}-vpc`;
+}
+
 /** The private network droplets, the cluster and databases share. */
 export function privateNetwork(stack: Construct, d: AppDescription, tier: TierName): Vpc {
   return new Vpc(stack, 'Vpc', {
-    name: `${resourceName(d, tier)}-vpc`,
+    name: vpcName(d, tier),
     region: d.region ?? DEFAULT_REGION,
     description: `Private network of ${d.name} (${tier})`,
   });
 }
 
-/** The app's SQL database, sized for the tier. */
-export function sqlDatabase(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc): ManagedDatabase {
+/** The app's SQL database, sized for the tier, in the tier's VPC (a `Vpc` of the stack, or a VPC id). */
+export function sqlDatabase(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc | string): ManagedDatabase {
   const db = d.database;
   const name = db.name ?? d.name.replace(/-/g, '_');
   const user = db.user ?? d.name.replace(/-/g, '_');
@@ -78,7 +83,7 @@ export function sqlDatabase(stack: Construct, d: AppDescription, tier: TierName,
 }
 
 /** Managed Valkey for the tiers that have one; undefined keeps the cache as a container. */
-export function managedCache(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc): ManagedDatabase | undefined {
+export function managedCache(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, vpc: Vpc | string): ManagedDatabase | undefined {
   if (!d.cache || !s.cacheSize) return undefined;
   return new ManagedDatabase(stack, 'Cache', {
     name: `${resourceName(d, tier)}-cache`,
@@ -201,15 +206,6 @@ export function monitoring(stack: Construct, d: AppDescription, tier: TierName, 
   });
 }
 
-/** The SSH private key Terraform uses to write secrets to droplets (a sensitive input variable). */
-export function sshPrivateKeyVariable(stack: Construct): TerraformVariable {
-  return new TerraformVariable(stack, 'ssh_private_key', {
-    type: 'string',
-    sensitive: true,
-    description: 'Private key of one of the droplets\' SSH keys (TF_VAR_ssh_private_key); Terraform writes the app\'s secrets over SSH with it',
-  });
-}
-
 /** What a tier stack reports after apply. */
 export interface StackOutputs {
   readonly urls: string[];
@@ -218,6 +214,10 @@ export interface StackOutputs {
   readonly vaultBucket: string;
   readonly tunnelId?: string;
   readonly tunnelToken?: string;
+  /** The release the (first) droplet is asked to run. */
+  readonly releaseId?: string;
+  /** Where each droplet's agent publishes its status. */
+  readonly releaseStatusUrls?: string[];
 }
 
 /** The stack's outputs: URLs, database host, vault bucket, tunnel id, the monthly estimate; secrets marked sensitive. */
@@ -228,6 +228,8 @@ export function stackOutputs(stack: TierStack, o: StackOutputs): void {
   new TerraformOutput(stack, 'backup_vault_bucket', { value: o.vaultBucket, description: 'Bucket that holds the database dumps' });
   if (o.tunnelId) new TerraformOutput(stack, 'tunnel_id', { value: o.tunnelId, description: 'Cloudflare Tunnel id' });
   if (o.tunnelToken) new TerraformOutput(stack, 'tunnel_token', { value: o.tunnelToken, sensitive: true, description: 'Connector token of the tunnel' });
+  if (o.releaseId) new TerraformOutput(stack, 'release_id', { value: o.releaseId, description: 'Release the droplets are asked to run (the agent reports the one it runs in status.json)' });
+  if (o.releaseStatusUrls) new TerraformOutput(stack, 'release_status_urls', { value: o.releaseStatusUrls, description: 'Status each droplet\'s agent publishes (read with the AWS CLI: aws s3 cp s3://<bucket>/<droplet>/status.json -)' });
   stack.addCostEstimateOutput('monthly_cost_estimate', 'Itemized monthly list-price estimate of this stack (USD)');
 }
 

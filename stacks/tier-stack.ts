@@ -16,20 +16,28 @@ export interface TierStackProps {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** What every tier stack shares: its description, its settings and its backend. */
+/**
+ * What every tier stack shares: its description, its settings and its backend.
+ *
+ * A tier is one stack (`dev`, `prod`, `local`) or several (`ha`: `ha-platform`, then `ha`);
+ * `stackName` names the stack, its state file and its Terraform Cloud workspace.
+ */
 export abstract class TierStack extends TerraformStack {
   public readonly description: AppDescription;
   public readonly tier: TierName;
+  /** The stack name (the construct id): the tier's name, or `<tier>-<part>` for a tier of several stacks. */
+  public readonly stackName: string;
   public readonly settings: TierSettings;
   /** The secure-default checks of this stack; `checks.report()` after synth lists findings and suppressions. */
   public readonly checks: ErpChecks;
 
-  constructor(scope: Construct, tier: TierName, props: TierStackProps) {
-    super(scope, tier);
+  constructor(scope: Construct, tier: TierName, props: TierStackProps, stackName: string = tier) {
+    super(scope, stackName);
     this.description = props.description;
     this.tier = tier;
+    this.stackName = stackName;
     this.settings = tierSettings(props.description, tier);
-    configureBackend(this, props.description, tier, props.env);
+    configureBackend(this, props.description, stackName, props.env);
     // Secure-default checks: an error fails synth, a warning becomes an annotation.
     this.checks = new ErpChecks();
     Aspects.of(this).add(this.checks);

@@ -43,7 +43,7 @@ const DEFAULTS: Record<TierName, TierSettings> = {
     nodeSize: 's-4vcpu-8gb', minNodes: 3, maxNodes: 6, webReplicas: 1, poolSize: undefined, localPort: 8080,
   },
   prod: {
-    dropletSize: 's-8vcpu-16gb', dropletCount: 1, dropletBackups: true,
+    dropletSize: 's-8vcpu-16gb', dropletCount: 1, dropletBackups: false,
     databaseSize: 'db-s-2vcpu-4gb', databaseNodeCount: 2, readReplica: false,
     cacheSize: 'db-s-1vcpu-1gb', connectors: 2, objectLockDays: 30, replicateBackups: false,
     nodeSize: 's-4vcpu-8gb', minNodes: 3, maxNodes: 6, webReplicas: 1, poolSize: 20, localPort: 8080,

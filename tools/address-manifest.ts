@@ -1,7 +1,7 @@
 /**
  * Repository tooling, not part of the published package: the stable-address manifest
  * (__tests__/addresses.json): the Terraform address (`type.name`, `data.type.name`) of every
- * resource and data source of every stack: the four tier stacks of the built-in app
+ * resource and data source of every stack: the tier stacks of the built-in app
  * description, and the stacks of the example apps in examples/.
  * __tests__/addresses.test.ts fails when an address in it changes or disappears.
  *
@@ -53,13 +53,13 @@ function example(name: string): Record<string, StackClass> {
  * Add an example app here when one is added to examples/.
  */
 export function sources(): Record<string, (app: App) => TerraformStack[]> {
-  const { FastApiIspStack } = example('fastapi-isp');
+  const { FastApiIspPlatformStack, FastApiIspStack } = example('fastapi-isp');
   const { LaravelInvoicingStack } = example('laravel-invoicing');
   const { LenderDevStack, LenderLocalStack } = example('nextjs-lender');
   const { NodeErpStack } = example('node-erp');
   return {
     'tiers/laravel-invoicing': (app) => buildStacks(app, LARAVEL_INVOICING_EXAMPLE, {}),
-    'examples/fastapi-isp': (app) => [new FastApiIspStack(app, 'ha')],
+    'examples/fastapi-isp': (app) => [new FastApiIspPlatformStack(app, 'ha-platform'), new FastApiIspStack(app, 'ha')],
     'examples/laravel-invoicing': (app) => [new LaravelInvoicingStack(app, 'prod')],
     'examples/nextjs-lender': (app) => [new LenderDevStack(app, 'dev'), new LenderLocalStack(app, 'local')],
     'examples/node-erp': (app) => [new NodeErpStack(app, 'prod')],

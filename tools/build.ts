@@ -30,6 +30,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { copyAssets, isAsset } from './assets';
 
 /** Bump when what the stamp records changes. */
 const STAMP_VERSION = 1;
@@ -162,7 +163,8 @@ function outputsSignature(project: Project): string {
   walk(project.outDir, '', files);
   const hash = createHash('sha1');
   for (const file of files) {
-    if (!file.endsWith(STAMP_NAME)) hashStat(hash, relative(project.outDir, file), file);
+    // assets are copied at every run (tools/assets.ts), tsc does not write them
+    if (!file.endsWith(STAMP_NAME) && !isAsset(file)) hashStat(hash, relative(project.outDir, file), file);
   }
   return hash.digest('hex');
 }
@@ -206,6 +208,7 @@ export interface BuildResult {
 /** Runs the build step for the tsc config `configFile`. */
 export function build(configFile: string, stdio: 'inherit' | 'pipe' = 'inherit'): BuildResult {
   const project = readProject(resolve(configFile));
+  copyAssets(project.root, project.outDir);
   const stampFile = join(project.outDir, STAMP_NAME);
   const stamp = readStamp(stampFile);
   const sources = sourcesSignature(project);

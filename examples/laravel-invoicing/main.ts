@@ -14,7 +14,7 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import {
-  AccessPolicy, AppMonitoring, DatabaseEngine, DatabaseSize, DoRegion, DropletRuntime, DropletSize, ErpAppService,
+  AccessPolicy, AppMonitoring, DatabaseEngine, DatabaseSize, DoRegion, DropletRuntime, DropletSize, ErpAppService, S3ReleaseStore,
   ManagedDatabase, ObjectLockMode, S3BackupVault, TunnelIngress,
 } from 'cdktf-erp-constructs';
 
@@ -26,7 +26,6 @@ export class LaravelInvoicingStack extends TerraformStack {
     new DigitaloceanProvider(this, 'digitalocean', {});
     new CloudflareProvider(this, 'cloudflare', {});
     new AwsProvider(this, 'aws', { region: 'eu-central-1' });
-    const sshPrivateKey = new TerraformVariable(this, 'ssh_private_key', { type: 'string', sensitive: true });
     const appKey = new TerraformVariable(this, 'app_key', { type: 'string', sensitive: true, description: 'Laravel APP_KEY (base64:...)' });
 
     const vpc = new Vpc(this, 'Vpc', { name: 'facturador-prod', region: 'fra1' });
@@ -42,8 +41,9 @@ export class LaravelInvoicingStack extends TerraformStack {
     this.app = new ErpAppService(this, 'App', {
       name: 'facturador',
       runtime: new DropletRuntime(this, 'Runtime', {
-        region: DoRegion.FRA1, size: DropletSize.S_8VCPU_16GB, sshKeys: ['41234567'], sshPrivateKey: sshPrivateKey.stringValue,
-        adminCidrs: ['203.0.113.10/32'], vpcId: vpc.id, backups: true, tags: ['facturador-prod'],
+        name: 'facturador-prod', region: DoRegion.FRA1, size: DropletSize.S_8VCPU_16GB, sshKeys: ['41234567'],
+        releaseStore: new S3ReleaseStore(this, 'Releases', { name: 'facturador-prod' }),
+        adminCidrs: ['203.0.113.10/32'], vpcId: vpc.id, tags: ['facturador-prod'],
       }),
       processes: {
         web: { image: 'ghcr.io/example/facturador:2.4.1', port: 8080, healthCheck: { path: '/health' } },

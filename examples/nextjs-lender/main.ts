@@ -13,7 +13,7 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import {
-  AccessPolicy, AppProcesses, DatabaseEngine, DatabaseEngineFamily, DatabaseSize, DockerRuntime, DoRegion, DropletRuntime,
+  AccessPolicy, AppProcesses, DatabaseEngine, DatabaseEngineFamily, DatabaseSize, DockerRuntime, DoRegion, DropletRuntime, S3ReleaseStore,
   DropletSize, ErpAppService, LocalDatabase, ManagedDatabase, S3BackupVault, TunnelIngress,
 } from 'cdktf-erp-constructs';
 
@@ -35,7 +35,6 @@ export class LenderDevStack extends TerraformStack {
     new DigitaloceanProvider(this, 'digitalocean', {});
     new CloudflareProvider(this, 'cloudflare', {});
     new AwsProvider(this, 'aws', { region: 'us-east-2' });
-    const sshPrivateKey = new TerraformVariable(this, 'ssh_private_key', { type: 'string', sensitive: true });
     const nextAuthSecret = new TerraformVariable(this, 'nextauth_secret', { type: 'string', sensitive: true });
 
     const db = new ManagedDatabase(this, 'Database', {
@@ -46,8 +45,9 @@ export class LenderDevStack extends TerraformStack {
     const app = new ErpAppService(this, 'App', {
       name: 'lender',
       runtime: new DropletRuntime(this, 'Runtime', {
-        region: DoRegion.SFO3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'],
-        sshPrivateKey: sshPrivateKey.stringValue, adminCidrs: ['198.51.100.4/32'], vpcId: db.vpcId,
+        name: 'lender-dev', region: DoRegion.SFO3, size: DropletSize.S_2VCPU_4GB, sshKeys: ['41234567'],
+        releaseStore: new S3ReleaseStore(this, 'Releases', { name: 'lender-dev' }),
+        adminCidrs: ['198.51.100.4/32'], vpcId: db.vpcId,
       }),
       processes: LENDER_PROCESSES,
       environment: { NODE_ENV: 'production', NEXTAUTH_URL: 'https://lender.example.com' },

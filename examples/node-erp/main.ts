@@ -18,7 +18,7 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import {
   CloudflarePlan, DatabaseEngine, DatabaseSize, DoRegion, DropletRuntime, DropletSize, ErpAppService, ManagedDatabase,
-  ObjectLockMode, S3BackupVault, TunnelIngress,
+  ObjectLockMode, S3BackupVault, S3ReleaseStore, TunnelIngress,
 } from 'cdktf-erp-constructs';
 
 export class NodeErpStack extends TerraformStack {
@@ -29,7 +29,6 @@ export class NodeErpStack extends TerraformStack {
     new DigitaloceanProvider(this, 'digitalocean', {});
     new CloudflareProvider(this, 'cloudflare', {});
     new AwsProvider(this, 'aws', { region: 'us-east-1' });
-    const sshPrivateKey = new TerraformVariable(this, 'ssh_private_key', { type: 'string', sensitive: true });
     const jwtSecret = new TerraformVariable(this, 'jwt_secret', { type: 'string', sensitive: true });
 
     const vpc = new Vpc(this, 'Vpc', { name: 'servistech-prod', region: 'nyc3' });
@@ -54,11 +53,11 @@ export class NodeErpStack extends TerraformStack {
     const runtime = new DropletRuntime(this, 'Runtime', {
       region: DoRegion.NYC3,
       size: DropletSize.S_8VCPU_16GB,
+      name: 'servistech-prod',
+      releaseStore: new S3ReleaseStore(this, 'Releases', { name: 'servistech-prod' }),
       sshKeys: ['41234567'],
-      sshPrivateKey: sshPrivateKey.stringValue,
       adminCidrs: ['203.0.113.7/32'],
       vpcId: vpc.id,
-      backups: true,
     });
     this.app = new ErpAppService(this, 'App', {
       name: 'servistech',

@@ -1,5 +1,5 @@
 /**
- * The four tier stacks (dev, prod, ha, local) of one app, from its description
+ * The stacks of the four tiers (dev, prod, ha-platform + ha, local) of one app, from its description
  * file, with the tiers layer of cdktf-erp-constructs: a whole cdktf app.
  */
 import { App } from 'cdktf';

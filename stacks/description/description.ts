@@ -257,7 +257,7 @@ export interface AppDescription {
   readonly cloudflare: DescriptionCloudflare;
   /** SSH key ids or fingerprints known to DigitalOcean; droplets require at least one. */
   readonly sshKeys: string[];
-  /** CIDRs allowed to reach SSH on droplets. @default - none (no inbound port open) */
+  /** CIDRs allowed to reach SSH on droplets, for operators (`erp-agent logs`, `exec`, `rollback`); no deploy needs it. @default - none (no inbound port open) */
   readonly adminCidrs?: string[];
   /** Where alerts go (uptime, CPU, memory, disk). @default - no alerts */
   readonly alertEmail?: string;

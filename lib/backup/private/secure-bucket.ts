@@ -37,6 +37,8 @@ export interface SecureBucketOptions {
   readonly description: string;
   /** The provider of a second region; undefined for the stack's default provider. */
   readonly provider?: TerraformProvider;
+  /** Tags of the bucket, beside the provider's default tags. */
+  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export function buildSecureBucket(scope: Construct, opts: SecureBucketOptions): 
     bucketPrefix: opts.bucketName ? undefined : opts.bucketPrefix,
     forceDestroy: false,
     objectLockEnabled: opts.objectLock ? true : undefined,
+    tags: opts.tags,
     lifecycle,
   });
 

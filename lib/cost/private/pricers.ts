@@ -5,6 +5,7 @@ import {
 import { DatabaseEngineFamily } from '../../common/contracts';
 import { S3StorageClass } from '../../common/storage-class';
 import { CostAssumptions, CostItem, CostItemStatus } from '../item';
+import { CONTENTS_TAG, RELEASE_STATE_CONTENTS } from '../../private/contents-tag';
 
 /** The assumptions with every default filled in. */
 export type ResolvedAssumptions = CostAssumptions & Required<Omit<CostAssumptions, 's3StorageGibByAddress'>>;
@@ -353,8 +354,21 @@ function awsRegion(ctx: Ctx): string {
   return str(p?.region) ?? ctx.assumptions.defaultAwsRegion;
 }
 
+/** GiB a release store holds: the text of each droplet's last releases, well under 1 MiB. */
+const RELEASE_STATE_GIB = 0.001;
+
 const s3Bucket: Pricer = (ctx) => {
   const region = awsRegion(ctx);
+  const tags = ctx.fields.tags as Record<string, unknown> | undefined;
+  if (tags?.[CONTENTS_TAG] === RELEASE_STATE_CONTENTS && ctx.assumptions.s3StorageGibByAddress?.[ctx.address] === undefined) {
+    const entry = ctx.catalogue.s3Storage(region, S3StorageClass.STANDARD);
+    const label = `S3 storage STANDARD in ${region}`;
+    if (!entry) return [unknown(ctx, label, `no known price for STANDARD in ${region}`)];
+    return [priced(ctx, {
+      description: `${label} (release store)`, entry, quantity: RELEASE_STATE_GIB * ctx.count, unit: 'GiB',
+      notes: ['holds the desired state of droplets (a few text files per release): under 1 MiB; the agents\' reads, one GET every 30 s per droplet, are about $0.04 a month'],
+    })];
+  }
   const gib = ctx.assumptions.s3StorageGibByAddress?.[ctx.address] ?? ctx.assumptions.s3StorageGibPerBucket;
   const shares = Object.entries(ctx.assumptions.s3StorageClassShares).filter(([, s]) => (s ?? 0) > 0) as [S3StorageClass, number][];
   const byAddress = ctx.assumptions.s3StorageGibByAddress?.[ctx.address] !== undefined;
@@ -507,6 +521,7 @@ const EXACT: Record<string, Pricer> = {
   digitalocean_reserved_ip_assignment: freeAs('digitalocean/reserved-ip-assigned'),
   digitalocean_floating_ip_assignment: freeAs('digitalocean/reserved-ip-assigned'),
   aws_s3_bucket: s3Bucket,
+  aws_s3_object: freeAs('aws/configuration', 'stored in its bucket, counted with the bucket'),
   aws_kms_key: kmsKey,
   aws_db_instance: dbInstance,
   aws_secretsmanager_secret: secret,

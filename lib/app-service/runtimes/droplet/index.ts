@@ -1,2 +1,3 @@
 export * from './droplet-size';
 export * from './droplet-runtime';
+export * from './release-store';

@@ -1,2 +1,3 @@
+export * from './existing-kubernetes-cluster';
 export * from './kubernetes-cluster';
 export * from './kubernetes-runtime';

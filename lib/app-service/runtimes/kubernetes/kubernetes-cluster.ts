@@ -1,8 +1,8 @@
 import { DataDigitaloceanKubernetesVersions } from '@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-versions';
 import { KubernetesCluster as DoKubernetesCluster } from '@cdktf/provider-digitalocean/lib/kubernetes-cluster';
+import { KubernetesNodePool } from '@cdktf/provider-digitalocean/lib/kubernetes-node-pool';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { Fn } from 'cdktf';
+import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
 import { DatabaseAccessSource, DatabaseAccessSourceType, IDatabaseClient, PrivateNetworkPlacement } from '../../../common/contracts';
 import { PrivateNetwork } from '../../../common/network';
@@ -10,6 +10,7 @@ import { DoRegion } from '../../../common/region';
 import { Weekday } from '../../../common/weekday';
 import { checkKubernetesClusterProps } from './private/check-props';
 import { DropletSize } from '../droplet/droplet-size';
+import { ExistingKubernetesCluster, ExistingKubernetesClusterProps } from './existing-kubernetes-cluster';
 
 /**
  * The Kubernetes version of a cluster: the newest patch of a minor line
@@ -39,7 +40,11 @@ export class KubernetesVersion {
   }
 }
 
-/** A Kubernetes cluster apps can run on: its provider configuration and its database firewall entry. */
+/**
+ * A Kubernetes cluster workloads can run on: the Kubernetes provider configured for it and its
+ * database firewall entry. `KubernetesCluster.fromClusterName` makes one from a cluster that
+ * another stack (another Terraform configuration) created.
+ */
 export interface IKubernetesCluster extends IDatabaseClient {
   /** The cluster id. */
   readonly clusterId: string;
@@ -59,20 +64,32 @@ export interface KubernetesClusterProps {
    */
   readonly version?: KubernetesVersion;
   /**
-   * Size of the nodes of the default pool.
+   * Size of the nodes of the app's node pool (a `digitalocean_kubernetes_node_pool` named
+   * `<name>-<size>`). A change adds a pool of the new size, then removes the old one: the cluster stays.
    * @default DropletSize.S_4VCPU_8GB
    */
   readonly nodeSize?: DropletSize;
   /**
-   * Fewest nodes the autoscaler keeps; at least 3, so that replicas spread over machines survive a node loss.
+   * Fewest nodes the autoscaler keeps in the app's node pool; at least 3, so that replicas spread over machines survive a node loss.
    * @default 3
    */
   readonly minNodes?: number;
   /**
-   * Most nodes the autoscaler may add.
+   * Most nodes the autoscaler may add to the app's node pool.
    * @default - twice `minNodes`
    */
   readonly maxNodes?: number;
+  /**
+   * Size of the nodes of the cluster's own (default) node pool, `<name>-system`. Fixed once
+   * created: the provider replaces the whole cluster when it changes (which `preventDestroy` refuses).
+   * @default DropletSize.S_2VCPU_4GB
+   */
+  readonly systemNodeSize?: DropletSize;
+  /**
+   * Nodes of the cluster's own (default) node pool; a change resizes the pool in place.
+   * @default 1
+   */
+  readonly systemNodeCount?: number;
   /**
    * Highly available control plane (several API server replicas, a DigitalOcean SLA).
    * @default true
@@ -112,45 +129,74 @@ export interface KubernetesClusterProps {
    */
   readonly tags?: readonly string[];
   /**
-   * Alias of the Kubernetes provider this construct configures (needed when a stack holds two clusters).
-   * @default - the stack's default `kubernetes` provider
+   * Protect the cluster from `terraform destroy` and from replacement (`lifecycle.preventDestroy`):
+   * a plan that would delete it, and every workload and volume on it, fails instead.
+   * @default true
    */
-  readonly providerAlias?: string;
+  readonly preventDestroy?: boolean;
 }
-
 
 /**
  * A DigitalOcean Kubernetes cluster for an app that must stay up: highly available
  * control plane, auto-upgrade with surge upgrade inside a weekly maintenance
- * window, one node pool that autoscales from at least 3 nodes, in a VPC (by
- * default the stack's shared network of the region, `PrivateNetwork.of`, which
- * a `ManagedDatabase` given no VPC joins too).
+ * window, in a VPC (by default the stack's shared network of the region,
+ * `PrivateNetwork.of`, which a `ManagedDatabase` given no VPC joins too),
+ * protected from destroy. The app runs on a node pool of its own that autoscales
+ * from at least 3 nodes.
  *
- * It also configures the Kubernetes provider for itself (child `Provider`):
- * host = the cluster endpoint, token = the cluster's kubeconfig token,
- * cluster CA = the base64-decoded kubeconfig certificate. Workloads
- * (`KubernetesRuntime`) name that provider explicitly, so two clusters in one
- * stack work with `providerAlias`.
+ * Two node pools, so that a node size change never replaces the cluster. The
+ * provider's schema marks a pool's `size` `ForceNew` (terraform-provider-digitalocean
+ * v2.71.0, digitalocean/kubernetes/kubernetes.go, `nodePoolSchema`: `"size": { Required: true,
+ * ForceNew: true }`), and the cluster's required `node_pool` block uses that schema
+ * (resource_kubernetes_cluster.go: `"node_pool": { Required: true, MinItems: 1, MaxItems: 1,
+ * Elem: nodePoolSchema(false) }`): a new size there replaces the whole cluster. So:
+ * - the cluster's own `node_pool` ("A block representing the cluster's default node pool.
+ *   Additional node pools may be added to the cluster using the
+ *   `digitalocean_kubernetes_node_pool` resource", docs/resources/kubernetes_cluster.md) is a
+ *   small fixed system pool (`systemNodeSize`, `systemNodeCount`) that no app setting feeds;
+ * - the app's nodes are a `digitalocean_kubernetes_node_pool` (child `NodePool`; "While the
+ *   default node pool must be defined in the `digitalocean_kubernetes_cluster` resource, this
+ *   resource can be used to add additional ones to a cluster", docs/resources/kubernetes_node_pool.md),
+ *   named after its size and created before the old one is destroyed. A new `nodeSize` plans
+ *   one replacement of that pool: create `<name>-<new size>`, wait for its nodes, then delete
+ *   the old pool (DigitalOcean drains its nodes); the cluster's attributes do not change.
  *
- * One stack, one apply: Terraform configures a provider before it plans, so on
- * the first plan the Kubernetes provider's host, token and CA are unknown.
- * The typed Kubernetes resources this library uses (`kubernetes_*_v1`) do not
- * call the API to plan a create, so the first `terraform apply` creates the
- * cluster and then its workloads in one run. Two situations need a
- * two-phase apply (`terraform apply -target=<cluster address>`, then a plain
- * apply): a change that replaces the cluster (its endpoint and token become
- * unknown again while workloads already exist, and the provider cannot read
- * them: it falls back to localhost and fails), and `kubernetes_manifest`
- * resources, which need the API at plan time (none here). The kubeconfig
- * token DigitalOcean issues expires (7 days by default); the DigitalOcean
- * provider renews it on refresh, so run plans with refresh on.
+ * The cluster configures no Kubernetes provider. Both providers' docs warn against configuring
+ * the Kubernetes provider from a cluster created in the same apply (kubernetes_cluster.md:
+ * "the cluster resource generally should not be created in the same Terraform module where
+ * Kubernetes provider resources are also used"; the Kubernetes provider's docs/index.md,
+ * "Stacking with managed Kubernetes cluster resources": "The most reliable way to configure the
+ * Kubernetes provider is to ensure that the cluster itself and the Kubernetes provider resources
+ * can be managed with separate apply operations"). Create the cluster in a stack of its own and
+ * run workloads in another stack on `KubernetesCluster.fromClusterName(stack, 'Cluster', { name, region })`,
+ * which reads the cluster with the `digitalocean_kubernetes_cluster` data source on every run
+ * (fresh credentials each time) and configures the provider from it; make the workloads stack
+ * depend on this one (`workloads.addDependency(platform)`) and `cdktf deploy` both in order.
  *
  * The cluster is an `IDatabaseClient`: `db.allowFrom(cluster)` admits it
  * (DigitalOcean `k8s` firewall rule by cluster id) and nothing else.
+ *
+ * ```ts
+ * const cluster = new KubernetesCluster(platformStack, 'Cluster', { name: 'erp-ha', region: DoRegion.FRA1 });
+ * // in the workloads stack, which depends on platformStack:
+ * const existing = KubernetesCluster.fromClusterName(workloadsStack, 'Cluster', { name: 'erp-ha', region: DoRegion.FRA1 });
+ * new KubernetesRuntime(workloadsStack, 'Runtime', { cluster: existing });
+ * ```
  */
-export class KubernetesCluster extends Construct implements IKubernetesCluster {
-  /** The `digitalocean_kubernetes_cluster`. */
+export class KubernetesCluster extends Construct implements IDatabaseClient {
+  /**
+   * A cluster that exists already (made by another stack), read by name with the
+   * `digitalocean_kubernetes_cluster` data source, with the Kubernetes provider configured from it:
+   * what a `KubernetesRuntime` runs on.
+   */
+  public static fromClusterName(scope: Construct, id: string, props: ExistingKubernetesClusterProps): ExistingKubernetesCluster {
+    return new ExistingKubernetesCluster(scope, id, props);
+  }
+
+  /** The `digitalocean_kubernetes_cluster` (child `Resource`), with its fixed system node pool. */
   public readonly cluster: DoKubernetesCluster;
+  /** The app's node pool (child `NodePool`), `<name>-<size>`, autoscaling from `minNodes` to `maxNodes`. */
+  public readonly nodePool: KubernetesNodePool;
   /** The version lookup, when the version is a prefix. */
   public readonly versions?: DataDigitaloceanKubernetesVersions;
   /** The VPC of the stack's shared network, when the cluster joined it (no `vpcId` given). */
@@ -161,25 +207,26 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
   public readonly vpcId: string;
   /** The region and VPC of the cluster, which `ErpAppService.connectTo` compares with a database's. */
   public readonly network: PrivateNetworkPlacement;
+  /** The cluster name. */
+  public readonly clusterName: string;
   /** The cluster id. */
   public readonly clusterId: string;
   /** The cluster's API endpoint. */
   public readonly endpoint: string;
-  /** The Kubernetes provider configured from this cluster. */
-  public readonly kubernetesProvider: KubernetesProvider;
   /** The firewall entry that admits this cluster to a database. */
   public readonly databaseAccessSources: DatabaseAccessSource[];
-  /** Fewest nodes of the pool. */
+  /** Fewest nodes of the app's pool. */
   public readonly minNodes: number;
-  /** Most nodes of the pool. */
+  /** Most nodes of the app's pool. */
   public readonly maxNodes: number;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
-    const { minNodes, maxNodes, size, version } = checkKubernetesClusterProps(this, props);
+    const { minNodes, maxNodes, size, systemSize, systemCount, version } = checkKubernetesClusterProps(this, props);
 
     this.minNodes = minNodes;
     this.maxNodes = maxNodes;
+    this.clusterName = props.name;
     if (props.vpcId === undefined) {
       this.privateNetwork = PrivateNetwork.of(this, props.region, { ipRange: props.vpcIpRange });
       this.privateNetwork.addMember(props.name);
@@ -210,25 +257,34 @@ export class KubernetesCluster extends Construct implements IKubernetesCluster {
         startTime: props.maintenanceStartTime ?? '04:00',
       },
       registryIntegration: props.registryIntegration ?? false,
+      // The default pool: fixed, fed by no app setting. Its `size` is ForceNew through
+      // nodePoolSchema (see the class doc): a change here would replace the cluster.
+      // `node_count` has no ForceNew and resizes the pool in place.
       nodePool: {
-        name: `${props.name}-pool`,
-        size: size.slug,
-        autoScale: true,
-        minNodes,
-        maxNodes,
+        name: `${props.name}-system`,
+        size: systemSize.slug,
+        nodeCount: systemCount,
         tags,
       },
       tags,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
+    // The app's pool. `cluster_id` and `size` are ForceNew (nodePoolSchema(true) adds
+    // `"cluster_id": { Required: true, ForceNew: true }`); `name`, `auto_scale`, `min_nodes`,
+    // `max_nodes`, `tags` and `labels` update in place. The name carries the size so that the
+    // replacement pool, created before the old one is destroyed, never shares its name.
+    this.nodePool = new KubernetesNodePool(this, 'NodePool', {
+      clusterId: this.cluster.id,
+      name: `${props.name}-${size.slug}`,
+      size: size.slug,
+      autoScale: true,
+      minNodes,
+      maxNodes,
+      tags,
+      lifecycle: { createBeforeDestroy: true },
     });
     this.clusterId = this.cluster.id;
     this.endpoint = this.cluster.endpoint;
-    const kubeConfig = this.cluster.kubeConfig.get(0);
-    this.kubernetesProvider = new KubernetesProvider(this, 'Provider', {
-      host: this.cluster.endpoint,
-      token: kubeConfig.token,
-      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-      alias: props.providerAlias,
-    });
     this.databaseAccessSources = [{ type: DatabaseAccessSourceType.KUBERNETES, value: this.cluster.id }];
   }
 }

@@ -48,7 +48,10 @@ function workloads(): {
 
 /** Props of `KubernetesRuntime`. */
 export interface KubernetesRuntimeProps extends AppRuntimeBaseProps {
-  /** The cluster the app runs on (a `KubernetesCluster`). */
+  /**
+   * The cluster the app runs on, with its Kubernetes provider: `KubernetesCluster.fromClusterName`
+   * (a cluster another stack created, read by name).
+   */
   readonly cluster: IKubernetesCluster;
   /**
    * Namespace of the app's resources, a DNS label.
@@ -143,8 +146,8 @@ interface PodInput {
 }
 
 /**
- * Runs an `ErpAppService` on Kubernetes, on a `KubernetesCluster`, with the
- * Kubernetes provider that cluster configures.
+ * Runs an `ErpAppService` on Kubernetes, on a cluster created by another stack
+ * (`KubernetesCluster.fromClusterName`), with the Kubernetes provider configured from it.
  *
  * In a namespace of its own (`Resource`, Pod Security `restricted`), each
  * process becomes a Deployment (non-root, read-only root filesystem with a
@@ -159,7 +162,8 @@ interface PodInput {
  * fails the apply and leaves the running version alone.
  *
  * ```ts
- * const cluster = new KubernetesCluster(stack, 'Cluster', { name: 'erp', region: DoRegion.FRA1 });
+ * // `erp` is a KubernetesCluster of a platform stack that this stack depends on
+ * const cluster = KubernetesCluster.fromClusterName(stack, 'Cluster', { name: 'erp', region: DoRegion.FRA1 });
  * const runtime = new KubernetesRuntime(stack, 'Runtime', { cluster, webMaxReplicas: 6 });
  * new ErpAppService(stack, 'App', { name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.4.2', port: 8080 } } });
  * ```
@@ -194,8 +198,9 @@ export class KubernetesRuntime extends AppRuntimeBase {
     super(scope, id, props);
     requireProps(this, props, '{ cluster }');
     const p = new Problems();
-    p.check(props.cluster !== undefined && props.cluster.kubernetesProvider !== undefined, 'cluster', props.cluster,
-      'is not a Kubernetes cluster', 'pass a KubernetesCluster');
+    p.check(props.cluster !== undefined && props.cluster.kubernetesProvider !== undefined, 'cluster', props.cluster?.constructor?.name ?? props.cluster,
+      'is not a Kubernetes cluster with a Kubernetes provider (a KubernetesCluster configures none: a provider configured from a cluster created in the same apply breaks when the cluster is replaced)',
+      "create the cluster in a stack of its own, and here pass KubernetesCluster.fromClusterName(stack, 'Cluster', { name, region }) in a stack that depends on it");
     if (props.namespace !== undefined && !isUnresolved(props.namespace)) {
       p.check(typeof props.namespace === 'string' && DNS_LABEL_RE.test(props.namespace), 'namespace', props.namespace, 'is not a DNS label',
         'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp, facturador)');

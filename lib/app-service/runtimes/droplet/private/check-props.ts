@@ -19,8 +19,12 @@ export function checkDropletRuntimeProps(p: Problems, props: DropletRuntimeProps
   }
   checkInt(p, 'count', props.count ?? 1, 1, 20);
   checkSshKeys(p, props);
-  p.check(typeof props.sshPrivateKey === 'string' && props.sshPrivateKey.length > 0, 'sshPrivateKey', props.sshPrivateKey ? '<hidden>' : props.sshPrivateKey,
-    'is missing', 'pass a sensitive TerraformVariable holding the private key of one of sshKeys');
+  p.check(props.releaseStore !== undefined && props.releaseStore !== null && typeof props.releaseStore.putObject === 'function',
+    'releaseStore', props.releaseStore, 'is not a release store', "pass new S3ReleaseStore(stack, 'Releases', { name: 'erp-prod' })");
+  if (props.name !== undefined && !isUnresolved(props.name)) {
+    p.check(typeof props.name === 'string' && /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/.test(props.name), 'name', props.name,
+      'is not a droplet name: lowercase letters, digits and "-", starting with a letter, at most 46 characters', "use the app and environment, e.g. 'erp-prod'");
+  }
   checkAdminCidrs(p, props);
   if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
     p.check(isIpv4Cidr(props.vpcIpRange, { minPrefix: 16, maxPrefix: 28 }),
@@ -44,9 +48,9 @@ function checkSshKeys(p: Problems, props: DropletRuntimeProps): void {
 }
 
 function checkAdminCidrs(p: Problems, props: DropletRuntimeProps): void {
-  if (isUnresolved(props.adminCidrs)) return;
-  if (!Array.isArray(props.adminCidrs) || props.adminCidrs.length === 0) {
-    p.add('adminCidrs', props.adminCidrs, 'is empty: Terraform could not reach the droplets to write the secrets', 'give the CIDR of the admins and of the machine that runs Terraform (203.0.113.7/32)');
+  if (props.adminCidrs === undefined || isUnresolved(props.adminCidrs)) return;
+  if (!Array.isArray(props.adminCidrs)) {
+    p.add('adminCidrs', props.adminCidrs, 'is not a list of CIDR blocks', 'give the operators\' CIDR blocks (203.0.113.7/32), or leave it out to open no port');
     return;
   }
   props.adminCidrs.forEach((c, i) => {

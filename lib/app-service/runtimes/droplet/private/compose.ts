@@ -14,8 +14,11 @@ export interface ComposeOptions {
   readonly logMaxFiles: number;
 }
 
-/** The named volume that holds the cache's data. */
-const CACHE_VOLUME = 'cache-data';
+/** Where the droplet mounts its data volume (block storage that outlives the droplet). */
+export const DATA_MOUNT = '/mnt/data';
+
+/** The cache's data directory on the data volume. */
+const CACHE_DATA_DIR = `${DATA_MOUNT}/cache`;
 
 /** What every service of one compose document shares. */
 interface ComposeContext {
@@ -27,8 +30,10 @@ interface ComposeContext {
 
 /**
  * The compose document of a droplet, as data: every process a service
- * (the cache last, its data on a named volume), and on the primary droplet the
- * release and the jobs as services in profiles that `up` never starts.
+ * (the cache last, its data on the data volume), and on the primary droplet the
+ * release and the jobs as services in profiles that `up` never starts. Paths
+ * (env files, public files) are relative to the release's folder, where the
+ * agent keeps the compose file beside them.
  */
 export function composeDocument(app: ResolvedApp, options: ComposeOptions): Record<string, unknown> {
   const caches = app.processes.filter((proc) => proc.role === ProcessRole.CACHE);
@@ -44,9 +49,7 @@ export function composeDocument(app: ResolvedApp, options: ComposeOptions): Reco
     for (const job of app.jobs) services[job.name] = jobService(ctx, job);
   }
   for (const proc of caches) services[proc.name] = processService(ctx, proc);
-  const doc: Record<string, unknown> = { name: app.name, services };
-  if (caches.length > 0) doc.volumes = { [CACHE_VOLUME]: {} };
-  return doc;
+  return { name: app.name, services };
 }
 
 /** A long-running process's service, by its role. */
@@ -56,7 +59,7 @@ function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<stri
       image: proc.image,
       command: proc.command?.map(composeEscape),
       restart: 'unless-stopped',
-      volumes: [`${CACHE_VOLUME}:${CACHE_DATA_PATH}`],
+      volumes: [`${CACHE_DATA_DIR}:${CACHE_DATA_PATH}`],
       healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
       logging: ctx.logging,
     });
@@ -65,9 +68,9 @@ function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<stri
     image: proc.image,
     command: proc.command ? proc.command.map(composeEscape) : undefined,
     restart: 'unless-stopped',
-    env_file: envFiles(ctx, proc.secretGroups),
+    env_file: envFiles(proc.secretGroups),
     environment: environment(ctx, proc.environment),
-    volumes: fileVolumes(ctx, proc.files),
+    volumes: fileVolumes(ctx.app, proc.files),
     healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
     depends_on: proc.isAppCode ? appCodeDependsOn(ctx) : { web: { condition: 'service_started' } },
     deploy: compact({ replicas: proc.replicas, resources: limits(proc.resources) }),
@@ -95,9 +98,9 @@ function oneOffService(
     command: run.command.map(composeEscape),
     restart: 'no',
     profiles: [profile],
-    env_file: envFiles(ctx, run.secretGroups),
+    env_file: envFiles(run.secretGroups),
     environment: environment(ctx, run.environment),
-    volumes: fileVolumes(ctx, run.files),
+    volumes: fileVolumes(ctx.app, run.files),
     ...extra,
     logging: ctx.logging,
   });
@@ -107,8 +110,8 @@ function appCodeDependsOn(ctx: ComposeContext): Record<string, { condition: stri
   return Object.keys(ctx.dependsOn).length ? ctx.dependsOn : undefined;
 }
 
-function envFiles(ctx: ComposeContext, groups: readonly string[]): string[] | undefined {
-  return groups.length > 0 ? groups.map((g) => `/etc/${ctx.app.name}/${envFileName(g)}`) : undefined;
+function envFiles(groups: readonly string[]): string[] | undefined {
+  return groups.length > 0 ? groups.map(envFilePath) : undefined;
 }
 
 /** The plain variables; a file's content reaches the container as the file, not also as a (multi-line) variable. */
@@ -118,19 +121,19 @@ function environment(ctx: ComposeContext, env: Readonly<Record<string, string>>)
 }
 
 /** Read-only bind mounts of the public files a service names. */
-function fileVolumes(ctx: ComposeContext, names: readonly string[] | undefined): string[] | undefined {
-  const mounted = (ctx.app.files ?? []).filter((f) => names?.includes(f.name));
-  return mounted.length > 0 ? mounted.map((f) => `${hostFilePath(ctx.app.name, f)}:${f.path}:ro`) : undefined;
+function fileVolumes(app: ResolvedApp, names: readonly string[] | undefined): string[] | undefined {
+  const mounted = (app.files ?? []).filter((f) => names?.includes(f.name));
+  return mounted.length > 0 ? mounted.map((f) => `./${publicFilePath(f)}:${f.path}:ro`) : undefined;
 }
 
-/** Where the host keeps a public file the containers mount: `/opt/<app>/files/<name><extension of its path>`. */
-export function hostFilePath(app: string, f: ResolvedFile): string {
-  return `/opt/${app}/files/${f.name}${posix.extname(f.path)}`;
+/** Where a release keeps a public file the containers mount, relative to its folder: `files/<name><extension of its path>`. */
+export function publicFilePath(f: ResolvedFile): string {
+  return `files/${f.name}${posix.extname(f.path)}`;
 }
 
-/** The env file of a secret group. */
-export function envFileName(group: string): string {
-  return group === 'app' ? 'secrets.env' : `${group}.env`;
+/** The env file of a secret group, relative to the release's folder: `env/<group>.env`. */
+export function envFilePath(group: string): string {
+  return `env/${group}.env`;
 }
 
 /** Compose interpolates `$`; a literal `$` is written `$$` (token markers are left alone). */

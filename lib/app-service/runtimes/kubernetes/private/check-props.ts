@@ -2,48 +2,43 @@ import { IConstruct } from 'constructs';
 import { checkRegion } from '../../../../common/region';
 import { Weekday } from '../../../../common/weekday';
 import { isIpv4Cidr } from '../../../../private/patterns';
-import { Problems, checkInt, isUnresolved, requireProps } from '../../../../private/validate';
+import { Problems, checkBoolean, checkInt, isUnresolved, requireProps } from '../../../../private/validate';
 import { DropletSize } from '../../droplet/droplet-size';
 import { KubernetesClusterProps, KubernetesVersion } from '../kubernetes-cluster';
+import { checkClusterName } from './check-existing-props';
 
 const DEFAULT_VERSION_PREFIX = '1.33.';
-const NAME_RE = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /**
  * Checks the props of a `KubernetesCluster` and throws one `ErpValidationError` naming every
- * problem; returns the node range, the node size and the version with their defaults.
+ * problem; returns the node range, the node sizes, the system pool's node count and the version
+ * with their defaults.
  */
 export function checkKubernetesClusterProps(scope: IConstruct, props: KubernetesClusterProps): {
-  minNodes: number; maxNodes: number; size: DropletSize; version: KubernetesVersion;
+  minNodes: number; maxNodes: number; size: DropletSize; systemSize: DropletSize; systemCount: number; version: KubernetesVersion;
 } {
   requireProps(scope, props, "{ name: 'erp-ha', region: DoRegion.FRA1 }");
   const p = new Problems();
-  if (!isUnresolved(props.name)) {
-    p.check(typeof props.name === 'string' && NAME_RE.test(props.name), 'name', props.name, 'is not a cluster name',
-      'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (erp-ha)');
-  }
+  checkClusterName(p, props.name);
   checkRegion(p, 'region', props.region, { required: true });
   const minNodes = props.minNodes ?? 3;
-  const maxNodes = props.maxNodes ?? minNodes * 2;
+  const maxNodes = props.maxNodes ?? (typeof minNodes === 'number' ? minNodes * 2 : 6);
   if (!isUnresolved(minNodes)) {
     p.check(Number.isInteger(minNodes) && minNodes >= 3, 'minNodes', minNodes, 'is below 3: a node loss or an upgrade would leave the app on too few machines',
       'use 3 or more nodes (the reference HA plan runs 3 nodes of 4 vCPU / 8 GB)');
-    if (minNodes >= 3) checkInt(p, 'minNodes', minNodes, 3, 100);
+    if (typeof minNodes === 'number' && minNodes >= 3) checkInt(p, 'minNodes', minNodes, 3, 100);
   }
   checkInt(p, 'maxNodes', maxNodes, 1, 100);
-  if (!isUnresolved(minNodes) && !isUnresolved(maxNodes)) {
+  if (typeof minNodes === 'number' && typeof maxNodes === 'number' && !isUnresolved(minNodes) && !isUnresolved(maxNodes)) {
     p.check(maxNodes >= minNodes, 'maxNodes', maxNodes, `is below minNodes (${minNodes})`, `use ${minNodes} or more, or lower minNodes`);
   }
   const size = props.nodeSize ?? DropletSize.S_4VCPU_8GB;
-  if (!isUnresolved(size?.slug)) {
-    p.check(typeof size?.slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(size.slug), 'nodeSize', size?.slug, 'is not a droplet size slug',
-      "use a DropletSize member or DropletSize.of('s-4vcpu-8gb')");
-    if (size?.memoryMib !== undefined) {
-      p.check(size.memoryMib >= 2048, 'nodeSize', size.slug, 'has less than 2 GiB of memory, too little for Kubernetes nodes',
-        'use DropletSize.S_2VCPU_4GB or larger');
-    }
-  }
+  checkNodeSize(p, 'nodeSize', size, "DropletSize.of('s-4vcpu-8gb')");
+  const systemSize = props.systemNodeSize ?? DropletSize.S_2VCPU_4GB;
+  checkNodeSize(p, 'systemNodeSize', systemSize, "DropletSize.of('s-2vcpu-4gb')");
+  const systemCount = props.systemNodeCount ?? 1;
+  checkInt(p, 'systemNodeCount', systemCount, 1, 10, 'use 1 to 10 nodes (each pool keeps at least one node)');
   const version = props.version ?? KubernetesVersion.latest(DEFAULT_VERSION_PREFIX);
   if (version.prefix !== undefined && !isUnresolved(version.prefix)) {
     p.check(/^1\.\d+(\.\d*)?$/.test(version.prefix), 'version', version.prefix, 'is not a Kubernetes version prefix',
@@ -66,10 +61,24 @@ export function checkKubernetesClusterProps(scope: IConstruct, props: Kubernetes
   }
   (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name',
     'use letters, digits, ":", "-" and "_"'));
-  if (props.providerAlias !== undefined) {
-    p.check(/^[a-z][a-z0-9_]*$/.test(props.providerAlias), 'providerAlias', props.providerAlias, 'is not a provider alias',
-      'use lowercase letters, digits and "_" (cluster_b)');
+  checkBoolean(p, 'preventDestroy', props.preventDestroy);
+  // A prop of earlier versions, when the cluster configured the provider: say where it went.
+  const legacy = props as { providerAlias?: unknown };
+  if (legacy.providerAlias !== undefined) {
+    p.add('providerAlias', legacy.providerAlias, 'is not a prop of KubernetesCluster any more: the cluster configures no Kubernetes provider',
+      'give the alias to the cluster your workloads run on: KubernetesCluster.fromClusterName(stack, id, { name, region, providerAlias })');
   }
   p.throwIfAny(scope);
-  return { minNodes, maxNodes, size, version };
+  return { minNodes, maxNodes, size, systemSize, systemCount, version };
+}
+
+/** Records a problem when a node size is no size slug, or has less memory than Kubernetes nodes need. */
+function checkNodeSize(p: Problems, prop: string, size: DropletSize | undefined, example: string): void {
+  if (isUnresolved(size?.slug)) return;
+  p.check(typeof size?.slug === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(size.slug), prop, size?.slug, 'is not a droplet size slug',
+    `use a DropletSize member or ${example}`);
+  if (size?.memoryMib !== undefined) {
+    p.check(size.memoryMib >= 2048, prop, size.slug, 'has less than 2 GiB of memory, too little for Kubernetes nodes',
+      'use DropletSize.S_2VCPU_4GB or larger');
+  }
 }

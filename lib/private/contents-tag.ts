@@ -1,0 +1,8 @@
+/**
+ * A tag that says what a bucket holds when that is not data worth estimating
+ * by the default storage assumption (the cost estimate reads it).
+ */
+export const CONTENTS_TAG = 'erp:contents';
+
+/** `CONTENTS_TAG` of a release store: the desired state of droplets, well under 1 MiB. */
+export const RELEASE_STATE_CONTENTS = 'release-state';

@@ -214,7 +214,7 @@ describe('the tier stacks', () => {
 
   test('every cloud stack outputs the URLs, the database host, the vault bucket, the tunnel id and the cost estimate; droplet tiers the release', () => {
     for (const tier of ['dev', 'prod', 'ha']) {
-      const release = tier === 'ha' ? [] : ['release_id', 'release_status_urls'];
+      const release = tier === 'ha' ? [] : ['droplet_addresses', 'release_id', 'release_status_urls'];
       expect(Object.keys(stacks[tier].output).sort()).toEqual(
         ['app_urls', 'backup_vault_bucket', 'database_host', 'database_uri', 'monthly_cost_estimate', ...release, 'tunnel_id', 'tunnel_token'].sort(),
       );

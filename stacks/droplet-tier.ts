@@ -76,6 +76,7 @@ export abstract class DropletTierStack extends TierStack {
       tunnelToken: this.tunnel.token,
       releaseId: this.runtime.releaseId,
       releaseStatusUrls: this.runtime.releaseUrls.map((u) => `${u}/status.json`),
+      dropletAddresses: this.runtime.droplets.map((d) => d.ipv4Address),
     });
   }
 }

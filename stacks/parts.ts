@@ -218,6 +218,8 @@ export interface StackOutputs {
   readonly releaseId?: string;
   /** Where each droplet's agent publishes its status. */
   readonly releaseStatusUrls?: string[];
+  /** The droplets' public IPv4 addresses (for `npm run ops`, over SSH from `adminCidrs`). */
+  readonly dropletAddresses?: string[];
 }
 
 /** The stack's outputs: URLs, database host, vault bucket, tunnel id, the monthly estimate; secrets marked sensitive. */
@@ -230,6 +232,7 @@ export function stackOutputs(stack: TierStack, o: StackOutputs): void {
   if (o.tunnelToken) new TerraformOutput(stack, 'tunnel_token', { value: o.tunnelToken, sensitive: true, description: 'Connector token of the tunnel' });
   if (o.releaseId) new TerraformOutput(stack, 'release_id', { value: o.releaseId, description: 'Release the droplets are asked to run (the agent reports the one it runs in status.json)' });
   if (o.releaseStatusUrls) new TerraformOutput(stack, 'release_status_urls', { value: o.releaseStatusUrls, description: 'Status each droplet\'s agent publishes (read with the AWS CLI: aws s3 cp s3://<bucket>/<droplet>/status.json -)' });
+  if (o.dropletAddresses) new TerraformOutput(stack, 'droplet_addresses', { value: o.dropletAddresses, description: 'Public IPv4 addresses of the droplets, first the one that runs the release command and the jobs (npm run ops)' });
   stack.addCostEstimateOutput('monthly_cost_estimate', 'Itemized monthly list-price estimate of this stack (USD)');
 }
 

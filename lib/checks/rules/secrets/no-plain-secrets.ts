@@ -16,7 +16,7 @@ export class NoPlainSecrets extends ErpRule {
   public readonly id = 'ERP-SEC-1';
   public readonly severity = CheckSeverity.ERROR;
   public readonly description = 'Secrets (passwords, URIs with credentials, tokens, keys) are never in droplet user data or in plain Kubernetes environment values or config maps.';
-  public readonly fix = 'pass secrets through the app\'s secrets (ErpAppService secrets / connectTo): files written over SSH on droplets, Kubernetes Secrets read with value_from';
+  public readonly fix = 'pass secrets through the app\'s secrets (ErpAppService secrets / connectTo): env files of the release on droplets (S3ReleaseStore), Kubernetes Secrets read with value_from';
 
   public check(m: ICheckedStack): RuleFinding[] {
     return secretFindings(m, (t) => t === 'digitalocean_droplet' || (t.startsWith('kubernetes_') && !/^kubernetes_secret/.test(t)));

@@ -217,6 +217,19 @@ describe('the droplet agent, run with bash against a release store', () => {
     delete stubEnv.STUB_UNHEALTHY;
   });
 
+  test('a release command that fails changes nothing and is reported', async () => {
+    const before = JSON.stringify(containers());
+    stubEnv.STUB_RUN_FAIL = 'release';
+    publish(release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.5.2', tunnelToken: 'ROTATED-TUNNEL-TOKEN' }));
+    const r = await agent();
+    expect(r.code).toBe(0);
+    expect(r.calls.filter((c) => c.includes(' up '))).toEqual([]);
+    expect(JSON.stringify(containers())).toBe(before);
+    expect(status().lastRollout).toMatchObject({ state: 'failed', detail: expect.stringMatching(/^the release command failed; still running \w+/) });
+    expect(store.alerts).toHaveLength(2);
+    delete stubEnv.STUB_RUN_FAIL;
+  });
+
   test('rollback goes back to the previous release and holds the one it left until another is published', async () => {
     // a good release first, then back to the one before it
     publish(release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.5.1', tunnelToken: 'ROTATED-TUNNEL-TOKEN' }));

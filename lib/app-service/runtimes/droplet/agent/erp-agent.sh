@@ -244,6 +244,7 @@ changed() {
 }
 
 # deploy NEW_DIR [OLD_DIR]: the rollout; sets FAILURE and returns 1 when it went back to OLD_DIR.
+# It runs as an `if` condition, where `set -e` does not apply: every step checks its own status.
 deploy() {
   local dir=$1 prev=${2:-} timeout name kind replicas groups to_pull=() plan=() rolled=() step
   timeout=$(manifest_value health-timeout "$dir/manifest")
@@ -284,7 +285,13 @@ deploy() {
         fi
         rolled+=("$name")
         ;;
-      *) compose "$dir" up -d --no-deps --scale "$name=$replicas" "$name" ;;
+      *)
+        if ! compose "$dir" up -d --no-deps --scale "$name=$replicas" "$name"; then
+          FAILURE="starting $name failed"
+          put_back "$prev" "$timeout" "${rolled[@]}"
+          return 1
+        fi
+        ;;
     esac
   done
   if [ -n "$prev" ]; then
@@ -293,7 +300,7 @@ deploy() {
         local ids
         ids=$(container_ids "$prev" "$name")
         # shellcheck disable=SC2086
-        if [ -n "$ids" ]; then "$DOCKER" stop $ids >/dev/null && "$DOCKER" rm $ids >/dev/null; fi
+        if [ -n "$ids" ]; then "$DOCKER" stop $ids >/dev/null && "$DOCKER" rm $ids >/dev/null || log "could not remove $name"; fi
       fi
     done < <(manifest_services "$prev/manifest")
   fi

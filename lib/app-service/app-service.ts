@@ -168,7 +168,7 @@ export class ErpAppService extends Construct {
 
     this.name = props.name;
     this.runtime = props.runtime;
-    this.model = { processes: props.processes, environment: props.environment, secrets: props.secrets };
+    this.model = { processes: props.processes, environment: props.environment, secrets: props.secrets, persistentPaths: props.persistentPaths };
     const binding: AppBinding = { scope: this, name: this.name, resolve: () => this.resolve() };
     this.runtime.bind(binding);
   }
@@ -296,25 +296,33 @@ export class ErpAppService extends Construct {
     }
     const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
     const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
-    const jobs = [...this.resolveAppJobs(appEnv).map(withFiles), ...this.resolveBackupJobs(secretGroups, files, ca)];
+    // directories of the app's code that outlive releases: mounted by app code, the release and the app's own jobs
+    const persistentPaths = Object.entries(this.model.persistentPaths ?? {}).map(([name, path]) => ({ name, path }));
+    const kept = persistentPaths.length > 0 ? persistentPaths.map((x) => x.name) : undefined;
+    const withPaths = <T extends { persistentPaths?: readonly string[] }>(x: T): T => (kept ? { ...x, persistentPaths: kept } : x);
+    const jobs = [...this.resolveAppJobs(appEnv).map((j) => withPaths(withFiles(j))), ...this.resolveBackupJobs(secretGroups, files, ca)];
     const release: ResolvedRelease | undefined = procs.release
-      ? withFiles<ResolvedRelease>({
+      ? withPaths(withFiles<ResolvedRelease>({
         image: procs.release.image ?? procs.web.image,
         command: execForm(procs.release.command)!,
         environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
         secretGroups: direct ? ['release'] : ['app'],
-      })
+      }))
       : undefined;
     const hasManagedCache = this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY);
     return withCacheProcess({
       name: this.name,
-      processes: processes.map((proc) => (proc.role === ProcessRole.CONNECTOR ? proc : withFiles(proc))),
+      processes: processes.map((proc) => {
+        if (proc.role === ProcessRole.CONNECTOR) return proc;
+        return proc.isAppCode ? withPaths(withFiles(proc)) : withFiles(proc);
+      }),
       jobs,
       release,
       secretGroups,
       databases: [...this.connections],
       hasManagedCache,
       files: files.length > 0 ? files : undefined,
+      persistentPaths: persistentPaths.length > 0 ? persistentPaths : undefined,
     });
   }
 

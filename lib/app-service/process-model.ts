@@ -306,6 +306,17 @@ export interface ProcessModel {
    * @default - none
    */
   readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * Directories the app's code writes and that must outlive a release and the server (Laravel's
+   * `storage/` with its generated PDFs, Next.js's `.next/cache`): a name (a DNS label) for each
+   * absolute path inside the containers. Every app-code process, the release command and the
+   * scheduled commands mount them; the same name is the same data in each. On droplets they live
+   * on the droplet's data volume, locally on a Docker volume; on Kubernetes they are refused
+   * (DigitalOcean block storage attaches to one node, so replicas cannot share it: keep such files
+   * in object storage).
+   * @default - none
+   */
+  readonly persistentPaths?: Readonly<Record<string, string>>;
 }
 
 /** Health check defaults, as the reference deployments use them. */

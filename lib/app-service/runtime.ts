@@ -37,6 +37,20 @@ export interface ResolvedApp {
    * @default - none
    */
   readonly files?: readonly ResolvedFile[];
+  /**
+   * Directories of the app's code that outlive a release and the server, by name; the processes
+   * that mount them list the names in their `persistentPaths`.
+   * @default - none
+   */
+  readonly persistentPaths?: readonly ResolvedPersistentPath[];
+}
+
+/** A directory of the app's code kept across releases and servers. */
+export interface ResolvedPersistentPath {
+  /** Name, a DNS label unique in the app; the same name is the same data in every process. */
+  readonly name: string;
+  /** Absolute path inside the containers. */
+  readonly path: string;
 }
 
 /**
@@ -113,6 +127,11 @@ export interface ResolvedProcess {
    * @default - none
    */
   readonly files?: readonly string[];
+  /**
+   * Names of the `ResolvedApp.persistentPaths` this mounts read-write.
+   * @default - none
+   */
+  readonly persistentPaths?: readonly string[];
 }
 
 /** One scheduled command. */
@@ -134,6 +153,11 @@ export interface ResolvedJob {
    * @default - none
    */
   readonly files?: readonly string[];
+  /**
+   * Names of the `ResolvedApp.persistentPaths` this mounts read-write.
+   * @default - none
+   */
+  readonly persistentPaths?: readonly string[];
 }
 
 /** The release command. */
@@ -147,6 +171,11 @@ export interface ResolvedRelease {
    * @default - none
    */
   readonly files?: readonly string[];
+  /**
+   * Names of the `ResolvedApp.persistentPaths` this mounts read-write.
+   * @default - none
+   */
+  readonly persistentPaths?: readonly string[];
 }
 
 /** What an app hands its runtime when it binds. */

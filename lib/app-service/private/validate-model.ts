@@ -57,6 +57,33 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     }
   }
   checkModelEnvironment(p, model);
+  checkPersistentPaths(p, model.persistentPaths);
+}
+
+/** Persistent paths: DNS-label names, distinct absolute paths that are not system directories. */
+function checkPersistentPaths(p: Problems, paths: ProcessModel['persistentPaths']): void {
+  if (paths === undefined || isUnresolved(paths)) return;
+  if (paths === null || typeof paths !== 'object' || Array.isArray(paths)) {
+    p.add('persistentPaths', paths, 'is not a map of names to paths', "give e.g. { storage: '/var/www/html/storage' }");
+    return;
+  }
+  const seen = new Map<string, string>();
+  for (const [name, path] of Object.entries(paths)) {
+    const prop = `persistentPaths.${name}`;
+    p.check(dnsLabel(40).test(name), prop, name, 'is not a name: lowercase letters, digits and "-", at most 40 characters', 'name it like storage or next-cache');
+    if (typeof path !== 'string' || !/^\/[^\0]*$/.test(path) || path.split('/').includes('..') || path.length > 255) {
+      p.add(prop, path, 'is not an absolute path inside the containers', "give e.g. '/var/www/html/storage'");
+      continue;
+    }
+    const clean = path.replace(/\/+$/, '') || '/';
+    if (['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/proc', '/sbin', '/sys', '/usr', '/tmp', '/var', '/run'].includes(clean)) {
+      p.add(prop, path, 'is a system directory: mounting a volume there hides what the image holds', 'give the app\'s own directory, e.g. /var/www/html/storage');
+      continue;
+    }
+    const other = seen.get(clean);
+    if (other !== undefined) p.add(prop, path, `is also the path of persistentPaths.${other}`, 'give each name its own directory');
+    seen.set(clean, name);
+  }
 }
 
 type Claim = (name: string | undefined, prop: string) => void;

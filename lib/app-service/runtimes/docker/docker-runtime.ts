@@ -118,6 +118,7 @@ export class DockerRuntime extends AppRuntimeBase {
         command: proc.command?.map(escapeTerraformTemplate),
         env: envList(app, proc.environment, proc.secretGroups),
         upload: uploads(app, proc.files),
+        volumes: this.pathVolumes(app, proc.persistentPaths),
         restart: 'unless-stopped',
         healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
         networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
@@ -152,6 +153,7 @@ export class DockerRuntime extends AppRuntimeBase {
       command: r.command.map(escapeTerraformTemplate),
       env: envList(app, r.environment, r.secretGroups),
       upload: uploads(app, r.files),
+      volumes: this.pathVolumes(app, r.persistentPaths),
       networksAdvanced: [{ name: this.network.name }],
       restart: 'no',
       mustRun: false,
@@ -169,11 +171,23 @@ export class DockerRuntime extends AppRuntimeBase {
       command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command))],
       env: envList(app, job.environment, job.secretGroups),
       upload: uploads(app, job.files),
+      volumes: this.pathVolumes(app, job.persistentPaths),
       restart: 'unless-stopped',
       networksAdvanced: [{ name: this.network.name }],
       labels: [{ label: 'erp.schedule', value: job.schedule }],
       ...limits(job.resources),
       dependsOn: [...before],
+    });
+  }
+
+  /** The Docker volumes of the persistent paths a container names (one volume per path, created on first use). */
+  private pathVolumes(app: ResolvedApp, names: readonly string[] | undefined): ContainerConfig['volumes'] {
+    const paths = (app.persistentPaths ?? []).filter((x) => names?.includes(x.name));
+    if (paths.length === 0) return undefined;
+    return paths.map((x) => {
+      const id = `PathVolume-${x.name}`;
+      const volume = (this.node.tryFindChild(id) as Volume | undefined) ?? new Volume(this, id, { name: `${app.name}-${x.name}` });
+      return { volumeName: volume.name, containerPath: x.path };
     });
   }
 

@@ -410,6 +410,11 @@ export class KubernetesRuntime extends AppRuntimeBase {
       'is not a process or job of the app', `use one of: ${[...names].join(', ')}`));
     app.jobs.forEach((j) => p.check(j.name.length <= 52, `jobs.${j.name}`, j.name, 'is longer than 52 characters, the limit of a CronJob name',
       'give the job a shorter name'));
+    for (const kept of app.persistentPaths ?? []) {
+      p.add(`persistentPaths.${kept.name}`, kept.path,
+        'cannot be shared by the pods of a Deployment: DigitalOcean block storage attaches to one node at a time (ReadWriteOnce)',
+        'keep these files in object storage (S3 or Spaces), or run the app on DropletRuntime, where they live on the droplet\'s data volume');
+    }
     p.throwIfAny(this);
   }
 

@@ -70,7 +70,7 @@ store_put() {
 # --- the manifest ----------------------------------------------------------
 # Lines: "release <id>", "label <text>", "health-timeout <seconds>", "alert <url>",
 # "file <path> <sha256>", "service <name> <rolling|recreate> <replicas> <groups|->",
-# "release-service <name>".
+# "release-service <name>", "path <name>".
 
 manifest_value() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$2"; }
 manifest_files() { awk '$1 == "file" { print $2, $3 }' "$1"; }
@@ -258,6 +258,11 @@ deploy() {
     fi
   done < <(manifest_services "$dir/manifest")
 
+  # the persistent paths' folders on the data volume (Docker binds their named volumes there)
+  local kept
+  for kept in $(awk '$1 == "path" { print $2 }' "$dir/manifest"); do
+    mkdir -p "${ERP_DATA_MOUNT:-$STATE/data}/paths/$kept"
+  done
   local release_svc
   release_svc=$(manifest_value release-service "$dir/manifest")
   if [ -n "$release_svc" ] && { [ -z "$prev" ] || [ "$(service_digest "$dir" "$release_svc")" != "$(service_digest "$prev" "$release_svc")" ]; }; then

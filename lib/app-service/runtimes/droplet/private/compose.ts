@@ -49,7 +49,9 @@ export function composeDocument(app: ResolvedApp, options: ComposeOptions): Reco
     for (const job of app.jobs) services[job.name] = jobService(ctx, job);
   }
   for (const proc of caches) services[proc.name] = processService(ctx, proc);
-  return { name: app.name, services };
+  const doc: Record<string, unknown> = { name: app.name, services };
+  if (app.persistentPaths?.length) doc.volumes = Object.fromEntries(app.persistentPaths.map((x) => [x.name, persistentVolume(x.name)]));
+  return doc;
 }
 
 /** A long-running process's service, by its role. */
@@ -70,7 +72,7 @@ function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<stri
     restart: 'unless-stopped',
     env_file: envFiles(proc.secretGroups),
     environment: environment(ctx, proc.environment),
-    volumes: fileVolumes(ctx.app, proc.files),
+    volumes: mounts(ctx.app, proc),
     healthcheck: proc.healthCheck ? composeHealth(proc) : undefined,
     depends_on: proc.isAppCode ? appCodeDependsOn(ctx) : { web: { condition: 'service_started' } },
     deploy: compact({ replicas: proc.replicas, resources: limits(proc.resources) }),
@@ -100,7 +102,7 @@ function oneOffService(
     profiles: [profile],
     env_file: envFiles(run.secretGroups),
     environment: environment(ctx, run.environment),
-    volumes: fileVolumes(ctx.app, run.files),
+    volumes: mounts(ctx.app, run),
     ...extra,
     logging: ctx.logging,
   });
@@ -118,6 +120,22 @@ function envFiles(groups: readonly string[]): string[] | undefined {
 function environment(ctx: ComposeContext, env: Readonly<Record<string, string>>): Record<string, string> | undefined {
   const fileVars = (ctx.app.files ?? []).flatMap((f) => (f.variable !== undefined ? [f.variable] : []));
   return envMap(Object.fromEntries(Object.entries(env).filter(([k]) => !fileVars.includes(k))));
+}
+
+/**
+ * A persistent path's named volume: Docker's local driver bound to `<data volume>/paths/<name>`, so
+ * that the data lives on the droplet's block storage, and Docker still fills an empty one from the
+ * image (files and their owner) the first time, as with any named volume. The agent creates the folder.
+ */
+function persistentVolume(name: string): Record<string, unknown> {
+  return { driver: 'local', driver_opts: { type: 'none', o: 'bind', device: `${DATA_MOUNT}/paths/${name}` } };
+}
+
+/** A service's mounts: the public files it names (read-only), then the persistent paths it names. */
+function mounts(app: ResolvedApp, x: { readonly files?: readonly string[]; readonly persistentPaths?: readonly string[] }): string[] | undefined {
+  const paths = (app.persistentPaths ?? []).filter((p) => x.persistentPaths?.includes(p.name)).map((p) => `${p.name}:${p.path}`);
+  const all = [...(fileVolumes(app, x.files) ?? []), ...paths];
+  return all.length > 0 ? all : undefined;
 }
 
 /** Read-only bind mounts of the public files a service names. */

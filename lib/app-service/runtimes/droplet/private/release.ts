@@ -41,7 +41,8 @@ export function releaseFiles(app: ResolvedApp, o: ReleaseOptions): Record<string
  * with its SHA-256, and each long-running service with how it is replaced
  * (`rolling`: health-checked servers, new beside old; `recreate`: the rest),
  * its replica count and the secret groups it reads. The cache comes first,
- * the connector last.
+ * the connector last. `path <name>` lines name the persistent paths, whose
+ * folders the agent creates on the data volume.
  */
 export function manifestText(app: ResolvedApp, o: ReleaseOptions, hashes: ReadonlyArray<{ key: string; sha256: string }>): string {
   const release = releaseId(hashes.map((h) => h.sha256));
@@ -55,6 +56,7 @@ export function manifestText(app: ResolvedApp, o: ReleaseOptions, hashes: Readon
     `health-timeout ${o.healthTimeoutSeconds}`,
     ...(o.alertUrl ? [`alert ${o.alertUrl}`] : []),
     ...(o.primary && app.release ? ['release-service release'] : []),
+    ...(app.persistentPaths ?? []).map((x) => `path ${x.name}`),
     ...hashes.map((h) => `file ${h.key} ${h.sha256}`),
     ...processes.map((p) => `service ${p.name} ${rolling(p) ? 'rolling' : 'recreate'} ${p.replicas} ${p.secretGroups.length ? p.secretGroups.join(',') : '-'}`),
     '',

@@ -68,9 +68,14 @@ function rolling(p: ResolvedProcess): boolean {
   return p.healthCheck !== undefined && [ProcessRole.WEB, ProcessRole.WEBSOCKET, ProcessRole.SERVICE].includes(p.role);
 }
 
-/** The first 12 hex digits of the SHA-256 of the objects' hashes: here when they are known, by Terraform otherwise. */
-function releaseId(hashes: readonly string[]): string {
-  if (hashes.some((h) => Token.isUnresolved(h))) return Fn.substr(Fn.sha256(Fn.join('', [...hashes])), 0, 12);
+/**
+ * The first 12 hex digits of the SHA-256 of the objects' hashes: here when they are known, by
+ * Terraform otherwise. Terraform marks a hash of a secret sensitive, and refuses an output that
+ * shows one unless it says `sensitive`; a release id reveals nothing of the secrets it covers, so
+ * it is `nonsensitive` (which Terraform >= 1.7 also accepts on a value that is not sensitive).
+ */
+export function releaseId(hashes: readonly string[]): string {
+  if (hashes.some((h) => Token.isUnresolved(h))) return Fn.nonsensitive(Fn.substr(Fn.sha256(Fn.join('', [...hashes])), 0, 12));
   return createHash('sha256').update(hashes.join(''), 'utf8').digest('hex').slice(0, 12);
 }
 

@@ -6,6 +6,7 @@ import { LocalDatabase } from '../lib/database/local-database';
 import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { ErpValidationError } from '../lib/errors';
 import { FakeTunnel, FakeVault } from './app-service-fakes';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Json = Record<string, any>;
 
@@ -23,7 +24,7 @@ function build(engine = DatabaseEngineFamily.POSTGRES) {
       release: { command: ['php', 'artisan', 'migrate', '--force'] },
     },
     environment: { APP_ENV: 'local' },
-    secrets: { APP_KEY: 'base64:local-dev-key' },
+    secrets: { APP_KEY: AppSecret.unsafePlainText('base64:local-dev-key') },
   });
   const db = new LocalDatabase(stack, 'Database', { runtime, engine });
   app.connectTo(db);

@@ -10,6 +10,7 @@ import {
 import { DoRegion } from '../lib/common/region';
 import { DATABASE_CA_CERT_PATH, DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
 import { ErpValidationError } from '../lib/errors';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Json = Record<string, any>;
 
@@ -71,7 +72,7 @@ function ispManager(stack: TerraformStack, runtimeProps: Partial<KubernetesRunti
       release: { command: ['alembic', 'upgrade', 'head'] },
     },
     environment: { APP_ENV: 'production', API_ROOT_PATH: '/api' },
-    secrets: { JWT_SECRET: FAKE.jwtSecret },
+    secrets: { JWT_SECRET: AppSecret.unsafePlainText(FAKE.jwtSecret) },
   });
   app.connectTo(db);
   app.connectTo(cache);

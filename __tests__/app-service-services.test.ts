@@ -10,6 +10,7 @@ import { DoRegion } from '../lib/common/region';
 import { DATABASE_CA_CERT_PATH } from '../lib/database';
 import { ErpValidationError } from '../lib/errors';
 import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseObjects, releaseStore } from './app-service-fakes';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Json = Record<string, any>;
 
@@ -40,13 +41,13 @@ export const FASTAPI_ISP: ProcessModel = {
       },
       {
         name: 'monitor', image: 'ghcr.io/emerald/beholder:1.4.0', port: 3001, healthCheck: { path: '/beholder/' },
-        environment: { BEHOLDER_API_URL: '/api' }, secrets: { BEHOLDER_API_KEY: MONITOR_KEY },
+        environment: { BEHOLDER_API_URL: '/api' }, secrets: { BEHOLDER_API_KEY: AppSecret.unsafePlainText(MONITOR_KEY) },
       },
     ],
     release: { command: 'alembic upgrade head' },
   },
   environment: { APP_ENV: 'production', CELERY_BROKER_URL: 'redis://redis:6379/0' },
-  secrets: { SECRET_KEY: SECRET.appKey },
+  secrets: { SECRET_KEY: AppSecret.unsafePlainText(SECRET.appKey) },
 };
 
 function dropletApp(model: ProcessModel, name: string, db = new FakeDatabase(DatabaseEngineFamily.POSTGRES), count = 1) {
@@ -150,7 +151,7 @@ test('a service that receives the app environment gets the app variables, the ca
       ...FASTAPI_ISP.processes,
       services: [{
         name: 'admin-api', image: 'ghcr.io/emerald/isp-backend:3.2.0', command: 'uvicorn app.admin:app --port 8100', port: 8100,
-        receivesAppEnvironment: true, environment: { APP_ENV: 'admin' }, secrets: { ADMIN_TOKEN: 'FAKE-ADMIN-TOKEN-a9' },
+        receivesAppEnvironment: true, environment: { APP_ENV: 'admin' }, secrets: { ADMIN_TOKEN: AppSecret.unsafePlainText('FAKE-ADMIN-TOKEN-a9') },
       }],
     },
   };
@@ -206,7 +207,7 @@ export const FACTURADOR: ProcessModel = {
     }],
   },
   environment: { APP_ENV: 'production' },
-  secrets: { APP_KEY: SECRET.appKey },
+  secrets: { APP_KEY: AppSecret.unsafePlainText(SECRET.appKey) },
 };
 
 describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on DropletRuntime', () => {
@@ -390,7 +391,7 @@ describe('service validation', () => {
     const e = fails(withServices([{
       name: 'a', image: 'nginx:1.27-alpine', port: 80,
       environment: { TOKEN: 'x', PMA_HOST: 'db', 'BAD-NAME': 'x' },
-      secrets: { TOKEN: 'y', QUOTED: "it's" },
+      secrets: { TOKEN: AppSecret.unsafePlainText('y'), QUOTED: AppSecret.unsafePlainText("it's") },
       environmentFrom: { PMA_HOST: 'DB_HOST' },
     }]));
     expect(props(e)).toEqual([

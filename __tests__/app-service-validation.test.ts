@@ -6,6 +6,7 @@ import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { ErpValidationError } from '../lib/errors';
 import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseStore } from './app-service-fakes';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Props = Omit<ErpAppServiceProps, 'runtime' | 'name'> & Partial<Pick<ErpAppServiceProps, 'name'>>;
 
@@ -148,17 +149,17 @@ describe('ErpAppService validation', () => {
   });
 
   test('fails on environment variable names that are not valid', () => {
-    const found = problems(() => makeApp({ processes: { web: WEB }, environment: { '1BAD': 'x', 'APP-ENV': 'y', OK_NAME: 'z' }, secrets: { 'has space': 'v' } }));
+    const found = problems(() => makeApp({ processes: { web: WEB }, environment: { '1BAD': 'x', 'APP-ENV': 'y', OK_NAME: 'z' }, secrets: { 'has space': AppSecret.unsafePlainText('v') } }));
     expect(found.map((p) => p.prop)).toEqual(['environment.1BAD', 'environment.APP-ENV', 'secrets.has space']);
   });
 
   test('fails when a secret name is also a plain variable', () => {
-    expect(() => makeApp({ processes: { web: WEB }, environment: { APP_KEY: 'x' }, secrets: { APP_KEY: 'y' } }))
+    expect(() => makeApp({ processes: { web: WEB }, environment: { APP_KEY: 'x' }, secrets: { APP_KEY: AppSecret.unsafePlainText('y') } }))
       .toThrow(/secrets\.APP_KEY: is also a plain environment variable/);
   });
 
   test('fails on a secret value an env file cannot hold, without echoing the value', () => {
-    const run = () => makeApp({ processes: { web: WEB }, secrets: { TOKEN: "it's-secret" } });
+    const run = () => makeApp({ processes: { web: WEB }, secrets: { TOKEN: AppSecret.unsafePlainText("it's-secret") } });
     expect(run).toThrow(/secrets\.TOKEN: contains a single quote/);
     expect(run).not.toThrow(/it's-secret/);
   });
@@ -308,7 +309,7 @@ describe('DropletRuntime validation', () => {
   });
 
   test('the secret values given to the model stay out of the error messages', () => {
-    const run = () => makeApp({ processes: { web: { ...WEB, port: 0 } }, secrets: { APP_KEY: SECRET.appKey } });
+    const run = () => makeApp({ processes: { web: { ...WEB, port: 0 } }, secrets: { APP_KEY: AppSecret.unsafePlainText(SECRET.appKey) } });
     expect(run).toThrow(ErpValidationError);
     expect(run).not.toThrow(new RegExp(SECRET.appKey));
   });

@@ -12,6 +12,7 @@ import { Weekday } from '../lib/common/weekday';
 import { DatabaseAccessSourceType, DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { FakeDatabase, FakeTunnel, FakeVault, SECRET, releaseStore } from './app-service-fakes';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Json = Record<string, any>;
 
@@ -47,7 +48,7 @@ export const NODE_ERP: ProcessModel = {
     release: { command: ['npx', 'prisma', 'migrate', 'deploy'] },
   },
   environment: { NODE_ENV: 'production', TZ: 'America/Caracas' },
-  secrets: { JWT_SECRET: SECRET.appKey },
+  secrets: { JWT_SECRET: AppSecret.unsafePlainText(SECRET.appKey) },
 };
 
 interface Built {

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ErpValidationError } from '../lib/errors';
@@ -275,7 +275,7 @@ describe('S3BackupVault grants', () => {
     let policyJson = '';
     const out = synth({}, (_s, v) => { v.grantWrite('DumpJob'); policyJson = v.writerPolicyJson; });
     const user = one(out, 'aws_iam_user');
-    expect(user.name).toMatch(/^erp-backup-writer-dumpjob-/);
+    expect(user.name).toMatch(/^erp-backups-[0-9a-f]{8}-writer-dumpjob$/);
     const policy = one(out, 'aws_iam_user_policy').policy;
     expect(JSON.parse(policyJson).Statement.map((x: any) => x.Sid)).toEqual(statements(policy).map((x) => x.Sid));
     const list = statements(policy);
@@ -330,6 +330,46 @@ describe('S3BackupVault grants', () => {
     const trust = statements(one(out, 'aws_iam_role').assume_role_policy)[0];
     expect(trust.Action).toEqual(['sts:AssumeRoleWithWebIdentity']);
     expect(trust.Condition).toEqual({ StringEquals: { 'k8s:sub': 'system:serviceaccount:erp:backup' } });
+  });
+
+  test('the IAM users are named after identityName: <identityName>-<writer|reader>-<id>', () => {
+    const out = synth({ identityName: 'facturador-prod' }, (_s, v) => { v.grantWrite('BackupWriter'); v.grantRead('Restore'); });
+    expect(all(out, 'aws_iam_user').map((u) => u.name).sort()).toEqual(['facturador-prod-reader-restore', 'facturador-prod-writer-backupwriter']);
+  });
+
+  test('two apps whose vaults sit at the same construct path get different IAM user names, which are unique per AWS account', () => {
+    // The same stack name and construct path, as two apps built from the same tier stacks have.
+    const userName = (props: S3BackupVaultProps): string => {
+      const stack = new TerraformStack(Testing.app(), 'prod');
+      new S3BackupVault(stack, 'Backups', props).grantWrite('BackupWriter');
+      return Object.values<any>(JSON.parse(Testing.synth(stack)).resource.aws_iam_user)[0].name;
+    };
+    expect(userName({ identityName: 'facturador-prod' })).not.toBe(userName({ identityName: 'lender-prod' }));
+    expect(userName({ bucketPrefix: 'facturador-backups-' })).not.toBe(userName({ bucketPrefix: 'lender-backups-' }));
+    expect(userName({ bucketName: 'acme-facturador-backups' })).toMatch(/^acme-facturador-backups-[0-9a-f]{8}-writer-backupwriter$/);
+  });
+
+  test('a grant id too long for an IAM user name is cut to 64 characters and keeps a hash of the whole id', () => {
+    const long = `BackupWriter-${'nightly'.repeat(10)}`;
+    const out = synth({ identityName: 'a'.repeat(40) }, (_s, v) => { v.grantWrite(long); v.grantWrite(`${long}x`); });
+    const names = all(out, 'aws_iam_user').map((u) => u.name as string);
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(64);
+      expect(name).toMatch(/^[\w+=,.@-]+-[0-9a-f]{8}$/);
+    }
+  });
+
+  test('a vault with neither identityName nor a bucket of its own warns that its IAM user names collide across apps', () => {
+    const app = new App({ stackTraces: false });
+    const stack = new TerraformStack(app, 'prod');
+    const vault = new S3BackupVault(stack, 'Backups', {});
+    vault.grantWrite('BackupWriter');
+    const warnings = vault.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    expect(warnings.some((w) => /unique in the whole AWS account.*identityName/s.test(w))).toBe(true);
+    const named = new S3BackupVault(new TerraformStack(app, 'dev'), 'Backups', { identityName: 'facturador-dev' });
+    named.grantWrite('BackupWriter');
+    expect(named.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN)).toEqual([]);
   });
 
   test('grantRead may list the bucket, get objects under the prefixes and decrypt, but not write or delete', () => {
@@ -417,6 +457,11 @@ describe('S3BackupVault validation', () => {
 
   test('fails when the bucket prefix is too long for a generated name', () => {
     expectFails({ bucketPrefix: 'a-very-long-bucket-prefix-that-goes-on-and-on-' }, 'bucketPrefix');
+  });
+
+  test('fails when identityName cannot be part of an IAM user name', () => {
+    expectFails({ identityName: 'facturador prod/1' }, 'identityName', /IAM user name.*"facturador prod\/1"/s);
+    expectFails({ identityName: 'x'.repeat(41) }, 'identityName', /1 to 40/);
   });
 
   test('fails when the encryption is not one of the enum values', () => {

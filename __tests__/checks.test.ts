@@ -29,6 +29,7 @@ import { DoRegion } from '../lib/common/region';
 import { DatabaseAccess, DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib/database';
 import { ErpValidationError } from '../lib/errors';
 import { AccessPolicy, TunnelIngress } from '../lib/tunnel';
+import { AppSecret } from '../lib/app-service/secret';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const ZONE = 'fedcba9876543210fedcba9876543210';
@@ -70,7 +71,7 @@ function secureApp(stack: TerraformStack) {
     name: 'erp', runtime,
     processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080, healthCheck: { path: '/health' } } },
     environment: { APP_ENV: 'production' },
-    secrets: { APP_KEY: 'base64:Zm9vYmFyZm9vYmFy' },
+    secrets: { APP_KEY: AppSecret.unsafePlainText('base64:Zm9vYmFyZm9vYmFy') },
   });
   erp.connectTo(db);
   erp.backupTo(vault);
@@ -369,6 +370,8 @@ describe('secret rules', () => {
           spec: { container: [{ name: 'web', image: 'nginx:1.27', env: [
             { name: 'DB_PASSWORD', value: db.password },
             { name: 'API_TOKEN', value: 'hunter2' },
+            { name: 'SMTP_PASS', value: 'hunter3' },
+            { name: 'UPLOADS_ID', value: 'AKIAABCDEFGHIJKLMNOP' },
             { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
             { name: 'DB_HOST', value: db.privateHost },
           ] }] },
@@ -381,6 +384,8 @@ describe('secret rules', () => {
       expect.stringMatching(/^checked\/Box: user_data holds digitalocean_database_cluster\.\S+\.private_uri in plain text$/),
       expect.stringMatching(/^checked\/Web: environment variable DB_PASSWORD holds digitalocean_database_cluster\.\S+\.password/),
       'checked/Web: environment variable API_TOKEN holds a literal secret value',
+      'checked/Web: environment variable SMTP_PASS holds a literal secret value',
+      'checked/Web: environment variable UPLOADS_ID holds a literal secret value',
       expect.stringMatching(/^checked\/Cfg: environment variable DATABASE_URL holds digitalocean_database_cluster\.\S+\.uri/),
     ]);
   });

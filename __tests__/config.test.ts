@@ -110,6 +110,16 @@ describe('bad descriptions', () => {
     ['fails on maxNodes below minNodes', (d) => { d.tiers = { ha: { minNodes: 5, maxNodes: 3 } }; }, 'tiers.ha.maxNodes', /below minNodes/],
     ['fails on an unknown backend', (d) => { d.backend = { type: 'consul' }; }, 'backend.type', /"cloud"/],
     ['fails on a cloud backend without an organization', (d) => { d.backend = { type: 'cloud' }; }, 'backend.organization', /organization/],
+    ['fails on a tier domain outside the Cloudflare zone', (d) => { d.tiers = { dev: { domain: 'dev.example.org' } }; }, 'tiers.dev.domain', /not inside the Cloudflare zone "example\.com" \(got "dev\.example\.org"\)/],
+    ['fails on a tier domain that is not a domain', (d) => { d.tiers = { ha: { domain: '*.ha.example.com' } }; }, 'tiers.ha.domain', /is malformed/],
+    ['fails on a tier given the hostname of another tier', (d) => { d.tiers = { dev: { domain: 'fact.example.com' } }; }, 'tiers.dev.domain',
+      /gives the dev tier hostnames the prod tier serves too: fact\.example\.com \(its domain; its domain on prod\).*leave it out for the default "dev-fact\.example\.com"/s],
+    ['fails on two tiers given the same hostname', (d) => { d.tiers = { dev: { domain: 'staging.example.com' }, ha: { domain: 'staging.example.com' } }; }, 'tiers.ha.domain',
+      /gives the ha tier hostnames the dev tier serves too: staging\.example\.com/],
+    ['fails on a tier domain that is another tier\'s admin tool hostname', (d) => { d.tiers = { ha: { domain: 'pma.fact.example.com' } }; }, 'tiers.ha.domain',
+      /pma\.fact\.example\.com \(its domain; admin tool pma on prod\)/],
+    ['fails on a domain for the local tier', (d) => { d.tiers = { local: { domain: 'local.example.com' } }; }, 'tiers.local.domain', /localhost/],
+    ['fails on a zone settings stack that is not a stack', (d) => { d.cloudflare.zoneSettingsStack = 'staging'; }, 'cloudflare.zoneSettingsStack', /"none"/],
   ];
   test.each(cases)('%s', (_name, change, prop, message) => {
     const err = problemsOf(withChange(change));

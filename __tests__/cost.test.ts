@@ -20,6 +20,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
+import { CertificatePack } from '@cdktf/provider-cloudflare/lib/certificate-pack';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
@@ -344,6 +345,30 @@ describe('estimate of AWS, Cloudflare and Kubernetes resources', () => {
     });
     expect(e.items.map((i) => i.status)).toEqual([CostItemStatus.FREE, CostItemStatus.FREE]);
     expect(e.items.every((i) => i.source !== undefined)).toBe(true);
+  });
+
+  test('prices Advanced Certificate Manager at $10 a month per zone: the first advanced pack of a zone counts it, others are covered', () => {
+    const entry = prices.advancedCertificateManager();
+    expect(entry).toMatchObject({ price: 10, unit: PriceUnit.MONTH });
+    expect(entry!.source.url).toBe('https://www.cloudflare.com/application-services/products/advanced-certificate-manager/');
+    const pack = (s: TerraformStack, id: string, zoneId: string): void => {
+      new CertificatePack(s, id, {
+        zoneId, type: 'advanced', hosts: ['example.com', '*.fact.example.com'], certificateAuthority: 'lets_encrypt', validationMethod: 'txt', validityDays: 90,
+      });
+    };
+    const e = estimateOf((s) => {
+      new CloudflareProvider(s, 'cloudflare', {});
+      pack(s, 'A', 'zone-one');
+      pack(s, 'B', 'zone-one');
+      pack(s, 'C', 'zone-two');
+    });
+    expect(e.items.map((i) => [i.address, i.status, i.monthlyUsd])).toEqual([
+      ['cloudflare_certificate_pack.A', CostItemStatus.PRICED, 10],
+      ['cloudflare_certificate_pack.B', CostItemStatus.FREE, 0],
+      ['cloudflare_certificate_pack.C', CostItemStatus.PRICED, 10],
+    ]);
+    expect(e.totalUsd).toBe(20);
+    expect(e.items[0].notes.join(' ')).toMatch(/one subscription per zone/);
   });
 
   test('prices a Kubernetes LoadBalancer service and a volume claim as the DigitalOcean resources they create', () => {

@@ -19,6 +19,7 @@ import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
 import { FakeDatabase, FakeTunnel } from './app-service-fakes';
 import { TestStore } from './agent/store';
+import { AppSecret } from '../lib/app-service/secret';
 
 const AGENT = join(__dirname, '..', 'lib', 'app-service', 'runtimes', 'droplet', 'agent', 'erp-agent.sh');
 const STUB = join(__dirname, 'agent', 'docker-stub.js');
@@ -27,6 +28,8 @@ const BUCKET = 'erp-test-releases';
 interface Variant {
   readonly webImage?: string;
   readonly tunnelToken?: string;
+  /** The app's time zone: its scheduled job becomes a systemd timer. */
+  readonly timeZone?: string;
 }
 
 /** Synthesizes the app and returns the text of every release object of its droplet, by key, as Terraform writes it. */
@@ -48,7 +51,8 @@ function release(alertUrl: string, v: Variant = {}): Record<string, string> {
       release: { command: ['php', 'artisan', 'migrate', '--force'] },
       services: [{ name: 'pma', image: 'phpmyadmin:5.2', port: 80 }],
     },
-    secrets: { APP_KEY: 'base64:c2VjcmV0LWtleS1mb3ItdGVzdHM=' },
+    ...(v.timeZone ? { timeZone: v.timeZone } : {}),
+    secrets: { APP_KEY: AppSecret.unsafePlainText('base64:c2VjcmV0LWtleS1mb3ItdGVzdHM=') },
   };
   const app = new ErpAppService(stack, 'App', props);
   app.connectTo(new FakeDatabase(DatabaseEngineFamily.MYSQL));
@@ -81,7 +85,17 @@ describe('the droplet agent, run with bash against a release store', () => {
   let logLines = 0;
   const stubEnv: Record<string, string> = {};
 
-  const paths = () => ({ state: join(dir, 'state'), cron: join(dir, 'cron'), log: join(dir, 'docker.log'), stub: join(dir, 'stub.json') });
+  const paths = () => ({
+    state: join(dir, 'state'), cron: join(dir, 'cron'), log: join(dir, 'docker.log'), stub: join(dir, 'stub.json'),
+    systemd: join(dir, 'systemd'), systemctl: join(dir, 'systemctl'), systemctlLog: join(dir, 'systemctl.log'),
+  });
+  /** What the agent asked systemctl since the last call. */
+  const systemctlCalls = (): string[] => {
+    const file = paths().systemctlLog;
+    const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+    rmSync(file, { force: true });
+    return lines;
+  };
 
   function publish(objects: Record<string, string>): void {
     for (const [key, text] of Object.entries(objects)) store.objects.set(key, text);
@@ -96,6 +110,7 @@ describe('the droplet agent, run with bash against a release store', () => {
     ].join('\n'));
     const r = await run('bash', [AGENT, ...command], {
       PATH: process.env.PATH, ERP_AGENT_CONF: conf, ERP_STATE_DIR: p.state, ERP_CRON_DIR: p.cron, ERP_DOCKER: STUB,
+      ERP_SYSTEMD_DIR: p.systemd, ERP_SYSTEMCTL: p.systemctl, SYSTEMCTL_LOG: p.systemctlLog,
       ERP_HEALTH_POLL_SECONDS: '1', STUB_LOG: p.log, STUB_STATE: p.stub, STUB_YAML: require.resolve('yaml'), ...stubEnv,
     });
     const all = existsSync(p.log) ? readFileSync(p.log, 'utf8').split('\n').filter(Boolean) : [];
@@ -112,6 +127,9 @@ describe('the droplet agent, run with bash against a release store', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'erp-agent-'));
     mkdirSync(paths().cron);
+    mkdirSync(paths().systemd);
+    // systemctl records what it is asked (no systemd runs here)
+    writeFileSync(paths().systemctl, '#!/bin/sh\necho "$*" >> "$SYSTEMCTL_LOG"\n', { mode: 0o755 });
     store = new TestStore(BUCKET, 'eu-central-1', 'AKIAAGENTTEST', 'agent-secret/with+signs');
     url = await store.start();
   });
@@ -240,5 +258,41 @@ describe('the droplet agent, run with bash against a release store', () => {
     expect(containers().filter((c) => c.service === 'web').map((c) => c.image)).toEqual(['ghcr.io/acme/erp:2.4.2', 'ghcr.io/acme/erp:2.4.2']);
     expect(status().label).toBe('ghcr.io/acme/erp:2.4.2');
     expect((await agent()).calls).toEqual([]);
+  });
+  test('a release in America/Lima installs the job as a systemd timer, starts it, and takes it out of the cron table', async () => {
+    systemctlCalls();
+    publish(release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.5.1', tunnelToken: 'ROTATED-TUNNEL-TOKEN', timeZone: 'America/Lima' }));
+    const r = await agent();
+    expect(r.code).toBe(0);
+    expect(status().lastRollout).toMatchObject({ state: 'succeeded' });
+    expect(readdirSync(paths().systemd).sort()).toEqual(['erp-job-erp-report.service', 'erp-job-erp-report.timer']);
+    const timer = readFileSync(join(paths().systemd, 'erp-job-erp-report.timer'), 'utf8');
+    expect(timer).toContain('\nOnCalendar=*-*-* 06:00:00 America/Lima\n');
+    expect(require('fs').statSync(join(paths().systemd, 'erp-job-erp-report.timer')).mode & 0o777).toBe(0o644);
+    expect(readFileSync(join(paths().systemd, 'erp-job-erp-report.service'), 'utf8')).toContain(
+      'ExecStart=/usr/bin/docker compose -p erp -f /var/lib/erp-agent/current/compose.yaml run --rm --no-deps report\n');
+    expect(systemctlCalls()).toEqual(['daemon-reload', 'enable erp-job-erp-report.timer', 'restart erp-job-erp-report.timer']);
+    // the release has no job in UTC left: no cron table
+    expect(existsSync(join(paths().cron, 'erp'))).toBe(false);
+  });
+
+  test('a run with nothing new asks systemd nothing, and puts back a timer that is missing (an older agent rolled out its release)', async () => {
+    expect((await agent()).code).toBe(0);
+    expect(systemctlCalls()).toEqual([]);
+    rmSync(join(paths().systemd, 'erp-job-erp-report.timer'));
+    const r = await agent();
+    expect(r.code).toBe(0);
+    expect(r.calls).toEqual([]);
+    expect(systemctlCalls()).toEqual(['daemon-reload', 'enable erp-job-erp-report.timer', 'restart erp-job-erp-report.timer']);
+    expect(existsSync(join(paths().systemd, 'erp-job-erp-report.timer'))).toBe(true);
+  });
+
+  test('back in UTC, the timer is stopped and removed and the job is back in the cron table', async () => {
+    publish(release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.5.1', tunnelToken: 'ROTATED-TUNNEL-TOKEN' }));
+    const r = await agent();
+    expect(r.code).toBe(0);
+    expect(systemctlCalls()).toEqual(['disable --now erp-job-erp-report.timer', 'daemon-reload']);
+    expect(readdirSync(paths().systemd)).toEqual([]);
+    expect(readFileSync(join(paths().cron, 'erp'), 'utf8')).toMatch(/^0 6 \* \* \* root flock -n \/run\/lock\/erp-report\.lock /m);
   });
 });

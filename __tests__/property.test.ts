@@ -26,6 +26,7 @@ import { ErpValidationError } from '../lib/errors';
 import { AppMonitoring, UptimeRegion } from '../lib/monitoring';
 import { AccessPolicy, TunnelIngress } from '../lib/tunnel';
 import { releaseStore } from './app-service-fakes';
+import { AppSecret } from '../lib/app-service/secret';
 
 const SEED = Number(process.env.ERP_PROPERTY_SEED ?? 20260301);
 const SCALE = Number(process.env.ERP_PROPERTY_RUNS ?? 1);
@@ -175,7 +176,7 @@ const PROCESS_MODEL = {
     release: { command: 'php artisan migrate --force' },
   },
   environment: { APP_ENV: 'production' },
-  secrets: { APP_KEY: 'base64:Zm9vYmFy' },
+  secrets: { APP_KEY: AppSecret.unsafePlainText('base64:Zm9vYmFy') },
 };
 
 const targets: Array<Target<any>> = [

@@ -13,6 +13,7 @@ import { DropletRuntime } from '../lib/app-service/runtimes/droplet/droplet-runt
 import { S3ReleaseStore } from '../lib/app-service/runtimes/droplet/release-store';
 import { DoRegion } from '../lib/common/region';
 import { AppDescription, LARAVEL_INVOICING_EXAMPLE, buildStacks } from '../stacks';
+import { AppSecret } from '../lib/app-service/secret';
 
 type Json = Record<string, any>;
 
@@ -57,6 +58,7 @@ const VARIANTS: Record<string, AppDescription> = {
   'a new image tag': { ...base, processes: { ...procs, web: { ...procs.web, image: 'ghcr.io/example/facturador:2.4.2' } } },
   'an added environment variable': { ...base, environment: { ...base.environment, MAIL_MAILER: 'smtp' } },
   'a changed schedule': { ...base, backups: { ...base.backups, schedule: '30 3 * * *' } },
+  'a time zone for the schedules (timers instead of the cron table)': { ...base, timeZone: 'America/Lima' },
   'an added worker': { ...base, processes: { ...procs, workers: [...procs.workers!, { name: 'mail', command: ['php', 'artisan', 'queue:work', '--queue=mail'] }] } },
   'a renamed worker': { ...base, processes: { ...procs, workers: [{ ...procs.workers![0], name: 'jobs' }] } },
   'a changed replica count': { ...base, processes: { ...procs, workers: [{ ...procs.workers![0], replicas: 4 }] } },
@@ -108,7 +110,7 @@ describe('a release replaces no droplet, no data volume and no release store', (
         region: DoRegion.FRA1, sshKeys: ['41234567'], releaseStore: new S3ReleaseStore(stack, 'Releases', { name: 'erp-dev' }),
       });
       new ErpAppService(stack, 'App', {
-        name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } }, secrets: { APP_KEY: appKey },
+        name: 'erp', runtime, processes: { web: { image: 'ghcr.io/acme/erp:1.0.0', port: 8080 } }, secrets: { APP_KEY: AppSecret.unsafePlainText(appKey) },
       });
       return JSON.parse(Testing.synth(stack));
     };

@@ -1,8 +1,8 @@
 import { AnnotationMetadataEntryType, App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { ErpValidationError } from '../lib/errors';
 import {
-  AccessPolicy, CloudflarePlan, DEFAULT_CLOUDFLARED_IMAGE, FrameOptions, RateLimitAction, TunnelIngress, TunnelIngressProps,
-  TunnelSecret,
+  AccessPolicy, CertificateAuthority, CertificateValidationMethod, CloudflarePlan, DEFAULT_CLOUDFLARED_IMAGE, FrameOptions,
+  RateLimitAction, TunnelIngress, TunnelIngressProps, TunnelSecret,
 } from '../lib/tunnel';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
@@ -212,6 +212,33 @@ describe('TunnelIngress', () => {
     expect(warnings(tunnel)).toEqual([expect.stringContaining('Universal SSL certificate covers only example.com and *.example.com')]);
   });
 
+  test('advancedCertificate orders one advanced pack for the zone apex and the hostnames two levels deep, made before the old one goes', () => {
+    const { stack, tunnel } = make({
+      advancedCertificate: {},
+      routes: [
+        { hostname: 'pma.fact.example.com', service: 'http://pma:80', access: AccessPolicy.emailDomains('example.com') },
+        { hostname: 'fact.example.com', service: 'http://web:8080' },
+        { hostname: '*.fact.example.com', service: 'http://web:8080' },
+      ],
+    });
+    tunnel.addRoute({ hostname: 'api.isp.example.com', service: 'http://web:8080' });
+    const pack = only(synth(stack), 'cloudflare_certificate_pack');
+    expect(pack).toEqual({
+      zone_id: ZONE, type: 'advanced', certificate_authority: 'lets_encrypt', validity_days: 90, validation_method: 'txt',
+      cloudflare_branding: false, hosts: ['example.com', 'pma.fact.example.com', '*.fact.example.com', 'api.isp.example.com'],
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(tunnel.certificatePack?.node.id).toBe('Certificate');
+    expect(warnings(tunnel)).toEqual([]);
+  });
+
+  test('advancedCertificate orders no pack while every hostname is one level below the zone', () => {
+    const { stack, tunnel } = make({ advancedCertificate: { certificateAuthority: CertificateAuthority.GOOGLE, validityDays: 30 },
+      routes: [{ hostname: 'fact.example.com', service: 'http://web:8080' }] });
+    expect(synth(stack).resource.cloudflare_certificate_pack).toBeUndefined();
+    expect(tunnel.certificatePack).toBeUndefined();
+  });
+
   test('rate limits become one http_ratelimit ruleset counted per IP and data center', () => {
     const { stack } = make({
       routes: [{ hostname: 'app.example.com', service: 'http://web:8080' }],
@@ -266,6 +293,15 @@ describe('TunnelIngress', () => {
       'Referrer-Policy': { operation: 'set', value: 'strict-origin-when-cross-origin' },
       'Permissions-Policy': { operation: 'set', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
     });
+  });
+
+  test('security headers cover the additional hostnames of other tunnels in the zone, as the zone has one such ruleset', () => {
+    const { stack } = make({
+      routes: [{ hostname: 'fact.example.com', service: 'http://web:8080' }],
+      securityHeaders: { additionalHostnames: ['dev-fact.example.com', '*.dev-fact.example.com', 'fact.example.com'] },
+    });
+    expect(only(synth(stack), 'cloudflare_ruleset').rules[0].expression)
+      .toBe('(http.host in {"fact.example.com" "dev-fact.example.com"}) or (ends_with(http.host, ".dev-fact.example.com"))');
   });
 
   test('ids and names given as tokens are not checked', () => {
@@ -458,6 +494,35 @@ describe('TunnelIngress validation', () => {
     const e = errorOf(() => make({ tunnelSecret: TunnelSecret.fromValue(Buffer.from('short').toString('base64')) }));
     expect(e.problems.map((p) => p.prop)).toEqual(['tunnelSecret']);
     expect(e.message).not.toContain(Buffer.from('short').toString('base64'));
+  });
+
+  test('fails on an advanced certificate validity its authority does not issue, and on an unknown authority', () => {
+    const err = errorOf(() => make({ advancedCertificate: { validityDays: 30 }, routes: [{ hostname: 'a.example.com', service: 'http://web:80' }] }));
+    expect(err.message).toMatch(/advancedCertificate\.validityDays: is not a validity the authority lets_encrypt issues \(got 30\).*use one of 90 days/);
+    const bad = errorOf(() => make({ advancedCertificate: { certificateAuthority: 'digicert' as CertificateAuthority } }));
+    expect(bad.problems.map((p) => p.prop)).toContain('advancedCertificate.certificateAuthority');
+  });
+
+  test('fails on a wildcard hostname with an advanced certificate validated over HTTP, also when added later', () => {
+    const props = { advancedCertificate: { validationMethod: CertificateValidationMethod.HTTP } };
+    expect(() => make({ ...props, routes: [{ hostname: '*.fact.example.com', service: 'http://web:80' }] }))
+      .toThrow(/routes\[0\]\.hostname: is a wildcard, which the certificate pack cannot validate over HTTP.*TXT/s);
+    const { tunnel } = make({ ...props, routes: [{ hostname: 'pma.fact.example.com', service: 'http://pma:80', allowPublicAdmin: true }] });
+    expect(() => tunnel.addRoute({ hostname: '*.fact.example.com', service: 'http://web:80' })).toThrow(/route\.hostname: is a wildcard/);
+  });
+
+  test('fails on additional security-header hostnames outside the zone', () => {
+    expect(() => make({ routes: [{ hostname: 'a.example.com', service: 'http://web:80' }], securityHeaders: { additionalHostnames: ['a.example.org'] } }))
+      .toThrow(/securityHeaders\.additionalHostnames\[0\]: is not inside the zone "example\.com"/);
+  });
+
+  test('fails at synth when the advanced certificate pack would hold more than 50 hostnames', () => {
+    const { stack } = make({
+      advancedCertificate: {},
+      routes: Array.from({ length: 50 }, (_, i) => ({ hostname: `t${i}.fact.example.com`, service: 'http://web:80' })),
+    });
+    const tunnel = stack.node.findChild('Tunnel') as TunnelIngress;
+    expect(tunnel.node.validate()).toEqual([expect.stringContaining('advancedCertificate: the certificate pack would hold 51 hostnames')]);
   });
 
   test('fails at synth when the tunnel has no routes at all', () => {

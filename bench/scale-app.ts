@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { DoRegion, DropletRuntime, DropletSize, ErpAppService, S3BackupVault, S3ReleaseStore, TunnelIngress } from '../lib';
 import { DatabaseEngine, DatabaseSize, ManagedDatabase } from '../lib';
 import { SCALE_STACK } from './scale-stack-name';
+import { AppSecret } from '../lib/app-service/secret';
 
 const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
 const ZONE_ID = 'fedcba9876543210fedcba9876543210';
@@ -70,7 +71,7 @@ export class BenchErpApp extends Construct {
         release: { command: 'npx prisma migrate deploy' },
       },
       environment: { NODE_ENV: 'production', TZ: 'UTC' },
-      secrets: { JWT_SECRET: `bench-jwt-secret-${index}` },
+      secrets: { JWT_SECRET: AppSecret.unsafePlainText(`bench-jwt-secret-${index}`) },
     });
     this.service.connectTo(this.database);
     this.service.backupTo(this.vault);

@@ -44,12 +44,16 @@ export { AccessPolicy } from './tunnel/access';
 export {
   CloudflarePlan, FrameOptions, RateLimitAction, RateLimitRule, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
 } from './tunnel/zone-security';
+export {
+  AdvancedCertificateOptions, CertificateAuthority, CertificateValidationMethod,
+} from './tunnel/edge-certificate';
 
 // ErpAppService: the process model and its intents
 export {
   AppProcesses, CronEntry, HealthCheck, HttpService, ProcessCommand, ProcessModel, ReleaseCommand, ResourceLimits,
-  SchedulerProcess, WebProcess, WebSocketProcess, WorkerProcess,
+  SchedulerProcess, SecretValue, WebProcess, WebSocketProcess, WorkerProcess,
 } from './app-service/process-model';
+export { AppSecret, AppSecretSource, GeneratedSecretOptions, SecretEncoding } from './app-service/secret';
 export {
   BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, IPlainTextDatabase, ServeThroughOptions,
 } from './app-service/app-service';

@@ -13,6 +13,7 @@ import {
   resourceName, sqlDatabase, stackOutputs, tunnelIngress,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
+import { appSecrets } from './secrets';
 
 /**
  * A tier on droplets (`dev`, `prod`): the app's processes run with Docker
@@ -36,11 +37,11 @@ export abstract class DropletTierStack extends TierStack {
     const d = this.description;
     const s = this.settings;
     const name = resourceName(d, tier);
-    cloudProviders(this, d);
+    cloudProviders(this, d, tier);
     const vpc = privateNetwork(this, d, tier);
     this.database = sqlDatabase(this, d, tier, s, vpc);
     this.cache = managedCache(this, d, tier, s, vpc);
-    this.vault = backupVault(this, d, s);
+    this.vault = backupVault(this, d, tier, s);
     this.releases = new S3ReleaseStore(this, 'Releases', { name });
     this.runtime = new DropletRuntime(this, 'Runtime', {
       name,
@@ -59,16 +60,23 @@ export abstract class DropletTierStack extends TierStack {
       runtime: this.runtime,
       processes: appProcesses(d, s),
       environment: d.environment,
+      secrets: appSecrets(this, d, props.env),
+      timeZone: d.timeZone,
     });
-    const pool = this.database.connectionPools[0];
-    this.app.connectTo(this.database, pool ? { connection: this.database.poolConnection(pool.name) } : undefined);
-    if (this.cache) this.app.connectTo(this.cache);
+    // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)
+    const [pool] = Object.keys(this.database.connectionPools);
+    this.app.connectTo(this.database, {
+      connection: pool ? this.database.poolConnection(pool) : undefined,
+      uriParameters: d.database.uriParameters,
+      aliases: d.database.aliases,
+    });
+    if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
     this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
-    this.tunnel = tunnelIngress(this, d, tier, this.app, tier !== 'dev');
+    this.tunnel = tunnelIngress(this, d, tier, this.app);
     this.app.serveThrough(this.tunnel, { connectors: s.connectors });
     monitoring(this, d, tier, name);
     stackOutputs(this, {
-      urls: appUrls(d),
+      urls: appUrls(d, tier),
       databaseHost: this.database.privateHost,
       databaseUri: this.database.privateUri,
       vaultBucket: this.vault.bucketName,

@@ -16,6 +16,7 @@ import {
   resourceName, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
+import { appSecrets } from './secrets';
 
 /** Props of `HaStack`. */
 export interface HaStackProps extends TierStackProps {
@@ -66,7 +67,7 @@ export class HaStack extends TierStack {
       p.throwIfAny(this);
       this.addDependency(props.platform);
     }
-    cloudProviders(this, d);
+    cloudProviders(this, d, 'ha');
     const replica = new AwsProvider(this, 'aws-replica', { alias: 'replica', region: d.awsReplicaRegion ?? DEFAULT_AWS_REPLICA_REGION });
     const region = DoRegion.of(d.region ?? DEFAULT_REGION);
     // Made by the `ha-platform` stack (HaPlatformStack), read here by name: no reference crosses stacks.
@@ -74,18 +75,23 @@ export class HaStack extends TierStack {
     this.cluster = KubernetesCluster.fromClusterName(this, 'Cluster', { name, region });
     this.database = sqlDatabase(this, d, 'ha', s, this.vpc.id);
     this.cache = managedCache(this, d, 'ha', s, this.vpc.id);
-    this.vault = backupVault(this, d, s, replica);
+    this.vault = backupVault(this, d, 'ha', s, replica);
     this.runtime = new KubernetesRuntime(this, 'Runtime', { cluster: this.cluster, connectorReplicas: s.connectors });
-    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment });
-    const pool = this.database.connectionPools[0];
-    this.app.connectTo(this.database, pool ? { connection: this.database.poolConnection(pool.name) } : undefined);
-    if (this.cache) this.app.connectTo(this.cache);
+    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), timeZone: d.timeZone });
+    // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)
+    const [pool] = Object.keys(this.database.connectionPools);
+    this.app.connectTo(this.database, {
+      connection: pool ? this.database.poolConnection(pool) : undefined,
+      uriParameters: d.database.uriParameters,
+      aliases: d.database.aliases,
+    });
+    if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
     this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
-    this.tunnel = tunnelIngress(this, d, 'ha', this.app, true);
+    this.tunnel = tunnelIngress(this, d, 'ha', this.app);
     this.app.serveThrough(this.tunnel);
     monitoring(this, d, 'ha');
     stackOutputs(this, {
-      urls: appUrls(d),
+      urls: appUrls(d, 'ha'),
       databaseHost: this.database.privateHost,
       databaseUri: this.database.privateUri,
       vaultBucket: this.vault.bucketName,

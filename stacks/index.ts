@@ -16,6 +16,9 @@ export * from './description/description';
 export { LARAVEL_INVOICING_EXAMPLE } from './description/laravel-example';
 export { DESCRIPTION_CONTEXT_KEY, DESCRIPTION_ENV_VAR, loadAppDescriptionFile, resolveAppDescription } from './description/load';
 export { validateAppDescription } from './description/validate';
+export {
+  DEFAULT_ZONE_SETTINGS_STACK, TierHostname, TierHostnames, ZONE_TIERS, defaultTierDomain, tierDomain, tierHostnames, zoneSettingsStack,
+} from './description/hostnames';
 export { BACKEND_ENV, backendSettings, workspaceName } from './backend';
 export { TierSettings, tierSettings } from './tiers';
 export { TierStackProps } from './tier-stack';

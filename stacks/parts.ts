@@ -16,6 +16,7 @@ import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { ObjectLockMode } from '../lib/backup/props';
 import { DoRegion } from '../lib/common/region';
 import { AppDescription, TierName } from './description/description';
+import { ZONE_TIERS, tierHostnames, zoneSettingsStack } from './description/hostnames';
 import { DatabaseEngine, DatabaseSize } from '../lib/database/engine';
 import { ManagedDatabase } from '../lib/database/managed-database';
 import { AppMonitoring } from '../lib/monitoring/app-monitoring';
@@ -31,18 +32,23 @@ export const DEFAULT_AWS_REGION = 'eu-central-1';
 /** The default AWS region backups are replicated to (HA tier). */
 export const DEFAULT_AWS_REPLICA_REGION = 'eu-west-1';
 
-/** `<app>-<tier>`: names resources, tags and workspaces. */
+/**
+ * `<app>-<tier>`: names resources, tags and workspaces. Every physical name that must be unique in
+ * a DigitalOcean account (VPC, database clusters, volumes, the Kubernetes cluster), an AWS account
+ * (IAM users) or a Cloudflare account (tunnels, Access applications) starts with it, so that the
+ * environments of one app, and several apps, share the accounts without colliding.
+ */
 export function resourceName(d: AppDescription, tier: TierName): string {
   return `${d.name}-${tier}`;
 }
 
-/** The DigitalOcean, Cloudflare and AWS providers; credentials come from the environment. */
-export function cloudProviders(stack: TerraformStack, d: AppDescription): { aws: AwsProvider } {
+/** The DigitalOcean, Cloudflare and AWS providers; credentials come from the environment. AWS resources are tagged with the app and the tier. */
+export function cloudProviders(stack: TerraformStack, d: AppDescription, tier: TierName): { aws: AwsProvider } {
   new DigitaloceanProvider(stack, 'digitalocean', {});
   new CloudflareProvider(stack, 'cloudflare', {});
   const aws = new AwsProvider(stack, 'aws', {
     region: d.awsRegion ?? DEFAULT_AWS_REGION,
-    defaultTags: [{ tags: { app: d.name, 'managed-by': 'cdktf-erp-constructs' } }],
+    defaultTags: [{ tags: { app: d.name, environment: tier, 'managed-by': 'cdktf-erp-constructs' } }],
   });
   return { aws };
 }
@@ -95,11 +101,17 @@ export function managedCache(stack: Construct, d: AppDescription, tier: TierName
   });
 }
 
-/** The off-site backup vault, with the description's retention and the tier's object lock and replication. */
-export function backupVault(stack: Construct, d: AppDescription, s: TierSettings, replicaProvider?: AwsProvider): S3BackupVault {
+/**
+ * The off-site backup vault, with the description's retention and the tier's object lock and replication.
+ * Its IAM users are named `<app>-<tier>-writer-…` (IAM user names are unique in the AWS account). The bucket
+ * prefix stays `<app>-backups-`: S3 appends a unique suffix to it, and a new prefix would replace the bucket,
+ * which holds the dumps (and refuses to go, under object lock and `prevent_destroy`).
+ */
+export function backupVault(stack: Construct, d: AppDescription, tier: TierName, s: TierSettings, replicaProvider?: AwsProvider): S3BackupVault {
   const b = d.backups ?? {};
   const daily = b.dailyRetentionDays ?? 30;
   return new S3BackupVault(stack, 'Backups', {
+    identityName: resourceName(d, tier),
     bucketPrefix: `${d.name}-backups-`.slice(0, 37),
     rootPrefix: d.name,
     dailyRetentionDays: daily,
@@ -117,7 +129,7 @@ export function appProcesses(d: AppDescription, s: TierSettings): AppProcesses {
   return {
     web: { image: p.web.image, command: p.web.command, port: p.web.port, healthCheck: p.web.healthCheck, replicas: s.webReplicas },
     workers: p.workers?.map((w) => ({ name: w.name, image: w.image, command: w.command, replicas: w.replicas })),
-    scheduler: sched ? { everyMinute: sched.everyMinute, entries: sched.jobs?.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command })) } : undefined,
+    scheduler: sched ? { everyMinute: sched.everyMinute, entries: sched.jobs?.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command, timeZone: j.timeZone })) } : undefined,
     websocket: p.websocket ? { image: p.websocket.image, command: p.websocket.command, port: p.websocket.port } : undefined,
     release: p.release ? { command: p.release } : undefined,
     services: [
@@ -138,8 +150,20 @@ export function appProcesses(d: AppDescription, s: TierSettings): AppProcesses {
  * The tunnel and its routes, most specific first (cloudflared takes the first
  * match): admin tools on their own hostnames behind Access, then the app's
  * path routes (longest path first), the app itself, and the tenant wildcard last.
+ * Every hostname is the tier's own (`tierHostnames`), so tiers share the zone.
+ *
+ * The zone-level settings are made by one stack of the zone only: a zone keeps one
+ * entry point ruleset per phase ("Each phase has at most one entry point ruleset at
+ * the account level and at the zone level", Cloudflare Ruleset Engine docs; a second
+ * `cloudflare_ruleset` of kind `zone` for the phase, provider v5.14.0, fails with
+ * error 20217). The stack named by `cloudflare.zoneSettingsStack` (prod by default)
+ * makes the security-header ruleset, covering every tier's hostnames; the others make
+ * none. No stack makes a rate-limiting ruleset. Advanced certificate packs are not
+ * zone-level (a zone holds many): each stack orders its own, for its own hostnames, so
+ * a change to one tier's hostnames never replaces another tier's certificate.
  */
-export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierName, app: ErpAppService, withHeaders: boolean): TunnelIngress {
+export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierName, app: ErpAppService): TunnelIngress {
+  const h = tierHostnames(d, tier);
   const routes: TunnelRoute[] = [];
   for (const tool of d.adminTools ?? []) {
     const policies = [
@@ -147,7 +171,7 @@ export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierNam
       ...(tool.allowEmailDomains?.length ? [AccessPolicy.emailDomains(...tool.allowEmailDomains)] : []),
     ];
     routes.push({
-      hostname: `${tool.name}.${d.domain}`,
+      hostname: h.adminTools[tool.name],
       service: app.internalUrl(tool.name),
       access: policies.length === 1 ? policies[0] : AccessPolicy.anyOf(...policies),
     });
@@ -155,31 +179,37 @@ export function tunnelIngress(stack: Construct, d: AppDescription, tier: TierNam
   const pathRoutes: Array<{ path: string; route: TunnelRoute }> = [];
   if (d.processes.websocket) {
     const path = d.processes.websocket.path ?? '/ws';
-    pathRoutes.push({ path, route: { hostname: d.domain, path, service: app.internalUrl('websocket') } });
+    pathRoutes.push({ path, route: { hostname: h.domain, path, service: app.internalUrl('websocket') } });
   }
   for (const svc of d.processes.services ?? []) {
     if (svc.path === '/') continue;
-    const route: TunnelRoute = { hostname: d.domain, path: svc.path, service: app.internalUrl(svc.name) };
+    const route: TunnelRoute = { hostname: h.domain, path: svc.path, service: app.internalUrl(svc.name) };
     pathRoutes.push({ path: svc.path, route: svc.admin ? { ...route, access: adminPolicy(d) } : route });
   }
   pathRoutes.sort((a, b) => b.path.length - a.path.length).forEach((r) => routes.push(r.route));
   const root = (d.processes.services ?? []).find((svc) => svc.path === '/');
   if (root) {
-    routes.push({ hostname: d.domain, path: d.processes.web.path ?? '/api', service: app.internalUrl('web') });
-    routes.push({ hostname: d.domain, service: app.internalUrl(root.name) });
+    routes.push({ hostname: h.domain, path: d.processes.web.path ?? '/api', service: app.internalUrl('web') });
+    routes.push({ hostname: h.domain, service: app.internalUrl(root.name) });
   } else {
-    routes.push({ hostname: d.domain, service: app.internalUrl('web') });
+    routes.push({ hostname: h.domain, service: app.internalUrl('web') });
   }
-  if (d.tenantSubdomains) routes.push({ hostname: `*.${d.domain}`, service: app.internalUrl('web') });
+  if (h.tenantWildcard) routes.push({ hostname: h.tenantWildcard, service: app.internalUrl('web') });
+  const ownsZoneSettings = zoneSettingsStack(d) === tier;
   return new TunnelIngress(stack, 'Tunnel', {
     accountId: d.cloudflare.accountId,
     zoneId: d.cloudflare.zoneId,
     zoneName: d.cloudflare.zoneName,
     name: resourceName(d, tier),
     routes,
-    securityHeaders: withHeaders ? {} : undefined,
-    deepHostnameCertificates: d.cloudflare.advancedCertificate ?? false,
+    securityHeaders: ownsZoneSettings ? { additionalHostnames: otherTiersHostnames(d, tier) } : undefined,
+    advancedCertificate: d.cloudflare.advancedCertificate ? {} : undefined,
   });
+}
+
+/** The hostnames the other tiers of the zone serve, which the zone settings of `tier`'s stack cover too. */
+function otherTiersHostnames(d: AppDescription, tier: TierName): string[] {
+  return ZONE_TIERS.filter((t) => t !== tier).flatMap((t) => tierHostnames(d, t).all.map((x) => x.hostname));
 }
 
 /** Access for a path marked admin: the first admin tool's allow list, or the domain of the alert email. */
@@ -190,9 +220,9 @@ function adminPolicy(d: AppDescription): AccessPolicy {
   return AccessPolicy.emails(d.alertEmail ?? `admin@${d.cloudflare.zoneName}`);
 }
 
-/** The public health URL uptime checks probe. */
-export function healthUrl(d: AppDescription): string {
-  return `https://${d.domain}${d.processes.web.healthCheck?.path ?? '/'}`;
+/** The public health URL uptime checks probe, on the tier's domain. */
+export function healthUrl(d: AppDescription, tier: TierName): string {
+  return `https://${tierHostnames(d, tier).domain}${d.processes.web.healthCheck?.path ?? '/'}`;
 }
 
 /** Uptime checks and alerts (and droplet alerts when a tag is given), when the description names an email. */
@@ -200,7 +230,7 @@ export function monitoring(stack: Construct, d: AppDescription, tier: TierName, 
   if (!d.alertEmail) return undefined;
   return new AppMonitoring(stack, 'Monitoring', {
     name: resourceName(d, tier),
-    healthUrls: [healthUrl(d)],
+    healthUrls: [healthUrl(d, tier)],
     alertEmails: [d.alertEmail],
     dropletTag,
   });
@@ -236,11 +266,12 @@ export function stackOutputs(stack: TierStack, o: StackOutputs): void {
   stack.addCostEstimateOutput('monthly_cost_estimate', 'Itemized monthly list-price estimate of this stack (USD)');
 }
 
-/** The public URLs of the app: its domain, tenant wildcard and admin tools. */
-export function appUrls(d: AppDescription): string[] {
+/** The public URLs of the app on a tier: its domain, tenant wildcard and admin tools. */
+export function appUrls(d: AppDescription, tier: TierName): string[] {
+  const h = tierHostnames(d, tier);
   return [
-    `https://${d.domain}`,
-    ...(d.tenantSubdomains ? [`https://*.${d.domain}`] : []),
-    ...(d.adminTools ?? []).map((t) => `https://${t.name}.${d.domain}`),
+    `https://${h.domain}`,
+    ...(h.tenantWildcard ? [`https://${h.tenantWildcard}`] : []),
+    ...Object.values(h.adminTools).map((host) => `https://${host}`),
   ];
 }

@@ -5,7 +5,8 @@ import { TierStackProps } from './tier-stack';
 /**
  * The production tier (`prod`): an s-8vcpu-16gb droplet with weekly backups,
  * a database with a standby node and a connection pool (PostgreSQL), managed
- * Valkey, security headers at the zone, Access on admin tools, and an S3
+ * Valkey, the zone's security headers (as the default owner of the zone
+ * settings, `cloudflare.zoneSettingsStack`), Access on admin tools, and an S3
  * vault with object lock.
  */
 export class ProdStack extends DropletTierStack {

@@ -1,7 +1,7 @@
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
-  DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress, PrivateNetworkPlacement,
+  AppEnvironment, DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress, PrivateNetworkPlacement,
 } from '../common/contracts';
 import { DATABASE_CA_CERT_PATH } from '../database/private/core';
 import { ErpValidationError } from '../errors';
@@ -10,8 +10,10 @@ import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { backupJob } from './private/backup-job';
 import { cacheProcess, cacheProcessEnvironment } from './private/cache-process';
 import { withCache } from './private/render-common';
-import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, validateProcessModel } from './private/validate-model';
-import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel } from './process-model';
+import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, checkTimeZone, validateProcessModel } from './private/validate-model';
+import { UTC_ZONE } from '../private/time-zone';
+import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel, SecretValue } from './process-model';
+import { isAppSecret } from './secret';
 import {
   AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
   ResolvedRelease,
@@ -28,10 +30,15 @@ export interface ErpAppServiceProps extends ProcessModel {
 /** Options of `ErpAppService.backupTo`. */
 export interface BackupOptions {
   /**
-   * When the job runs: a 5-field cron expression or macro, UTC.
+   * When the job runs: a 5-field cron expression or macro, read in `timeZone`.
    * @default '0 2 * * *'
    */
   readonly schedule?: string;
+  /**
+   * IANA time zone the schedule is read in (`America/Lima`).
+   * @default - the app's `timeZone` ('Etc/UTC' when it has none)
+   */
+  readonly timeZone?: string;
   /**
    * Database to dump (PostgreSQL or MySQL).
    * @default - the first SQL database given to `connectTo`
@@ -77,6 +84,24 @@ export interface ConnectOptions {
    * @default - `db.connection`
    */
   readonly connection?: DatabaseConnection;
+  /**
+   * A prefix for every variable of this connection (`LEDGER_` gives `LEDGER_DATABASE_URL`), so that
+   * an app can connect to two databases of one engine. Uppercase letters, digits and "_", ending in "_".
+   * @default - none
+   */
+  readonly envPrefix?: string;
+  /**
+   * More names for variables of this connection, by the variable's name (after the prefix):
+   * `{ REDIS_URL: 'CELERY_BROKER_URL' }` for Celery, `{ DATABASE_URL: 'PRISMA_DATABASE_URL' }`.
+   * @default - none
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /**
+   * Query parameters added to the connection's URIs (the variables whose names end in `_URL` or
+   * `_URI`): `{ pgbouncer: 'true' }` for Prisma behind a transaction pool, `{ connection_limit: '5' }`.
+   * @default - none
+   */
+  readonly uriParameters?: Readonly<Record<string, string>>;
 }
 
 interface AddedJob {
@@ -94,6 +119,42 @@ export interface ServeThroughOptions {
    * @default 1
    */
   readonly connectors?: number;
+}
+
+/** A connection's variables with the options of `connectTo` applied: prefix, URI parameters, aliases. */
+function shapeEnvironment(p: Problems, env: AppEnvironment, o: ConnectOptions): AppEnvironment {
+  const prefix = o.envPrefix ?? '';
+  if (o.envPrefix !== undefined) {
+    p.check(typeof o.envPrefix === 'string' && /^[A-Z][A-Z0-9_]*_$/.test(o.envPrefix), 'connectTo.options.envPrefix', o.envPrefix,
+      'is not a variable prefix: uppercase letters, digits and "_", ending in "_"', "use e.g. 'LEDGER_'");
+  }
+  const params = Object.entries(o.uriParameters ?? {});
+  for (const [k, v] of params) {
+    p.check(/^[A-Za-z0-9_.-]+$/.test(k) && typeof v === 'string', `connectTo.options.uriParameters.${k}`, v, 'is not a query parameter', "use e.g. { pgbouncer: 'true' }");
+  }
+  const query = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  const shape = (vars: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(vars).map(([k, v]) => {
+    const isUri = /_(URL|URI)$/.test(k) && /^[a-z][a-z0-9+.-]*:\/\//.test(v);
+    return [`${prefix}${k}`, isUri && query ? `${v}${v.includes('?') ? '&' : '?'}${query}` : v];
+  }));
+  const plain = shape(env.plain);
+  const secret = shape(env.secret);
+  for (const [from, to] of Object.entries(o.aliases ?? {})) {
+    const prop = `connectTo.options.aliases.${from}`;
+    if (typeof to !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(to)) {
+      p.add(prop, to, 'is not a variable name', 'use letters, digits and "_" (CELERY_BROKER_URL)');
+      continue;
+    }
+    if (from in secret) secret[to] = secret[from];
+    else if (from in plain) plain[to] = plain[from];
+    else p.add(prop, from, 'is not a variable of this connection', `use one of ${[...Object.keys(plain), ...Object.keys(secret)].sort().join(', ')}`);
+  }
+  return { plain, secret };
+}
+
+/** Secrets after construction: every value is a string (a reference, or plain text given as such). */
+function strings(secrets: Readonly<Record<string, SecretValue>> | undefined): Record<string, string> {
+  return { ...(secrets ?? {}) } as Record<string, string>;
 }
 
 /** The connector process name. */
@@ -168,7 +229,15 @@ export class ErpAppService extends Construct {
 
     this.name = props.name;
     this.runtime = props.runtime;
-    this.model = { processes: props.processes, environment: props.environment, secrets: props.secrets, persistentPaths: props.persistentPaths };
+    // secrets become strings here: references, and the random resources of generated ones (`Secret-<NAME>`)
+    const services = props.processes.services?.map((svc) => (svc.secrets ? { ...svc, secrets: this.secretStrings(svc.secrets, `Secret-${svc.name}-`) } : svc));
+    this.model = {
+      processes: services ? { ...props.processes, services } : props.processes,
+      environment: props.environment,
+      secrets: props.secrets ? this.secretStrings(props.secrets, 'Secret-') : undefined,
+      persistentPaths: props.persistentPaths,
+      timeZone: props.timeZone,
+    };
     const binding: AppBinding = { scope: this, name: this.name, resolve: () => this.resolve() };
     this.runtime.bind(binding);
   }
@@ -189,12 +258,12 @@ export class ErpAppService extends Construct {
     if (this.connected.has(db)) return;
     const p = new Problems();
     const connection = options.connection ?? db.connection;
-    const env = connection.environment;
+    const env = shapeEnvironment(p, connection.environment, options);
     for (const key of [...Object.keys(env.plain), ...Object.keys(env.secret)]) {
       const clash = this.model.environment?.[key] !== undefined || this.model.secrets?.[key] !== undefined
         || this.extraPlain[key] !== undefined || this.extraSecret[key] !== undefined;
       p.check(!clash, `connectTo(db).environment.${key}`, key, 'is already set by the app or an earlier connection',
-        `remove ${key} from the app environment, or connect databases whose variables differ (give the database an env prefix)`);
+        `remove ${key} from the app environment, or give this connection its own names (connectTo(db, { envPrefix: 'LEDGER_' }))`);
     }
     p.throwIfAny(this);
     this.admit(db, 'connectTo(db)');
@@ -204,8 +273,9 @@ export class ErpAppService extends Construct {
     Object.assign(this.extraSecret, env.secret);
     if (options.connection !== undefined && options.connection !== db.connection) {
       // migrations need a session (advisory locks, DDL): the release command connects directly
-      Object.assign(this.directPlain, db.connection.environment.plain);
-      Object.assign(this.directSecret, db.connection.environment.secret);
+      const direct = shapeEnvironment(new Problems(), db.connection.environment, { ...options, uriParameters: undefined });
+      Object.assign(this.directPlain, direct.plain);
+      Object.assign(this.directSecret, direct.secret);
     }
   }
 
@@ -222,6 +292,7 @@ export class ErpAppService extends Construct {
     const taken = this.allProcessNames();
     p.check(!taken.includes(jobName), 'backupTo.options.name', jobName, 'is already the name of a process or job', 'give each backup job its own name');
     checkSchedule(p, 'backupTo.options.schedule', schedule);
+    checkTimeZone(p, 'backupTo.options.timeZone', options.timeZone);
     const image = options.image ?? 'alpine:3.20';
     checkImage(p, 'backupTo.options.image', image, true, (m) => Annotations.of(this).addWarning(m));
     const db = options.database ?? [...this.connected].find((d) => d.connection.engine !== DatabaseEngineFamily.VALKEY);
@@ -244,7 +315,7 @@ export class ErpAppService extends Construct {
       secrets: parts.secret,
       caCertificate,
       job: {
-        name: jobName, schedule, image, command: ['/bin/sh', '-c', parts.script],
+        name: jobName, schedule, timeZone: options.timeZone ?? this.model.timeZone ?? UTC_ZONE, image, command: ['/bin/sh', '-c', parts.script],
         environment: parts.plain, secretGroups: [group], isAppCode: false,
       },
     });
@@ -279,11 +350,16 @@ export class ErpAppService extends Construct {
     return this.runtime.internalUrl(processName, port);
   }
 
+  /** The secrets as the runtimes write them: references, generated ones created in this construct. */
+  private secretStrings(secrets: Readonly<Record<string, SecretValue>>, idPrefix: string): Record<string, string> {
+    return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, isAppSecret(v) ? v.resolve(this, `${idPrefix}${k}`) : v]));
+  }
+
   /** The final model the runtime renders: defaults applied, intents included. */
   public resolve(): ResolvedApp {
     const procs = this.model.processes;
     const appEnv = { ...(this.model.environment ?? {}), ...this.extraPlain };
-    const appSecrets = { ...(this.model.secrets ?? {}), ...this.extraSecret };
+    const appSecrets = { ...strings(this.model.secrets), ...this.extraSecret };
     const secretGroups: Record<string, Record<string, string>> = { app: appSecrets };
     const processes = this.resolveProcesses(appEnv, appSecrets, secretGroups);
     const direct = Object.keys(this.directPlain).length + Object.keys(this.directSecret).length > 0;
@@ -371,7 +447,7 @@ export class ErpAppService extends Construct {
     const problems = new Problems();
     const services = (this.model.processes.services ?? []).map((svc, i): ResolvedProcess => {
       const group = `service-${svc.name}`;
-      const own = svc.secrets ?? {};
+      const own = strings(svc.secrets);
       if (Object.keys(own).length > 0) secretGroups[group] = { ...own };
       return {
         name: svc.name, role: ProcessRole.SERVICE, image: svc.image, command: execForm(svc.command), port: svc.port,
@@ -391,12 +467,13 @@ export class ErpAppService extends Construct {
     const sch = procs.scheduler;
     if (!sch) return [];
     const image = sch.image ?? procs.web.image;
-    const job = (name: string, schedule: string, command: ProcessCommand): ResolvedJob => ({
-      name, schedule, image, command: execForm(command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true,
+    const zone = this.model.timeZone ?? UTC_ZONE;
+    const job = (name: string, schedule: string, timeZone: string, command: ProcessCommand): ResolvedJob => ({
+      name, schedule, timeZone, image, command: execForm(command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true,
     });
     return [
-      ...(sch.everyMinute !== undefined ? [job('schedule-run', '* * * * *', sch.everyMinute)] : []),
-      ...(sch.entries ?? []).map((e) => job(e.name, e.schedule, e.command)),
+      ...(sch.everyMinute !== undefined ? [job('schedule-run', '* * * * *', zone, sch.everyMinute)] : []),
+      ...(sch.entries ?? []).map((e) => job(e.name, e.schedule, e.timeZone ?? zone, e.command)),
     ];
   }
 

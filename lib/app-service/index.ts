@@ -2,3 +2,4 @@ export * from './process-model';
 export * from './runtime';
 export * from './app-service';
 export * from './runtimes';
+export * from './secret';

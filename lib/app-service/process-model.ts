@@ -4,12 +4,16 @@
  * friendly), so an app description file can hold it; every runtime (Compose on
  * droplets, the local Docker engine, Kubernetes) is an adapter from this model.
  */
+import type { AppSecret } from './secret';
 
 /**
  * A command, in exec form (`['php', 'artisan', 'queue:work']`) or as one shell
  * line (`'php artisan queue:work --tries=3'`), which runs through `/bin/sh -c`.
  */
 export type ProcessCommand = string | readonly string[];
+
+/** A secret's value: an `AppSecret`, or a string that is a Terraform reference (`variable.stringValue`). */
+export type SecretValue = string | AppSecret;
 
 /** CPU and memory ceilings of one process (per replica). */
 export interface ResourceLimits {
@@ -120,11 +124,16 @@ export interface CronEntry {
   /**
    * When to run: a 5-field cron expression (minute hour day-of-month month
    * day-of-week; ranges, steps, lists and month/day names allowed) or a macro
-   * (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`). Times are UTC.
+   * (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`), read in `timeZone`.
    */
   readonly schedule: string;
   /** Command to run, in the scheduler's image. */
   readonly command: ProcessCommand;
+  /**
+   * IANA time zone the schedule is read in (`America/Lima`), daylight saving changes included.
+   * @default - the app's `timeZone`
+   */
+  readonly timeZone?: string;
 }
 
 /**
@@ -253,10 +262,10 @@ export interface HttpService {
   readonly receivesAppEnvironment?: boolean;
   /**
    * Secret environment variables of this service only, kept out of user data
-   * and compose files like the app secrets.
+   * and compose files like the app secrets (an `AppSecret`, or a Terraform reference).
    * @default - none
    */
-  readonly secrets?: Readonly<Record<string, string>>;
+  readonly secrets?: Readonly<Record<string, SecretValue>>;
 }
 
 /** Every process of an app. */
@@ -302,10 +311,13 @@ export interface ProcessModel {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Secret environment variables for every app process; kept out of user data,
-   * compose files and images (values may be tokens of sensitive variables).
+   * compose files, ConfigMaps and the synthesized JSON: an `AppSecret` (from a
+   * sensitive variable, generated, a reference), or a Terraform reference
+   * (`variable.stringValue`). A literal string is refused: it would be written
+   * into the synthesized JSON (`AppSecret.unsafePlainText` says that is intended).
    * @default - none
    */
-  readonly secrets?: Readonly<Record<string, string>>;
+  readonly secrets?: Readonly<Record<string, SecretValue>>;
   /**
    * Directories the app's code writes and that must outlive a release and the server (Laravel's
    * `storage/` with its generated PDFs, Next.js's `.next/cache`): a name (a DNS label) for each
@@ -317,6 +329,14 @@ export interface ProcessModel {
    * @default - none
    */
   readonly persistentPaths?: Readonly<Record<string, string>>;
+  /**
+   * IANA time zone the app's schedules are read in (`America/Lima`, `America/Mexico_City`): the
+   * scheduler's entries, its every-minute runner and the backup jobs, unless one sets its own.
+   * Runtimes follow the zone's daylight saving changes (Kubernetes CronJob `timeZone`, systemd
+   * timers on droplets, the zone's rule in local job containers).
+   * @default 'Etc/UTC'
+   */
+  readonly timeZone?: string;
 }
 
 /** Health check defaults, as the reference deployments use them. */

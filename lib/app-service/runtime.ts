@@ -138,8 +138,13 @@ export interface ResolvedProcess {
 export interface ResolvedJob {
   /** Name, a DNS label, unique in the app. */
   readonly name: string;
-  /** 5-field cron expression or macro, UTC. */
+  /** 5-field cron expression or macro, read in `timeZone`. */
   readonly schedule: string;
+  /**
+   * IANA time zone of the schedule: the job's own, else the app's, else `'Etc/UTC'`
+   * (`'UTC'` and `'Etc/UTC'` both mean UTC, which runtimes render as they always did).
+   */
+  readonly timeZone: string;
   readonly image: string;
   /** Exec-form command. */
   readonly command: readonly string[];

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -26,8 +27,19 @@ import {
   BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, IBackupVault, ReplicationOptions,
 } from './props';
 
-/** Props of `S3BackupVault`: the shared vault props. */
-export interface S3BackupVaultProps extends BackupVaultProps {}
+/** Props of `S3BackupVault`: the shared vault props, and the name of its IAM identities. */
+export interface S3BackupVaultProps extends BackupVaultProps {
+  /**
+   * Names the IAM users `grantWrite` and `grantRead` make: `<identityName>-<writer|reader>-<id>`.
+   * IAM user names are unique in the whole AWS account, so give one per app and environment
+   * (`facturador-prod`): 1 to 40 letters, digits and `+=,.@_-`.
+   * @default - the bucket name (or the bucket prefix) without its trailing `-` or `.`, and a hash of the vault's construct path
+   */
+  readonly identityName?: string;
+}
+
+/** IAM user names: at most 64 characters of letters, digits and `+=,.@_-` (IAM quotas, "IAM name requirements"). */
+export const IAM_USER_NAME_MAX = 64;
 
 /**
  * The off-site home of database dumps, on Amazon S3.
@@ -90,12 +102,19 @@ export class S3BackupVault extends Construct implements IBackupVault {
   /** The IAM policy (JSON) of every identity `grantRead` makes: list, get, decrypt. */
   public readonly readerPolicyJson: string;
 
+  /** What the IAM users `grantWrite` and `grantRead` make are named after (`identityName`, or its default). */
+  public readonly identityName: string;
+
   private readonly grants = new Map<string, BackupJobEnvironment>();
   private readonly partition: DataAwsPartition;
+  private readonly identityNameGiven: boolean;
 
   constructor(scope: Construct, id: string, props: S3BackupVaultProps = {}) {
     super(scope, id);
     const { plan, encryption, bucketPrefix } = checkS3BackupVaultProps(this, props);
+    this.identityNameGiven = props.identityName !== undefined || props.bucketName !== undefined || props.bucketPrefix !== undefined;
+    this.identityName = props.identityName
+      ?? `${(props.bucketName ?? bucketPrefix).replace(/[-.]+$/, '')}-${this.node.addr.slice(0, 8)}`;
 
     if (!plan.protectFromDestroy) {
       Annotations.of(this).addWarning('protectFromDestroy is false: `terraform destroy` can delete this backup vault.');
@@ -217,9 +236,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
       new IamRolePolicy(scope, 'Policy', { role: role.id, policy });
       plain = { AWS_ROLE_ARN: role.arn };
     } else {
-      const user = new IamUser(scope, 'User', {
-        name: `erp-backup-${kind.toLowerCase()}-${nameSafe(id).slice(0, 32)}-${scope.node.addr.slice(0, 8)}`,
-      });
+      const user = new IamUser(scope, 'User', { name: this.iamUserName(kind, id) });
       new IamUserPolicy(scope, 'Policy', { user: user.name, policy });
       const key = new IamAccessKey(scope, 'AccessKey', { user: user.name });
       secret = { AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret };
@@ -228,6 +245,27 @@ export class S3BackupVault extends Construct implements IBackupVault {
     const env = jobEnvironment(this, { plain, secret });
     this.grants.set(cacheKey, env);
     return env;
+  }
+
+  /**
+   * `<identityName>-<writer|reader>-<id>`, at most 64 characters (an id too long for the rest is cut
+   * and ends in a hash of the whole id, so that two ids never share a name). Without a name or bucket
+   * of the user's own, the name is only as unique as the construct path: a warning says so.
+   */
+  private iamUserName(kind: 'Writer' | 'Reader', id: string): string {
+    const head = `${this.identityName}-${kind.toLowerCase()}-`;
+    let tail = nameSafe(id);
+    if (head.length + tail.length > IAM_USER_NAME_MAX) {
+      const hash = createHash('sha256').update(id).digest('hex').slice(0, 8);
+      tail = `${tail.slice(0, Math.max(0, IAM_USER_NAME_MAX - head.length - hash.length - 1)).replace(/-+$/, '')}-${hash}`;
+    }
+    if (!this.identityNameGiven) {
+      Annotations.of(this).addWarning(
+        `The IAM user ${head}${tail} of grant${kind === 'Writer' ? 'Write' : 'Read'}('${id}') is named after the default bucket prefix and this vault's construct path: `
+        + 'IAM user names are unique in the whole AWS account, so two apps whose vaults share a construct path would collide. '
+        + 'Give identityName (one per app and environment, such as "facturador-prod"), or a bucketPrefix of the app\'s own.');
+    }
+    return `${head}${tail}`;
   }
 
   private prefixList(): string[] {

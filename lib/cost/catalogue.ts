@@ -96,6 +96,7 @@ const AWS_SECRETS = src('https://aws.amazon.com/secrets-manager/pricing/');
 const AWS_IAM = src('https://aws.amazon.com/iam/faqs/');
 const CF_ZERO_TRUST = src('https://www.cloudflare.com/plans/zero-trust-services/');
 const CF_PLANS = src('https://www.cloudflare.com/plans/');
+const CF_ACM = src('https://www.cloudflare.com/application-services/products/advanced-certificate-manager/');
 
 /** Droplet sizes: slug, what it is, monthly list price. */
 const DROPLETS: ReadonlyArray<readonly [string, string, number]> = [
@@ -208,6 +209,7 @@ const FREE: ReadonlyArray<readonly [string, string, PriceSource, string?]> = [
   ['cloudflare/dns', 'Cloudflare DNS record or zone setting', CF_PLANS, 'Free plan'],
   ['cloudflare/ruleset', 'Cloudflare ruleset (rate limiting, response headers)', CF_PLANS, 'within the zone plan\'s rule allowance (Free: 1 rate limiting rule, 10 transform rules)'],
   ['cloudflare/access', 'Cloudflare Access application or policy', CF_ZERO_TRUST, 'free up to 50 users'],
+  ['cloudflare/certificate-pack', 'another advanced certificate pack of a zone', CF_ACM, 'covered by the zone\'s Advanced Certificate Manager subscription'],
   ['local/terraform-only', 'Terraform-only resource (random values, time, data)', src('https://developer.hashicorp.com/terraform/language/resources'), 'exists only in the state'],
   ['local/docker', 'container, image, network or volume on your own Docker engine', src('https://docs.docker.com/engine/'), 'runs on your machine'],
   ['kubernetes/workload', 'Kubernetes object', DO_KUBERNETES, 'runs on the cluster\'s nodes, priced with the node pool'],
@@ -249,6 +251,10 @@ function standardEntries(): CatalogueEntry[] {
     }
   }
   e.push({ key: 'digitalocean/uptime-check', description: 'DigitalOcean uptime check', price: 1, unit: PriceUnit.MONTH, source: DO_UPTIME, note: 'alerts on a check cost nothing extra' });
+  e.push({
+    key: 'cloudflare/advanced-certificate-manager', description: 'Cloudflare Advanced Certificate Manager (per zone)', price: 10, unit: PriceUnit.MONTH, source: CF_ACM,
+    note: 'one subscription per zone covers all its advanced certificate packs: stacks sharing a zone each count it, the zone pays it once',
+  });
   e.push({ key: 'aws/kms-key', description: 'KMS customer managed key', price: 1, unit: PriceUnit.MONTH, source: AWS_KMS, note: 'plus $0.03 per 10,000 requests' });
   e.push({ key: 'aws/secrets-manager-secret', description: 'Secrets Manager secret', price: 0.4, unit: PriceUnit.MONTH, source: AWS_SECRETS, note: 'plus $0.05 per 10,000 API calls' });
   for (const engine of [DatabaseEngineFamily.POSTGRES, DatabaseEngineFamily.MYSQL] as const) {
@@ -349,6 +355,11 @@ export class PriceCatalogue {
   /** S3 storage per GiB-month in a region and class. */
   public s3Storage(region: string, storageClass: S3StorageClass): CatalogueEntry | undefined {
     return this.find(`aws/s3/${region}/${storageClass}`);
+  }
+
+  /** Cloudflare's Advanced Certificate Manager, per zone (advanced certificate packs). */
+  public advancedCertificateManager(): CatalogueEntry | undefined {
+    return this.find('cloudflare/advanced-certificate-manager');
   }
 
   /** A KMS customer managed key. */

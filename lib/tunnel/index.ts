@@ -1,3 +1,4 @@
 export * from './access';
 export * from './zone-security';
+export * from './edge-certificate';
 export * from './tunnel-ingress';

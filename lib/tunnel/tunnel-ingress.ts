@@ -1,3 +1,4 @@
+import { CertificatePack } from '@cdktf/provider-cloudflare/lib/certificate-pack';
 import { DataCloudflareZeroTrustTunnelCloudflaredToken } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zero-trust-tunnel-cloudflared-token';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { Ruleset, RulesetRules } from '@cdktf/provider-cloudflare/lib/ruleset';
@@ -15,6 +16,9 @@ import { Construct } from 'constructs';
 import { ITunnelIngress, TunnelConnector } from '../common/contracts';
 import { Problems, isUnresolved } from '../private/validate';
 import { AccessPolicy } from './access';
+import {
+  AdvancedCertificateOptions, CertificateAuthority, CertificateValidationMethod, MAX_CERTIFICATE_PACK_HOSTS, isDeepHostname,
+} from './edge-certificate';
 import { accessDomain, looksLikeAdmin, pathToRegex } from './private/checks';
 import { checkRoute, checkTunnelIngressProps } from './private/check-tunnel-ingress';
 import {
@@ -182,13 +186,21 @@ export interface TunnelIngressProps {
    */
   readonly securityHeaders?: SecurityHeaders;
   /**
-   * States that the zone has an edge certificate (Advanced Certificate Manager
-   * or Total TLS) for hostnames two or more levels below the zone
-   * (`pma.fact.example.com`, `*.fact.example.com`), which the free Universal
-   * certificate does not cover. Silences the warning about them.
+   * States that the zone already has an edge certificate for hostnames two or more
+   * levels below the zone (`pma.fact.example.com`, `*.fact.example.com`), which the
+   * free Universal certificate does not cover: Total TLS, or a pack ordered elsewhere.
+   * Silences the warning about them. Not needed with `advancedCertificate`.
    * @default false
    */
   readonly deepHostnameCertificates?: boolean;
+  /**
+   * Orders an Advanced certificate pack (`cloudflare_certificate_pack`, type `advanced`)
+   * covering the zone apex and every hostname of the tunnel two or more levels below the
+   * zone, as routes add them. The zone must subscribe to Advanced Certificate Manager
+   * ($10 a month per zone at list price). No pack is made while no route is that deep.
+   * @default - none ordered: hostnames that deep raise a warning unless `deepHostnameCertificates` is true
+   */
+  readonly advancedCertificate?: AdvancedCertificateOptions;
 }
 
 /** The Cloudflare Access resources of one admin route. */
@@ -234,6 +246,16 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
   /** The response header ruleset, when `securityHeaders` is given. */
   public readonly securityHeadersRuleset?: Ruleset;
 
+  /** The Advanced certificate pack, once `advancedCertificate` is given and a route is two or more levels below the zone. */
+  public get certificatePack(): CertificatePack | undefined {
+    return this.pack;
+  }
+
+  /** The hostnames the Advanced certificate pack covers: the zone apex, then every hostname two or more levels below the zone. */
+  public get certificateHosts(): string[] {
+    return [this.props.zoneName, ...this.hostnames.filter((h) => !isUnresolved(h) && isDeepHostname(h, this.props.zoneName))];
+  }
+
   /** The tunnel id (a UUID, known after apply). */
   public readonly tunnelId: string;
   /** What every hostname's CNAME points at: `<tunnel-id>.cfargotunnel.com`. */
@@ -247,6 +269,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
   private readonly entries: RouteEntry[] = [];
   private readonly records = new Map<string, DnsRecord>();
   private readonly warnedDeep = new Set<string>();
+  private pack?: CertificatePack;
 
   constructor(scope: Construct, id: string, props: TunnelIngressProps) {
     super(scope, id);
@@ -294,6 +317,13 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
       validate: () => this.entries.length === 0
         ? [`${this.node.path}: the tunnel has no routes; give routes or call addRoute() so it serves something`] : [],
     });
+    this.node.addValidation({
+      validate: () => this.pack && this.certificateHosts.length > MAX_CERTIFICATE_PACK_HOSTS
+        ? [`${this.node.path}: advancedCertificate: the certificate pack would hold ${this.certificateHosts.length} hostnames `
+          + `(the zone apex and every hostname two or more levels below it), more than the ${MAX_CERTIFICATE_PACK_HOSTS} Cloudflare allows; `
+          + 'serve fewer deep hostnames from this tunnel (a tenant wildcard covers many), or split them over several tunnels']
+        : [],
+    });
   }
 
   /**
@@ -302,7 +332,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
    */
   public addRoute(route: TunnelRoute): void {
     const p = new Problems();
-    checkRoute(p, 'route', route, this.routes, this.props.zoneName);
+    checkRoute(p, 'route', route, this.routes, this.props.zoneName, this.props.advancedCertificate);
     p.throwIfAny(this);
     this.addEntry(route);
     this.writeConfig();
@@ -344,7 +374,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
         ttl: 1,
         comment: `Cloudflare Tunnel ${this.props.name}`,
       }));
-      this.warnDeepHostname(hostname);
+      this.certifyDeepHostname(hostname);
     }
     let gate: TunnelAccessGate | undefined;
     if (route.access) {
@@ -404,19 +434,60 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
     this.config.putConfig({ ingress: [...ingress, CATCH_ALL] });
   }
 
-  private warnDeepHostname(hostname: string): void {
-    if (this.props.deepHostnameCertificates || isUnresolved(hostname) || this.warnedDeep.has(hostname)) return;
+  /**
+   * A hostname two or more levels below the zone needs an Advanced certificate: with
+   * `advancedCertificate` the tunnel's pack covers it (made with the first such hostname,
+   * its hosts read when the stack is written); otherwise a warning, unless
+   * `deepHostnameCertificates` states the zone has one.
+   */
+  private certifyDeepHostname(hostname: string): void {
     const zoneName = this.props.zoneName;
-    if (!hostname.endsWith(`.${zoneName}`)) return;
-    const depth = hostname.slice(0, -zoneName.length - 1).split('.').length;
-    if (depth < 2) return;
+    if (isUnresolved(hostname) || !isDeepHostname(hostname, zoneName)) return;
+    const options = this.props.advancedCertificate;
+    if (options) {
+      this.pack ??= this.makeCertificatePack(options);
+      return;
+    }
+    if (this.props.deepHostnameCertificates || this.warnedDeep.has(hostname)) return;
     this.warnedDeep.add(hostname);
     Annotations.of(this).addWarning(
       `Hostname ${hostname} is two or more levels below ${zoneName}: the free Universal SSL certificate covers only `
-      + `${zoneName} and *.${zoneName}, so browsers will get a TLS error. Order an Advanced certificate for it (or turn on `
-      + 'Total TLS), then set deepHostnameCertificates: true.');
+      + `${zoneName} and *.${zoneName}, so browsers will get a TLS error. Give advancedCertificate: {} to order an Advanced `
+      + 'certificate pack for it (the zone needs Advanced Certificate Manager), or, if the zone already has one (or Total TLS), '
+      + 'set deepHostnameCertificates: true.');
   }
 
+  /**
+   * The Advanced certificate pack (the fields `cloudflare_certificate_pack` of provider 5.14.0 requires:
+   * zone, type `advanced`, hosts with the zone apex, at most 50; authority, validation method, validity).
+   * A pack cannot change: "Certificate packs are not able to be updated in place ... `create_before_destroy`
+   * should be suffice for most scenarios" (terraform-provider-cloudflare v5, docs/resources/certificate_pack.md),
+   * and every attribute is `RequiresReplace` in the v5 schema (internal/services/certificate_pack/schema.go).
+   * So a changed host list orders the new pack before the old one is deleted.
+   */
+  private makeCertificatePack(options: AdvancedCertificateOptions): CertificatePack {
+    return new CertificatePack(this, 'Certificate', {
+      zoneId: this.props.zoneId,
+      type: 'advanced',
+      hosts: Lazy.listValue({ produce: () => this.certificateHosts }),
+      certificateAuthority: options.certificateAuthority ?? CertificateAuthority.LETS_ENCRYPT,
+      validityDays: options.validityDays ?? 90,
+      validationMethod: options.validationMethod ?? CertificateValidationMethod.TXT,
+      cloudflareBranding: false,
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  /**
+   * A zone ruleset (`kind: 'zone'`) is the zone's entry point ruleset of its phase, and a zone
+   * has at most one per phase: "Each phase has at most one entry point ruleset at the account
+   * level and at the zone level" (Cloudflare Ruleset Engine, developers.cloudflare.com/ruleset-engine/about/phases/).
+   * A `cloudflare_ruleset` of `kind = "zone"` (provider 5.14.0) is that entry point, so a second one for
+   * the same zone and phase fails with API error 20217, "'zone' is not a valid value for kind because
+   * exceeded maximum number of zone rulesets for phase ..." (terraform-provider-cloudflare docs/resources/ruleset.md:
+   * a phase already configured, by the dashboard or another configuration, makes the apply fail).
+   * So of all the stacks sharing a zone, exactly one may give `rateLimits` (and one `securityHeaders`).
+   */
   private makeRateLimits(limits: ZoneRateLimits): Ruleset {
     const rules: RulesetRules[] = limits.rules.map((rule) => {
       const action = rule.action ?? RateLimitAction.BLOCK;
@@ -444,6 +515,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
     });
   }
 
+  /** The zone's one `http_response_headers_transform` ruleset (one per zone and phase: see `makeRateLimits`). */
   private makeSecurityHeaders(h: SecurityHeaders): Ruleset {
     const maxAge = h.hstsMaxAgeSeconds ?? 31536000;
     const hsts = [`max-age=${maxAge}`];
@@ -466,7 +538,9 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
         ref: 'security_headers',
         description: `${this.props.name}: security headers`,
         action: 'rewrite',
-        expression: Lazy.stringValue({ produce: () => hostExpression(this.hostnames, this.props.zoneName) }),
+        expression: Lazy.stringValue({
+          produce: () => hostExpression([...new Set([...this.hostnames, ...(h.additionalHostnames ?? [])])], this.props.zoneName),
+        }),
         enabled: true,
         actionParameters: { headers },
       }],

@@ -113,9 +113,17 @@ export enum ReferrerPolicy {
 /**
  * Security headers Cloudflare adds to every response of the tunnel's
  * hostnames, as one `http_response_headers_transform` ruleset.
- * Cloudflare keeps one such ruleset per zone.
+ * Cloudflare keeps one such ruleset per zone: when several tunnels (environments,
+ * apps) share a zone, give `securityHeaders` to one of them only, with the other
+ * tunnels' hostnames in `additionalHostnames`.
  */
 export interface SecurityHeaders {
+  /**
+   * Other hostnames of the zone that get the headers too (those of another environment's tunnel):
+   * the zone has one such ruleset, so the tunnel that makes it covers them all.
+   * @default - only this tunnel's hostnames
+   */
+  readonly additionalHostnames?: string[];
   /**
    * `Strict-Transport-Security` max-age, in seconds; 0 leaves the header out.
    * @default 31536000 (one year)

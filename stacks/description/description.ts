@@ -61,9 +61,11 @@ export interface DescriptionWorker {
 export interface DescriptionCronJob {
   /** A DNS label naming the job (`cleanup`). */
   readonly name: string;
-  /** A five-field cron line (`0 4 * * *`). */
+  /** A five-field cron line (`0 4 * * *`), in `timeZone`. */
   readonly schedule: string;
   readonly command: string[];
+  /** IANA time zone of the schedule (`America/Caracas`). @default - the description's `timeZone` */
+  readonly timeZone?: string;
 }
 
 /** The scheduler: the framework's every-minute runner and/or cron jobs. */
@@ -134,17 +136,27 @@ export interface DescriptionDatabase {
   readonly user?: string;
   /** A connection pool in front of PostgreSQL (PgBouncer-style), sized in connections. @default - none on dev, 20 on prod and ha */
   readonly poolSize?: number;
+  /**
+   * Query parameters added to the app's database URIs (`DATABASE_URL`), e.g. `{ pgbouncer: 'true' }` for
+   * Prisma behind the pool. The release command's and the dumps' direct connection do not get them.
+   * @default - none
+   */
+  readonly uriParameters?: Record<string, string>;
+  /** More names for the connection's variables: `{ DATABASE_URL: 'PRISMA_DATABASE_URL' }`. @default - none */
+  readonly aliases?: Record<string, string>;
 }
 
 /** The cache (Redis-compatible). */
 export interface DescriptionCache {
   /** `valkey` (managed on prod and ha, a container on dev and local). */
   readonly engine: 'valkey';
+  /** More names for the cache's variables: `{ REDIS_URL: 'CELERY_BROKER_URL' }` for Celery. Managed caches (prod, ha) only: the dev and local container gives `REDIS_URL` as is. @default - none */
+  readonly aliases?: Record<string, string>;
 }
 
 /** Backup schedule and retention. */
 export interface DescriptionBackups {
-  /** Five-field cron line of the dump job. @default '0 2 * * *' */
+  /** Five-field cron line of the dump job, in the description's `timeZone`. @default '0 2 * * *' */
   readonly schedule?: string;
   /** @default 30 */
   readonly dailyRetentionDays?: number;
@@ -185,12 +197,24 @@ export interface DescriptionCloudflare {
   /** The zone's domain (`example.com`); the app's domain must be inside it. */
   readonly zoneName: string;
   /**
-   * The zone has an Advanced certificate (or Total TLS) covering names two levels deep
-   * (`pma.fact.example.com`, `*.fact.example.com`), which the free certificate does not.
-   * @default false - such names raise a warning at synth
+   * The zone subscribes to Advanced Certificate Manager: each tier's stack orders an advanced
+   * certificate pack (Let's Encrypt, 90 days, TXT validation) for its hostnames two levels or more
+   * under the zone (`pma.fact.example.com`, `*.fact.example.com`), which the free Universal
+   * certificate does not cover; its estimate counts the subscription ($10 a month per zone).
+   * @default false - no pack is ordered, and such hostnames raise a warning at synth
    */
   readonly advancedCertificate?: boolean;
+  /**
+   * The one stack that creates the zone-level settings (the security-header ruleset, of which
+   * Cloudflare keeps one per zone): `dev`, `prod` or `ha`; its ruleset covers the hostnames of
+   * every tier. `none` when another app's description in the same zone owns them.
+   * @default 'prod'
+   */
+  readonly zoneSettingsStack?: ZoneSettingsStack;
 }
+
+/** The stack that owns a zone's zone-level settings, or `none`. */
+export type ZoneSettingsStack = 'dev' | 'prod' | 'ha' | 'none';
 
 /** What a tier may override. */
 export interface TierOverrides {
@@ -214,6 +238,12 @@ export interface TierOverrides {
   readonly webReplicas?: number;
   /** Local tier only: the localhost port the web process is published on. @default 8080 */
   readonly localPort?: number;
+  /**
+   * The tier's public domain, inside the Cloudflare zone; its admin tools and tenant wildcard sit
+   * under it (`pma.<domain>`, `*.<domain>`). Not for `local`, which serves localhost.
+   * @default - prod: the description's `domain`; dev and ha: `<tier>-<first label of domain>.<rest>` (`dev-fact.example.com`), or `<tier>.<zone>` when `domain` is the zone apex
+   */
+  readonly domain?: string;
 }
 
 /** Where Terraform keeps state. */
@@ -230,11 +260,42 @@ export interface DescriptionBackend {
   readonly region?: string;
 }
 
+/** How a secret of the app gets its value (exactly one of the two). */
+export interface DescriptionSecret {
+  /**
+   * Name of the sensitive Terraform variable that holds it (lowercase, digits, "_"); set it with
+   * `TF_VAR_<variable>` where Terraform runs, or as a sensitive workspace variable in Terraform Cloud.
+   * @default - none; give `generate` instead
+   */
+  readonly variable?: string;
+  /**
+   * Generate it: random bytes written in base64 or hex, or alphanumeric characters, with a prefix.
+   * Each stack gets its own value, generated once and kept in the state.
+   * @default - none; give `variable` instead
+   */
+  readonly generate?: DescriptionGeneratedSecret;
+}
+
+/** A generated secret. */
+export interface DescriptionGeneratedSecret {
+  /** Random bytes, for base64 and hex (16 to 1024). @default 32 */
+  readonly bytes?: number;
+  /** Characters, for alphanumeric (16 to 1024). @default 40 */
+  readonly length?: number;
+  /** How the value is written. @default 'base64' */
+  readonly encoding?: 'base64' | 'hex' | 'alphanumeric';
+  /** Text before the value (`base64:` for Laravel's APP_KEY). @default '' */
+  readonly prefix?: string;
+}
+
 /** The whole description of an app. */
 export interface AppDescription {
   /** A DNS label (lowercase letters, digits, hyphens; at most 32). */
   readonly name: string;
-  /** The public domain (`fact.example.com`), inside the Cloudflare zone. */
+  /**
+   * The public domain (`fact.example.com`), inside the Cloudflare zone: prod's. The other tiers
+   * serve their own (`dev-fact.example.com`, `ha-fact.example.com`; `tiers.<tier>.domain`).
+   */
   readonly domain: string;
   /** Serve `*.domain` too (a tenant per subdomain). @default false */
   readonly tenantSubdomains?: boolean;
@@ -244,6 +305,12 @@ export interface AppDescription {
   readonly awsRegion?: string;
   /** AWS region the HA tier replicates backups to. @default 'eu-west-1' */
   readonly awsReplicaRegion?: string;
+  /**
+   * IANA time zone the schedules are read in (`America/Lima`): the scheduler's jobs (unless a job
+   * sets its own) and `backups.schedule`, daylight saving changes included, on every tier.
+   * @default 'Etc/UTC'
+   */
+  readonly timeZone?: string;
   readonly processes: DescriptionProcesses;
   readonly database: DescriptionDatabase;
   /** @default - no cache */
@@ -254,6 +321,14 @@ export interface AppDescription {
   readonly adminTools?: DescriptionAdminTool[];
   /** Plain environment of every process. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * Secret variables of every app process, by name. The description holds no secret value: each
+   * comes from a sensitive Terraform variable (`{ variable: 'mail_password' }`, set with
+   * `TF_VAR_mail_password` or in the Terraform Cloud workspace) or is generated once per stack
+   * (`{ generate: { bytes: 32, encoding: 'base64', prefix: 'base64:' } }`, kept in the state).
+   * @default - none (database, cache, vault and tunnel credentials are wired in by the stacks)
+   */
+  readonly secrets?: Record<string, DescriptionSecret>;
   readonly cloudflare: DescriptionCloudflare;
   /** SSH key ids or fingerprints known to DigitalOcean; droplets require at least one. */
   readonly sshKeys: string[];

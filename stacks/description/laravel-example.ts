@@ -48,11 +48,16 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
     CACHE_DRIVER: 'redis',
     SESSION_DRIVER: 'redis',
   },
+  secrets: {
+    // Laravel's encryption key: 32 random bytes, base64, generated once per stack and kept in the state
+    APP_KEY: { generate: { bytes: 32, encoding: 'base64', prefix: 'base64:' } },
+  },
   cloudflare: {
     accountId: '0123456789abcdef0123456789abcdef',
     zoneId: 'fedcba9876543210fedcba9876543210',
     zoneName: 'example.com',
-    // Tenant subdomains (*.fact.example.com) and pma.fact.example.com are two levels deep: an Advanced certificate covers them.
+    // Tenant subdomains (*.fact.example.com) and pma.fact.example.com are two levels deep: the zone has Advanced
+    // Certificate Manager, and each tier's stack orders an advanced certificate pack for its own such hostnames.
     advancedCertificate: true,
   },
   sshKeys: ['3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa'],

@@ -2,8 +2,10 @@ import { DoRegion } from '../../lib/common/region';
 import { parseCron } from '../../lib/app-service/private/cron';
 import { parseImageReference } from '../../lib/private/image-ref';
 import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
+import { timeZoneProblem } from '../../lib/private/time-zone';
 import { Problems } from '../../lib/private/validate';
 import { AppDescription, TIER_NAMES } from './description';
+import { checkTierHostnames } from './hostnames';
 
 /** Names in the description get suffixes (`-prod-db`), so they stay at 32 characters. */
 const DNS_LABEL = dnsLabel(32);
@@ -112,6 +114,14 @@ class Walker {
     return v;
   }
 
+  /** An IANA time zone name, checked as the app service checks it (lib/private/time-zone.ts). */
+  public timeZone(obj: Obj, key: string, path: string): void {
+    const v = this.string(obj, key, path, false, undefined, 'give an IANA time zone name such as "America/Lima"');
+    if (v === undefined) return;
+    const why = timeZoneProblem(v);
+    if (why) this.p.add(join(path, key), v, why.problem, why.fix);
+  }
+
   public cron(obj: Obj, key: string, path: string, required: boolean): void {
     const v = this.string(obj, key, path, required, undefined, 'give a five-field cron line such as "0 2 * * *"');
     if (v !== undefined) {
@@ -139,6 +149,55 @@ export function cronProblem(line: string): string | undefined {
   return parsed.ok ? undefined : parsed.error;
 }
 
+/** Names that say "secret" (`DB_PASSWORD`, `SMTP_PASS`, `APP_KEY`, `AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`, `GOOGLE_CREDENTIALS`). */
+const SECRET_NAME = /(PASSWORD|PASSWD|(^|_)PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|(^|_)KEY$|CREDENTIALS?$|(^|_)DSN$)/;
+/** Values shaped like a credential whatever their name: AWS access key ids, private keys, URIs with a password. */
+const SECRET_VALUE = /(\b(AKIA|ASIA)[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|:\/\/[^\s/:@]+:[^\s/@]+@)/;
+/** A Terraform variable name a secret is read from. */
+const VARIABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Secrets: each from a variable or generated, never a value. */
+function checkSecrets(w: Walker, p: Problems, d: Obj): void {
+  const secrets = w.object(d, 'secrets', '', false);
+  if (!secrets) return;
+  const env = isObject(d.environment) ? d.environment : {};
+  for (const [k, spec] of Object.entries(secrets)) {
+    const sp = join('secrets', k);
+    if (!ENV_NAME.test(k)) p.add(sp, k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
+    if (Object.prototype.hasOwnProperty.call(env, k)) p.add(sp, k, 'is also a plain environment variable', `keep ${k} in secrets only`);
+    if (!isObject(spec)) {
+      p.add(sp, typeof spec === 'string' ? '<hidden>' : spec, 'is a value: the description holds no secret values',
+        `give { variable: '${k.toLowerCase()}' } and set TF_VAR_${k.toLowerCase()} where Terraform runs, or { generate: { bytes: 32, encoding: base64 } }`);
+      continue;
+    }
+    w.known(spec, sp, ['variable', 'generate']);
+    const hasVariable = spec.variable !== undefined;
+    const hasGenerate = spec.generate !== undefined;
+    if (hasVariable === hasGenerate) {
+      p.add(sp, Object.keys(spec).join(', ') || '{}', 'needs exactly one of variable and generate', `give { variable: '${k.toLowerCase()}' } or { generate: {} }`);
+      continue;
+    }
+    if (hasVariable) {
+      w.string(spec, 'variable', sp, true, VARIABLE_NAME, 'use lowercase letters, digits and "_", starting with a letter (mail_password)');
+      continue;
+    }
+    const g = w.object(spec, 'generate', sp, true);
+    if (!g) continue;
+    const gp = join(sp, 'generate');
+    w.known(g, gp, ['bytes', 'length', 'encoding', 'prefix']);
+    for (const key of ['bytes', 'length']) {
+      const n = g[key];
+      if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 16 && (n as number) <= 1024)) p.add(join(gp, key), n, 'is not a whole number from 16 to 1024', 'use e.g. 32');
+    }
+    if (g.encoding !== undefined && !['base64', 'hex', 'alphanumeric'].includes(g.encoding as string)) {
+      p.add(join(gp, 'encoding'), g.encoding, 'is not an encoding', 'use base64, hex or alphanumeric');
+    }
+    if (g.prefix !== undefined && (typeof g.prefix !== 'string' || /['\n\r]/.test(g.prefix) || g.prefix.length > 64)) {
+      p.add(join(gp, 'prefix'), g.prefix, 'is not a short single-line text without quotes', 'use e.g. "base64:"');
+    }
+  }
+}
+
 /** A map of environment variables: valid names, string values, no secrets in plain text. */
 function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): void {
   const env = w.object(obj, key, path, false);
@@ -147,8 +206,9 @@ function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): 
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) p.add(join(ep, k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
     if (typeof v !== 'string') p.add(join(ep, k), v, 'must be a string', 'quote the value');
-    if (key === 'environment' && /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)/.test(k)) {
-      p.add(join(ep, k), '<hidden>', 'looks like a secret in the plain environment', 'do not put secrets in the description: database, vault and tunnel credentials are wired in by the stacks');
+    if (key === 'environment' && (SECRET_NAME.test(k) || (typeof v === 'string' && SECRET_VALUE.test(v)))) {
+      p.add(join(ep, k), '<hidden>', 'looks like a secret in the plain environment',
+        `move it to secrets: { ${k}: { variable: '${k.toLowerCase()}' } } (set TF_VAR_${k.toLowerCase()}), or { generate: {} }; database, vault and tunnel credentials are wired in by the stacks`);
     }
   }
 }
@@ -232,7 +292,8 @@ function checkScheduler(w: Walker, p: Problems, procs: Obj, path: string, addNam
     (w.array(sched, 'jobs', sp) ?? []).forEach((raw, i) => {
       const jp = join(join(sp, 'jobs'), i);
       if (!isObject(raw)) return p.add(jp, raw, 'must be an object', 'give each job as { "name": ..., "schedule": "0 4 * * *", "command": [...] }');
-      w.known(raw, jp, ['name', 'schedule', 'command']);
+      w.known(raw, jp, ['name', 'schedule', 'command', 'timeZone']);
+      w.timeZone(raw, 'timeZone', jp);
       w.string(raw, 'name', jp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "cleanup")');
       w.cron(raw, 'schedule', jp, true);
       w.command(raw, 'command', jp, true);
@@ -292,7 +353,7 @@ function checkPaths(p: Problems, procs: Obj, web: Obj | undefined): void {
 function checkDatabase(w: Walker, p: Problems, d: Obj): void {
   const db = w.object(d, 'database', '', true);
   if (!db) return;
-  w.known(db, 'database', ['engine', 'version', 'name', 'user', 'poolSize']);
+  w.known(db, 'database', ['engine', 'version', 'name', 'user', 'poolSize', 'uriParameters', 'aliases']);
   const engine = db.engine;
   if (engine !== 'postgres' && engine !== 'mysql') {
     p.add('database.engine', engine, 'is not a database engine this library runs', 'use "postgres" (PostgreSQL 13 to 17) or "mysql" (MySQL 8; MariaDB apps run on it)');
@@ -308,6 +369,20 @@ function checkDatabase(w: Walker, p: Problems, d: Obj): void {
   w.string(db, 'name', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
   w.string(db, 'user', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
   w.int(db, 'poolSize', 'database', false, 1, 500);
+  const params = w.object(db, 'uriParameters', 'database', false);
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(k) || typeof v !== 'string') p.add(join('database.uriParameters', k), v, 'is not a query parameter', 'give a name and a string value, e.g. pgbouncer: "true"');
+  }
+  checkAliases(w, p, db, 'database');
+}
+
+/** `aliases`: variable names to more variable names. */
+function checkAliases(w: Walker, p: Problems, obj: Obj, path: string): void {
+  const aliases = w.object(obj, 'aliases', path, false);
+  for (const [from, to] of Object.entries(aliases ?? {})) {
+    if (!ENV_NAME.test(from)) p.add(join(join(path, 'aliases'), from), from, 'is not a variable name', 'use a variable of the connection, e.g. DATABASE_URL');
+    if (typeof to !== 'string' || !ENV_NAME.test(to)) p.add(join(join(path, 'aliases'), from), to, 'is not a variable name', 'use letters, digits and underscores, e.g. CELERY_BROKER_URL');
+  }
 }
 
 function checkBackups(w: Walker, p: Problems, d: Obj): void {
@@ -339,7 +414,7 @@ function checkTiers(w: Walker, p: Problems, d: Obj): void {
       p.add(tp, raw, 'must be an object', 'give the overrides as an object');
       continue;
     }
-    w.known(raw, tp, ['dropletSize', 'dropletCount', 'databaseSize', 'databaseNodeCount', 'cacheSize', 'nodeSize', 'minNodes', 'maxNodes', 'webReplicas', 'localPort']);
+    w.known(raw, tp, ['dropletSize', 'dropletCount', 'databaseSize', 'databaseNodeCount', 'cacheSize', 'nodeSize', 'minNodes', 'maxNodes', 'webReplicas', 'localPort', 'domain']);
     const slug = /^[a-z0-9][a-z0-9-]*$/;
     w.string(raw, 'dropletSize', tp, false, slug, 'give a DigitalOcean size slug such as "s-4vcpu-8gb"');
     w.string(raw, 'databaseSize', tp, false, slug, 'give a DigitalOcean database size slug such as "db-s-2vcpu-4gb"');
@@ -372,7 +447,7 @@ export function validateAppDescription(input: unknown, source = 'app description
   }
   const d = input as Obj;
   w.known(d, '', ['name', 'domain', 'tenantSubdomains', 'region', 'awsRegion', 'awsReplicaRegion', 'processes', 'database', 'cache', 'backups',
-    'adminTools', 'environment', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers']);
+    'adminTools', 'environment', 'secrets', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
   w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
   const domain = w.string(d, 'domain', '', true, DOMAIN, 'give a lowercase domain name such as "fact.example.com" (no scheme, no path, no wildcard)');
   w.bool(d, 'tenantSubdomains', '');
@@ -382,6 +457,7 @@ export function validateAppDescription(input: unknown, source = 'app description
   }
   w.string(d, 'awsRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
   w.string(d, 'awsReplicaRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-west-1"');
+  w.timeZone(d, 'timeZone', '');
   if (d.awsReplicaRegion !== undefined && d.awsReplicaRegion === (d.awsRegion ?? 'eu-central-1')) {
     p.add('awsReplicaRegion', d.awsReplicaRegion, 'is the same region as the vault', 'replicate backups to a second region (e.g. "eu-west-1")');
   }
@@ -389,17 +465,20 @@ export function validateAppDescription(input: unknown, source = 'app description
   checkDatabase(w, p, d);
   const cache = w.object(d, 'cache', '', false);
   if (cache) {
-    w.known(cache, 'cache', ['engine']);
+    w.known(cache, 'cache', ['engine', 'aliases']);
+    checkAliases(w, p, cache, 'cache');
     if (cache.engine !== 'valkey') p.add('cache.engine', cache.engine, 'is not a cache engine this library runs', 'use "valkey" (Redis-compatible; DigitalOcean offers Valkey in place of Redis)');
   }
   checkBackups(w, p, d);
   checkAdminTools(w, p, d, names);
   checkEnv(w, p, d, 'environment', '');
+  checkSecrets(w, p, d);
   checkCloudflare(w, p, d, domain);
   checkAdminAccess(w, p, d);
   w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
   checkBackend(w, p, d);
   checkTiers(w, p, d);
+  checkTierHostnames(p, d);
   p.throwIfAny(source);
   return d as unknown as AppDescription;
 }
@@ -438,7 +517,7 @@ function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): vo
 function checkCloudflare(w: Walker, p: Problems, d: Obj, domain: string | undefined): void {
   const cf = w.object(d, 'cloudflare', '', true);
   if (cf) {
-    w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName', 'advancedCertificate']);
+    w.known(cf, 'cloudflare', ['accountId', 'zoneId', 'zoneName', 'advancedCertificate', 'zoneSettingsStack']);
     w.bool(cf, 'advancedCertificate', 'cloudflare');
     w.string(cf, 'accountId', 'cloudflare', true, HEX32, 'give the Cloudflare account id: 32 lowercase hex characters (dashboard, Overview, API section)');
     w.string(cf, 'zoneId', 'cloudflare', true, HEX32, 'give the Cloudflare zone id: 32 lowercase hex characters (dashboard, Overview, API section)');

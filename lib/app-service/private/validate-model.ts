@@ -2,7 +2,9 @@ import { Problems, checkInt, isUnresolved } from '../../private/validate';
 import { parseCron } from './cron';
 import { dnsLabel } from '../../private/patterns';
 import { parseImageReference } from '../../private/image-ref';
-import { HealthCheck, HttpService, ProcessCommand, ProcessModel, ResourceLimits } from '../process-model';
+import { timeZoneProblem } from '../../private/time-zone';
+import { HealthCheck, HttpService, ProcessCommand, ProcessModel, ResourceLimits, SecretValue } from '../process-model';
+import { AppSecret, AppSecretSource, SecretEncoding, isAppSecret } from '../secret';
 
 /** A DNS label: lowercase letters, digits and "-", starting with a letter, up to 63 characters. */
 /** A process, job or app name: a DNS label starting with a letter, up to 63 characters. */
@@ -58,6 +60,7 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
   }
   checkModelEnvironment(p, model);
   checkPersistentPaths(p, model.persistentPaths);
+  checkTimeZone(p, 'timeZone', model.timeZone);
 }
 
 /** Persistent paths: DNS-label names, distinct absolute paths that are not system directories. */
@@ -145,6 +148,7 @@ function checkScheduler(p: Problems, procs: Processes, claim: Claim, warn: Warn)
         const base = `processes.scheduler.entries[${i}]`;
         claim(e?.name, `${base}.name`);
         checkSchedule(p, `${base}.schedule`, e?.schedule);
+        checkTimeZone(p, `${base}.timeZone`, e?.timeZone);
         checkCommand(p, `${base}.command`, e?.command);
       });
     }
@@ -275,6 +279,13 @@ export function checkSchedule(p: Problems, prop: string, schedule: string | unde
   if (!r.ok) p.add(prop, schedule, `is not a cron schedule: ${r.error}`, "use 5 fields 'minute hour day-of-month month day-of-week' (e.g. '0 2 * * *') or @daily, @hourly, @weekly, @monthly");
 }
 
+/** A time zone every runtime can read the schedule in: an IANA name (`America/Lima`), spelled as the database spells it. */
+export function checkTimeZone(p: Problems, prop: string, zone: string | undefined): void {
+  if (zone === undefined || isUnresolved(zone)) return;
+  const why = timeZoneProblem(zone);
+  if (why) p.add(prop, zone, why.problem, why.fix);
+}
+
 function checkHealth(p: Problems, prop: string, h: HealthCheck, httpAllowed = true): void {
   const hasPath = h.path !== undefined;
   const hasCommand = h.command !== undefined;
@@ -306,7 +317,7 @@ function checkResources(p: Problems, prop: string, r: ResourceLimits | undefined
   if (r.memoryMib === undefined) p.add(`${prop}.memoryMib`, undefined, 'is missing', 'give whole MiB, e.g. 512');
 }
 
-export function checkEnvironment(p: Problems, prop: string, env: Readonly<Record<string, string>> | undefined): void {
+export function checkEnvironment(p: Problems, prop: string, env: Readonly<Record<string, SecretValue>> | undefined): void {
   if (env === undefined) return;
   if (typeof env !== 'object' || Array.isArray(env)) {
     p.add(prop, env, 'is not a map of names to values', 'give { NAME: "value" }');
@@ -314,15 +325,50 @@ export function checkEnvironment(p: Problems, prop: string, env: Readonly<Record
   }
   for (const [k, v] of Object.entries(env)) {
     p.check(ENV_NAME_RE.test(k), `${prop}.${k}`, k, 'is not a valid environment variable name', 'use letters, digits and "_", not starting with a digit (APP_ENV)');
-    p.check(typeof v === 'string', `${prop}.${k}`, v, 'is not a string', 'give the value as a string ("3" not 3)');
+    p.check(typeof v === 'string' || isAppSecret(v), `${prop}.${k}`, isAppSecret(v) ? '<secret>' : v, 'is not a string', 'give the value as a string ("3" not 3)');
   }
 }
 
-function checkSecretValues(p: Problems, prop: string, env: Readonly<Record<string, string>> | undefined): void {
-  if (env === undefined || typeof env !== 'object') return;
+/** Secret values: references or `AppSecret`s; no literal text but through `AppSecret.unsafePlainText`. */
+function checkSecretValues(p: Problems, prop: string, env: Readonly<Record<string, SecretValue>> | undefined): void {
+  if (env === undefined || env === null || typeof env !== 'object' || Array.isArray(env)) return;
   for (const [k, v] of Object.entries(env)) {
+    const at = `${prop}.${k}`;
+    if (isAppSecret(v)) {
+      checkAppSecret(p, at, v);
+      continue;
+    }
     if (typeof v !== 'string' || isUnresolved(v)) continue;
     // never echo a secret value back in an error message
-    p.check(!/['\n\r]/.test(v), `${prop}.${k}`, '<hidden>', 'contains a single quote or a line break, which an env file cannot hold', 'use a value without \' and line breaks (base64-encode it if needed)');
+    p.add(at, '<hidden>', 'is literal text: it would be written in plain text into the synthesized JSON and the state',
+      'pass AppSecret.fromVariable(new TerraformVariable(stack, \'name\', { type: \'string\', sensitive: true })), AppSecret.generate(), '
+      + 'or, for a test or a throwaway environment, AppSecret.unsafePlainText(value)');
+  }
+}
+
+function checkAppSecret(p: Problems, at: string, s: AppSecret): void {
+  if (s.source === AppSecretSource.PLAIN_TEXT || s.source === AppSecretSource.REFERENCE) {
+    const text = s.givenValue();
+    if (typeof text !== 'string' || text === '') {
+      p.add(at, text === '' ? '' : typeof text, 'is empty or not a string', 'give the secret\'s value');
+      return;
+    }
+    if (s.source === AppSecretSource.REFERENCE && !isUnresolved(text)) {
+      p.add(at, '<hidden>', 'is literal text, not a reference', 'pass a Terraform reference (resource.attribute), or use AppSecret.fromVariable / AppSecret.generate');
+    }
+    if (!isUnresolved(text)) {
+      p.check(!/['\n\r]/.test(text), at, '<hidden>', 'contains a single quote or a line break, which an env file cannot hold', 'use a value without \' and line breaks (base64-encode it if needed)');
+    }
+  }
+  if (s.source === AppSecretSource.GENERATED) {
+    const o = s.generated ?? {};
+    if (o.bytes !== undefined) checkInt(p, `${at}.bytes`, o.bytes, 16, 1024);
+    if (o.length !== undefined) checkInt(p, `${at}.length`, o.length, 16, 1024);
+    if (o.encoding !== undefined) {
+      p.check(Object.values(SecretEncoding).includes(o.encoding), `${at}.encoding`, o.encoding, 'is not an encoding', 'use SecretEncoding.BASE64, HEX or ALPHANUMERIC');
+    }
+    if (o.prefix !== undefined) {
+      p.check(typeof o.prefix === 'string' && !/['\n\r]/.test(o.prefix) && o.prefix.length <= 64, `${at}.prefix`, o.prefix, 'is not a short single-line text without quotes', "use e.g. 'base64:'");
+    }
   }
 }

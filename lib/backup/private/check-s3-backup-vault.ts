@@ -18,6 +18,11 @@ export function checkS3BackupVaultProps(
   p.check(Object.values(BackupEncryption).includes(encryption), 'encryption', encryption,
     'is not a vault encryption', 'use BackupEncryption.KMS or BackupEncryption.S3_MANAGED');
   checkBucketName(p, 'bucketName', props.bucketName);
+  if (props.identityName !== undefined && !isUnresolved(props.identityName)) {
+    p.check(typeof props.identityName === 'string' && /^[A-Za-z0-9+=,.@_-]{1,40}$/.test(props.identityName), 'identityName', props.identityName,
+      'is not usable in an IAM user name (at most 64 characters of letters, digits and +=,.@_- in all)',
+      'give 1 to 40 letters, digits or +=,.@_- naming the app and environment, such as "facturador-prod"');
+  }
   const bucketPrefix = props.bucketPrefix ?? VAULT_DEFAULTS.bucketPrefix;
   const prefixOk = checkBucketPrefix(p, 'bucketPrefix', bucketPrefix);
   const replication = props.replication;

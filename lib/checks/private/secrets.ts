@@ -2,7 +2,9 @@ import { CheckedResource, ICheckedStack } from '../model';
 import { RuleFinding } from '../erp-rule';
 import { findingOn, list, refLabel } from './values';
 
-const SECRET_NAME_RE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|(^|_)KEY$)/i;
+const SECRET_NAME_RE = /(PASSWORD|PASSWD|(^|_)PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|(^|_)KEY$|CREDENTIALS?$)/i;
+/** Values shaped like a credential whatever their name: AWS access key ids, private keys. */
+const SECRET_VALUE_RE = /(\b(AKIA|ASIA)[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----)/;
 /** Literal values that are switches, not secrets (`MYSQL_RANDOM_ROOT_PASSWORD=yes`). */
 const SWITCH_VALUE_RE = /^(yes|no|true|false|on|off|0|1)$/i;
 const NOT_A_SECRET_NAME_RE = /(_FILE|_PATH|_DIR)$/i;
@@ -48,6 +50,7 @@ function plainEnvironment(el: CheckedResource): Array<[string | undefined, unkno
 
 /** True when a named literal value looks like a secret (`DB_PASSWORD=hunter2`), not a switch, path or reference. */
 function isLiteralSecret(name: string | undefined, value: unknown): boolean {
+  if (typeof value === 'string' && SECRET_VALUE_RE.test(value)) return true;
   return name !== undefined && SECRET_NAME_RE.test(name) && !NOT_A_SECRET_NAME_RE.test(name)
     && typeof value === 'string' && value !== '' && !value.includes('${') && !SWITCH_VALUE_RE.test(value);
 }

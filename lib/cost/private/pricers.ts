@@ -25,8 +25,8 @@ interface Ctx {
   readonly root: Fields;
   readonly catalogue: PriceCatalogue;
   readonly assumptions: ResolvedAssumptions;
-  /** Shared state of one walk (the Spaces subscription is counted once). */
-  readonly state: { spacesCounted: boolean };
+  /** Shared state of one walk (the Spaces subscription is counted once; Advanced Certificate Manager once per zone). */
+  readonly state: { spacesCounted: boolean; acmZones: Set<string> };
 }
 
 type Pricer = (ctx: Ctx) => CostItem[];
@@ -319,6 +319,26 @@ const spacesBucket: Pricer = (ctx) => {
   return items;
 };
 
+// ---------------------------------------------------------------- Cloudflare
+
+/**
+ * An advanced certificate pack needs the zone's Advanced Certificate Manager subscription:
+ * the first pack of a zone counts it, every other pack of that zone is covered by it.
+ */
+const certificatePack: Pricer = (ctx) => {
+  const type = str(ctx.fields.type);
+  if (type !== undefined && type !== 'advanced') return [unknown(ctx, `certificate pack of type ${type}`, `no known price for a ${type} certificate pack`)];
+  const zone = typeof ctx.fields.zone_id === 'string' ? ctx.fields.zone_id : describe(ctx.fields.zone_id);
+  if (ctx.state.acmZones.has(zone)) return [free(ctx, 'cloudflare/certificate-pack', 'advanced certificate pack')];
+  ctx.state.acmZones.add(zone);
+  const entry = ctx.catalogue.advancedCertificateManager();
+  if (!entry) return [unknown(ctx, 'Advanced Certificate Manager', 'no known price for Advanced Certificate Manager')];
+  return [priced(ctx, {
+    description: 'Advanced Certificate Manager (advanced certificate pack)', entry, quantity: 1, unit: 'zone',
+    notes: ['counted once for the zone\'s packs in this stack'],
+  })];
+};
+
 const volume: Pricer = (ctx) => {
   const gib = num(ctx.fields.size);
   const entry = ctx.catalogue.volume();
@@ -531,6 +551,7 @@ const EXACT: Record<string, Pricer> = {
   aws_security_group: freeAs('aws/configuration'),
   aws_secretsmanager_secret_version: freeAs('aws/configuration', 'counted with its secret'),
   cloudflare_ruleset: freeAs('cloudflare/ruleset'),
+  cloudflare_certificate_pack: certificatePack,
   cloudflare_dns_record: freeAs('cloudflare/dns'),
   cloudflare_record: freeAs('cloudflare/dns'),
   kubernetes_service: kubernetesService,
@@ -559,7 +580,7 @@ function pricerOf(type: string): Pricer | undefined {
 /** Prices every resource of a synthesized configuration, in address order. */
 export function priceResources(root: Fields, catalogue: PriceCatalogue, assumptions: ResolvedAssumptions): CostItem[] {
   const items: CostItem[] = [];
-  const state = { spacesCounted: false };
+  const state = { spacesCounted: false, acmZones: new Set<string>() };
   const resources = (root.resource ?? {}) as Record<string, Record<string, unknown>>;
   // Address order, whatever order the configuration was written in: the JSON and the live tree agree.
   for (const type of Object.keys(resources).sort()) {

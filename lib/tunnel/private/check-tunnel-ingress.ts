@@ -3,6 +3,9 @@ import {
   Problems, checkArray, checkBoolean, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../../private/validate';
 import { AccessPolicy } from '../access';
+import {
+  AdvancedCertificateOptions, CERTIFICATE_VALIDITY_DAYS, CertificateAuthority, CertificateValidationMethod, isDeepHostname,
+} from '../edge-certificate';
 import { DEFAULT_CLOUDFLARED_IMAGE, TunnelIngressProps, TunnelOriginOptions, TunnelRoute, TunnelSecret } from '../tunnel-ingress';
 import {
   CloudflarePlan, FrameOptions, RateLimitAction, RateLimitRule, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
@@ -52,21 +55,28 @@ requireProps(scope, props, '{ accountId, zoneId, zoneName, name, routes }');
     checkRateLimits(p, props.rateLimits, props.zoneName);
   }
   if (checkObject(p, 'securityHeaders', props.securityHeaders, { fix: 'give {} for the defaults, or leave securityHeaders out' })) {
-    checkSecurityHeaders(p, props.securityHeaders);
+    checkSecurityHeaders(p, props.securityHeaders, props.zoneName);
   }
   checkBoolean(p, 'deepHostnameCertificates', props.deepHostnameCertificates);
+  const certificate = checkObject(p, 'advancedCertificate', props.advancedCertificate,
+    { fix: 'give {} for a Let\'s Encrypt pack of 90 days validated by TXT record, or leave advancedCertificate out' })
+    ? checkAdvancedCertificate(p, props.advancedCertificate) : undefined;
   const routes = checkArray<TunnelRoute>(p, 'routes', props.routes,
     { fix: "give a list such as [{ hostname: 'app.example.com', service: 'http://web:8080' }], or leave it out" });
   // Well-formed routes by index (undefined for a malformed one), so later routes are compared only with those.
   const checked: Array<TunnelRoute | undefined> = [];
-  routes.forEach((r, i) => checked.push(checkRoute(p, `routes[${i}]`, r, checked, props.zoneName) ? r : undefined));
+  routes.forEach((r, i) => checked.push(checkRoute(p, `routes[${i}]`, r, checked, props.zoneName, certificate) ? r : undefined));
   p.throwIfAny(scope);
   return secretSource;
 }
 
-/** Checks one route, and that no route before it repeats or shadows it; false when the route is malformed. */
+/**
+ * Checks one route, and that no route before it repeats or shadows it; false when the route is malformed.
+ * With `certificate` (the tunnel's `advancedCertificate`), also that the pack can cover its hostname.
+ */
 export function checkRoute(
   p: Problems, prefix: string, route: TunnelRoute, before: ReadonlyArray<TunnelRoute | undefined>, zoneName: string,
+  certificate?: AdvancedCertificateOptions,
 ): boolean {
   if (route === undefined || route === null || typeof route !== 'object' || Array.isArray(route)) {
     p.add(prefix, route, 'is not a route', 'give { hostname, service } and optionally path, origin and access');
@@ -82,6 +92,11 @@ export function checkRoute(
   // The order checks below read hostname and path as strings: only a route without problems gets them.
   if (p.count > problemsBefore) return false;
   if (isUnresolved(route.hostname) || isUnresolved(route.path)) return true;
+  if (certificate?.validationMethod === CertificateValidationMethod.HTTP && route.hostname.startsWith('*.')
+    && isDeepHostname(route.hostname, zoneName)) {
+    p.add(`${prefix}.hostname`, route.hostname, 'is a wildcard, which the certificate pack cannot validate over HTTP',
+      'use advancedCertificate.validationMethod CertificateValidationMethod.TXT (the default), which covers wildcards');
+  }
   const key = routeKey(route);
   const dup = before.findIndex((r) => r && !isUnresolved(r.hostname) && !isUnresolved(r.path) && routeKey(r) === key);
   if (dup >= 0) {
@@ -229,7 +244,28 @@ function checkRateLimitRule(p: Problems, at: string, r: RateLimitRule, allowed: 
   }
 }
 
-function checkSecurityHeaders(p: Problems, h: SecurityHeaders): void {
+/** The pack's authority, validity and validation method; returns the options once they are an object. */
+function checkAdvancedCertificate(p: Problems, c: AdvancedCertificateOptions): AdvancedCertificateOptions {
+  const authorities = Object.values(CertificateAuthority);
+  const authority = c.certificateAuthority ?? CertificateAuthority.LETS_ENCRYPT;
+  p.check(authorities.includes(authority), 'advancedCertificate.certificateAuthority', c.certificateAuthority,
+    'is not a certificate authority Cloudflare orders from', 'use CertificateAuthority.LETS_ENCRYPT, GOOGLE or SSL_COM');
+  if (c.validityDays !== undefined && !isUnresolved(c.validityDays) && authorities.includes(authority)) {
+    const allowed = CERTIFICATE_VALIDITY_DAYS[authority];
+    p.check(allowed.includes(c.validityDays), 'advancedCertificate.validityDays', c.validityDays,
+      `is not a validity the authority ${authority} issues`, `use one of ${allowed.join(', ')} days`);
+  }
+  if (c.validationMethod !== undefined) {
+    p.check(Object.values(CertificateValidationMethod).includes(c.validationMethod), 'advancedCertificate.validationMethod',
+      c.validationMethod, 'is not a validation method', 'use CertificateValidationMethod.TXT (the default), HTTP or EMAIL');
+  }
+  return c;
+}
+
+function checkSecurityHeaders(p: Problems, h: SecurityHeaders, zoneName: string): void {
+  checkArray<string>(p, 'securityHeaders.additionalHostnames', h.additionalHostnames,
+    { fix: "give a list of hostnames of the zone, such as ['dev-app.example.com'], or leave it out" })
+    .forEach((host, i) => checkHostname(p, `securityHeaders.additionalHostnames[${i}]`, host, zoneName));
   checkBoolean(p, 'securityHeaders.hstsIncludeSubdomains', h.hstsIncludeSubdomains);
   checkBoolean(p, 'securityHeaders.hstsPreload', h.hstsPreload);
   checkInt(p, 'securityHeaders.hstsMaxAgeSeconds', h.hstsMaxAgeSeconds, 0, 63072000,

@@ -14,6 +14,7 @@ import {
 } from '../../runtime';
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { cronLoopScript } from './private/cron-loop';
+import { isUtcZone } from '../../../private/time-zone';
 
 /** Props of `DockerRuntime`. */
 export interface DockerRuntimeProps extends AppRuntimeBaseProps {
@@ -34,7 +35,8 @@ type ContainerConfig = ConstructorParameters<typeof Container>[2];
  * `127.0.0.1:<hostPort>` only, the release command as a container that runs
  * once before web starts, the cache (when the app has no managed cache) with
  * its data on a volume, and a container per scheduled job that runs its
- * command whenever the cron schedule matches (UTC). Pair it with
+ * command whenever the cron schedule matches in the job's time zone (the zone's
+ * POSIX rule when the image has no tzdata; see `cronLoopScript`). Pair it with
  * `LocalDatabase` for a PostgreSQL or MySQL container, and deploy with
  * `cdktf deploy local`.
  *
@@ -168,13 +170,13 @@ export class DockerRuntime extends AppRuntimeBase {
     return this.container(`cron-${job.name}`, {
       name: `${app.name}-cron-${job.name}`,
       image: this.image(job.image).imageId,
-      command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command))],
+      command: ['/bin/sh', '-c', escapeTerraformTemplate(cronLoopScript(job.schedule, job.command, job.timeZone))],
       env: envList(app, job.environment, job.secretGroups),
       upload: uploads(app, job.files),
       volumes: this.pathVolumes(app, job.persistentPaths),
       restart: 'unless-stopped',
       networksAdvanced: [{ name: this.network.name }],
-      labels: [{ label: 'erp.schedule', value: job.schedule }],
+      labels: [{ label: 'erp.schedule', value: job.schedule }, ...(isUtcZone(job.timeZone) ? [] : [{ label: 'erp.time-zone', value: job.timeZone }])],
       ...limits(job.resources),
       dependsOn: [...before],
     });

@@ -149,7 +149,8 @@ export interface DropletRuntimeProps extends AppRuntimeBaseProps {
  * the agent (`erp-agent`). Terraform publishes each droplet's release in the
  * release store: the compose project (every process a service, the release
  * command and the scheduled jobs on the first droplet), one env file per secret
- * group, the public files, the cron table, the agent itself, and a manifest
+ * group, the public files, the cron table (jobs in UTC) and the systemd timers
+ * (jobs in another time zone: Ubuntu's cron has no `CRON_TZ`), the agent itself, and a manifest
  * whose release id hashes them all. The agent polls the store every 30 seconds
  * and rolls out a new release in place: pull, run the release command once,
  * start the new containers of each health-checked server beside the old ones,

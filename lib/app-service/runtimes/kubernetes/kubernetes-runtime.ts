@@ -17,6 +17,7 @@ import { createHash } from 'crypto';
 import { posix } from 'path';
 import { IDatabaseClient } from '../../../common/contracts';
 import { ErpValidationError } from '../../../errors';
+import { UTC_ZONE, isUtcZone } from '../../../private/time-zone';
 import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
 import { CACHE_DATA_PATH } from '../../private/cache-process';
 import { groupsInUse } from '../../private/render-common';
@@ -154,7 +155,7 @@ interface PodInput {
  * writable `/tmp`, probes from its health check, replicas spread over nodes)
  * with a PodDisruptionBudget and, when it serves a port, a ClusterIP Service;
  * web gets a HorizontalPodAutoscaler, the tunnel connector at least two
- * replicas. Scheduled jobs become CronJobs (UTC, no overlap), each secret
+ * replicas. Scheduled jobs become CronJobs (in their time zone, no overlap), each secret
  * group a Secret read through `envFrom`, each public file (the database CA
  * certificate) a ConfigMap mounted read-only. The release command runs as a
  * Job named after its image and command: Terraform waits for it, and the app's
@@ -371,7 +372,11 @@ export class KubernetesRuntime extends AppRuntimeBase {
       metadata: { name: job.name, namespace: this.namespace.metadata.name, labels: this.labels(app, job.name) },
       spec: {
         schedule: job.schedule,
-        timezone: 'Etc/UTC',
+        // The CronJob's `timeZone` (GA since Kubernetes 1.27; DOKS runs 1.33): `spec.timezone` of kubernetes_cron_job_v1,
+        // typed `CronJobV1Spec.timezone` (hashicorp/kubernetes 2.38.0, docs/resources/cron_job_v1.md: "`timezone` (String)
+        // The time zone for the given schedule. If not specified, this will rely on the time zone of the
+        // kube-controller-manager process."). UTC stays 'Etc/UTC', as it always was, not the controller's zone.
+        timezone: isUtcZone(job.timeZone) ? UTC_ZONE : job.timeZone,
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 300,
         successfulJobsHistoryLimit: history,

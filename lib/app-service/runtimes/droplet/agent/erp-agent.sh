@@ -3,7 +3,8 @@
 #
 # Terraform publishes the release in the release store (an S3 bucket) under
 # this droplet's own prefix: a manifest plus the files it lists (the compose
-# project, one env file per secret group, public files, the cron table). Every
+# project, one env file per secret group, public files, the cron table, the
+# systemd timers of jobs in another time zone than UTC). Every
 # 30 seconds the agent reads the manifest; when it names a release this droplet
 # does not run, the agent fetches and checks the files, then rolls out:
 #
@@ -14,7 +15,8 @@
 #      if a new one does not become healthy in time, remove the new ones, put
 #      back the services already rolled and keep the previous release running;
 #   4. recreate the other changed services (workers, connector, cache), remove
-#      the services the release dropped, install the cron table;
+#      the services the release dropped, install the cron table (jobs in UTC)
+#      and the systemd timers (jobs in another zone: Ubuntu's cron has no CRON_TZ);
 #   5. record the release as current and publish the status.
 #
 # Nothing connects to the droplet: the agent only reads from the store, with a
@@ -31,6 +33,8 @@ CONF=${ERP_AGENT_CONF:-/etc/erp-agent/agent.env}
 : "${ERP_STORE_URL:?ERP_STORE_URL is not set in $CONF}"
 STATE=${ERP_STATE_DIR:-/var/lib/erp-agent}
 CRON_DIR=${ERP_CRON_DIR:-/etc/cron.d}
+SYSTEMD_DIR=${ERP_SYSTEMD_DIR:-/etc/systemd/system}
+SYSTEMCTL=${ERP_SYSTEMCTL:-systemctl}
 DOCKER=${ERP_DOCKER:-docker}
 HEALTH_POLL=${ERP_HEALTH_POLL_SECONDS:-2}
 RELEASES=$STATE/releases
@@ -219,6 +223,8 @@ converge() {
   if [ -f "$STATE/held" ]; then held=$(cat "$STATE/held"); fi
   if [ "$id" = "$current" ] || [ "$id" = "$held" ] || [ "$last" = "$id failed" ]; then
     rm -f "$STATE/manifest.new"
+    # the timers of the running release, which an agent older than them may have rolled out (no-op when in place)
+    if [ -n "$current" ]; then install_timers "$RELEASES/$current" || log "installing the timers of $current failed"; fi
     return 0
   fi
   rm -rf "$STATE/incoming"
@@ -310,6 +316,7 @@ deploy() {
     done < <(manifest_services "$prev/manifest")
   fi
   install_cron "$dir" || { FAILURE="installing the cron table failed"; return 1; }
+  install_timers "$dir" || { FAILURE="installing the timers failed"; return 1; }
 }
 
 # put_back OLD_DIR TIMEOUT SERVICE...: rolls services back to the previous release after a failed rollout.
@@ -332,6 +339,34 @@ install_cron() {
   else
     rm -f "$target"
   fi
+}
+
+# install_timers DIR: the systemd units of the release's jobs in another time zone (DIR/timers), each
+# job a timer and its oneshot service. Units of this app the release no longer has are stopped and
+# removed; new and changed ones are installed, systemd reloaded and their timers (re)started. Nothing
+# is called when nothing changed.
+install_timers() {
+  local dir=$1 prefix="erp-job-$ERP_APP-" unit name reload=0 restart=()
+  for unit in "$SYSTEMD_DIR/$prefix"*.timer "$SYSTEMD_DIR/$prefix"*.service; do
+    [ -e "$unit" ] || continue
+    name=${unit##*/}
+    [ -f "$dir/timers/$name" ] && continue
+    case $name in *.timer) "$SYSTEMCTL" disable --now "$name" || log "could not stop $name" ;; esac
+    rm -f "$unit"
+    reload=1
+  done
+  for unit in "$dir/timers/$prefix"*; do
+    [ -f "$unit" ] || continue
+    name=${unit##*/}
+    cmp -s "$unit" "$SYSTEMD_DIR/$name" && continue
+    install -m 0644 "$unit" "$SYSTEMD_DIR/$name.tmp" && mv "$SYSTEMD_DIR/$name.tmp" "$SYSTEMD_DIR/$name" || return 1
+    reload=1
+    case $name in *.timer) restart+=("$name") ;; esac
+  done
+  if [ $reload -eq 1 ]; then "$SYSTEMCTL" daemon-reload || return 1; fi
+  for name in "${restart[@]}"; do
+    { "$SYSTEMCTL" enable "$name" && "$SYSTEMCTL" restart "$name"; } || return 1
+  done
 }
 
 activate() {

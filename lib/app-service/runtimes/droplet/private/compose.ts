@@ -3,6 +3,7 @@ import { healthTest } from '../../../private/render-common';
 import { ResourceLimits } from '../../../process-model';
 import { ProcessRole, ResolvedApp, ResolvedFile, ResolvedJob, ResolvedProcess, ResolvedRelease } from '../../../runtime';
 import { CACHE_DATA_PATH } from '../../../private/cache-process';
+import { isUtcZone } from '../../../../private/time-zone';
 
 /** How a droplet's compose project is written. */
 export interface ComposeOptions {
@@ -87,7 +88,7 @@ function releaseService(ctx: ComposeContext, r: ResolvedRelease): Record<string,
 function jobService(ctx: ComposeContext, job: ResolvedJob): Record<string, unknown> | undefined {
   return oneOffService(ctx, job, 'jobs', {
     deploy: compact({ resources: limits(job.resources) }),
-    labels: { 'erp.schedule': job.schedule },
+    labels: { 'erp.schedule': job.schedule, ...(isUtcZone(job.timeZone) ? {} : { 'erp.time-zone': job.timeZone }) },
   });
 }
 

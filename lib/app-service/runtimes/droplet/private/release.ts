@@ -1,9 +1,11 @@
 import { Fn, Token } from 'cdktf';
 import { createHash } from 'crypto';
 import { groupsInUse } from '../../../private/render-common';
-import { ProcessRole, ResolvedApp, ResolvedProcess } from '../../../runtime';
+import { isUtcZone } from '../../../../private/time-zone';
+import { ProcessRole, ResolvedApp, ResolvedJob, ResolvedProcess } from '../../../runtime';
 import { AGENT_STATE_DIR } from './bootstrap';
 import { envFilePath, publicFilePath } from './compose';
+import { timerFiles } from './timers';
 
 /** What a droplet's release is rendered from. */
 export interface ReleaseOptions {
@@ -31,7 +33,12 @@ export function releaseFiles(app: ResolvedApp, o: ReleaseOptions): Record<string
     files[envFilePath(group)] = `# written by Terraform; do not edit\n${lines.join('\n')}\n`;
   }
   for (const f of app.files ?? []) files[publicFilePath(f)] = f.content;
-  if (o.primary && app.jobs.length > 0) files.cron = cronTable(app);
+  if (o.primary) {
+    // UTC jobs in the cron table, jobs in another zone as systemd timers (Ubuntu's cron has no CRON_TZ: see ./timers.ts)
+    const utc = app.jobs.filter((j) => isUtcZone(j.timeZone));
+    if (utc.length > 0) files.cron = cronTable(app, utc);
+    Object.assign(files, timerFiles(app, app.jobs.filter((j) => !isUtcZone(j.timeZone))));
+  }
   return files;
 }
 
@@ -79,14 +86,14 @@ export function releaseId(hashes: readonly string[]): string {
   return createHash('sha256').update(hashes.join(''), 'utf8').digest('hex').slice(0, 12);
 }
 
-/** Host cron runs each job in the current release as `docker compose run`, under `flock` so that a slow run does not overlap the next. */
-function cronTable(app: ResolvedApp): string {
+/** Host cron runs each UTC job in the current release as `docker compose run`, under `flock` so that a slow run does not overlap the next. */
+function cronTable(app: ResolvedApp, jobs: readonly ResolvedJob[]): string {
   const compose = `docker compose -p ${app.name} -f ${AGENT_STATE_DIR}/current/compose.yaml`;
   return [
     '# Scheduled jobs of the current release (UTC); each run is a fresh container. Installed by erp-agent.',
     'SHELL=/bin/sh',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    ...app.jobs.map((j) =>
+    ...jobs.map((j) =>
       `${j.schedule} root flock -n /run/lock/${app.name}-${j.name}.lock ${compose} run --rm --no-deps ${j.name} 2>&1 | logger -t ${app.name}-${j.name}`),
     '',
   ].join('\n');

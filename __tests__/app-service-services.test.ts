@@ -315,7 +315,7 @@ describe('services on DockerRuntime', () => {
 
   test('the database CA certificate is copied into the app containers, not into the connector', () => {
     for (const name of ['facturador-web', 'facturador-queue', 'facturador-release', 'facturador-cron-schedule-run', 'facturador-phpmyadmin']) {
-      expect([name, containers[name].upload]).toEqual([name, [{ file: DATABASE_CA_CERT_PATH, content: CA_PEM }]]);
+      expect([name, containers[name].upload]).toEqual([name, [{ file: DATABASE_CA_CERT_PATH, content: CA_PEM, permissions: '0444' }]]);
     }
   });
 });

@@ -8,6 +8,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { execFile } from 'child_process';
+import { createHash } from 'crypto';
 import { Testing, TerraformStack } from 'cdktf';
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync, rmSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
@@ -259,6 +260,21 @@ describe('the droplet agent, run with bash against a release store', () => {
     expect(status().label).toBe('ghcr.io/acme/erp:2.4.2');
     expect((await agent()).calls).toEqual([]);
   });
+  test('a release with registry credentials runs docker with DOCKER_CONFIG pointing at them, readable by root only', async () => {
+    const objects = release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.6.0', tunnelToken: 'ROTATED-TUNNEL-TOKEN' });
+    const config = '{"auths":{"ghcr.io":{"auth":"YWNtZS1kZXBsb3k6dG9rZW4="}}}\n';
+    objects['erp-1/docker/config.json'] = config;
+    const sha = createHash('sha256').update(config).digest('hex');
+    objects['erp-1/manifest'] = objects['erp-1/manifest'].replace(/^release \w+$/m, 'release withregistry1').replace(/\n$/, `\nfile docker/config.json ${sha}\n`);
+    publish(objects);
+    const r = await agent();
+    expect(r.code).toBe(0);
+    const pulls = r.calls.filter((c) => c.includes(' pull '));
+    expect(pulls).toEqual([expect.stringMatching(/^\[DOCKER_CONFIG=.*\/releases\/withregistry1\/docker\] compose -p erp -f .* pull --quiet --ignore-buildable/)]);
+    expect(r.calls.filter((c) => c.includes(' up ')).every((c) => c.startsWith('[DOCKER_CONFIG='))).toBe(true);
+    expect(require('fs').statSync(join(paths().state, 'releases', 'withregistry1', 'docker', 'config.json')).mode & 0o077).toBe(0);
+  });
+
   test('a release in America/Lima installs the job as a systemd timer, starts it, and takes it out of the cron table', async () => {
     systemctlCalls();
     publish(release(`${url}/alert`, { webImage: 'ghcr.io/acme/erp:2.5.1', tunnelToken: 'ROTATED-TUNNEL-TOKEN', timeZone: 'America/Lima' }));

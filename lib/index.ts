@@ -12,7 +12,7 @@ export { PrivateNetwork, PrivateNetworkOptions, PrivateNetworkProps } from './co
 // Contracts between the constructs (intents take and return these)
 export {
   AppEnvironment, BackupJobEnvironment, DatabaseAccessSource, DatabaseAccessSourceType, DatabaseConnection,
-  DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, PrivateNetworkPlacement,
+  DatabaseEngineFamily, IAppFileStore, IBackupDestination, IConnectableDatabase, IDatabaseClient, ITunnelIngress, PrivateNetworkPlacement,
   TunnelConnector,
 } from './common/contracts';
 
@@ -36,6 +36,9 @@ export {
 export { S3BackupVault, S3BackupVaultProps } from './backup/s3-backup-vault';
 export { SpacesBackupVault, SpacesBackupVaultProps } from './backup/spaces-backup-vault';
 
+// AppFilesBucket (AWS): the app's own files (uploads)
+export { AppFilesBucket, AppFilesBucketProps, AppFilesCors, CorsMethod } from './storage/app-files-bucket';
+
 // TunnelIngress (Cloudflare)
 export {
   TunnelAccessGate, TunnelIngress, TunnelIngressProps, TunnelOriginOptions, TunnelRoute, TunnelSecret,
@@ -50,12 +53,14 @@ export {
 
 // ErpAppService: the process model and its intents
 export {
-  AppProcesses, CronEntry, HealthCheck, HttpService, ProcessCommand, ProcessModel, ReleaseCommand, ResourceLimits,
+  AppProcesses, ContainerSettings, CronEntry, HealthCheck, HttpService, MountedFile, ProcessCommand, ProcessModel, ReleaseCommand, ResourceLimits,
   SchedulerProcess, SecretValue, WebProcess, WebSocketProcess, WorkerProcess,
 } from './app-service/process-model';
 export { AppSecret, AppSecretSource, GeneratedSecretOptions, SecretEncoding } from './app-service/secret';
+export { AppFile } from './app-service/app-file';
+export { DIGITALOCEAN_REGISTRY_SERVER, DigitalOceanRegistryOptions, ImageRegistry, ResolvedRegistry } from './app-service/registry';
 export {
-  BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, IPlainTextDatabase, ServeThroughOptions,
+  BackupOptions, ConnectOptions, ErpAppService, ErpAppServiceProps, IPlainTextDatabase, ServeThroughOptions, StoreFilesOptions,
 } from './app-service/app-service';
 
 // Runtimes: droplets (Compose), Kubernetes, a local Docker engine
@@ -70,7 +75,7 @@ export {
 export {
   ExistingKubernetesCluster, ExistingKubernetesClusterProps,
 } from './app-service/runtimes/kubernetes/existing-kubernetes-cluster';
-export { KubernetesRuntime, KubernetesRuntimeProps } from './app-service/runtimes/kubernetes/kubernetes-runtime';
+export { KubernetesRuntime, KubernetesRuntimeProps, PodSecurityLevel } from './app-service/runtimes/kubernetes/kubernetes-runtime';
 export { DockerRuntime, DockerRuntimeProps } from './app-service/runtimes/docker/docker-runtime';
 export { LocalDatabase, LocalDatabaseProps } from './database/local-database';
 

@@ -13,7 +13,7 @@ import {
   resourceName, sqlDatabase, stackOutputs, tunnelIngress,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
-import { appSecrets } from './secrets';
+import { appRegistries, appSecrets } from './secrets';
 
 /**
  * A tier on droplets (`dev`, `prod`): the app's processes run with Docker
@@ -60,7 +60,7 @@ export abstract class DropletTierStack extends TierStack {
       runtime: this.runtime,
       processes: appProcesses(d, s),
       environment: d.environment,
-      secrets: appSecrets(this, d, props.env),
+      secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env),
       timeZone: d.timeZone,
     });
     // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)

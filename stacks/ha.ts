@@ -16,7 +16,7 @@ import {
   resourceName, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
-import { appSecrets } from './secrets';
+import { appRegistries, appSecrets } from './secrets';
 
 /** Props of `HaStack`. */
 export interface HaStackProps extends TierStackProps {
@@ -77,7 +77,7 @@ export class HaStack extends TierStack {
     this.cache = managedCache(this, d, 'ha', s, this.vpc.id);
     this.vault = backupVault(this, d, 'ha', s, replica);
     this.runtime = new KubernetesRuntime(this, 'Runtime', { cluster: this.cluster, connectorReplicas: s.connectors });
-    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), timeZone: d.timeZone });
+    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env), timeZone: d.timeZone });
     // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)
     const [pool] = Object.keys(this.database.connectionPools);
     this.app.connectTo(this.database, {

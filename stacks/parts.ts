@@ -10,12 +10,13 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
-import { AppProcesses } from '../lib/app-service/process-model';
+import { AppFile } from '../lib/app-service/app-file';
+import { AppProcesses, MountedFile } from '../lib/app-service/process-model';
 import { ErpAppService } from '../lib/app-service/app-service';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { ObjectLockMode } from '../lib/backup/props';
 import { DoRegion } from '../lib/common/region';
-import { AppDescription, TierName } from './description/description';
+import { AppDescription, DescriptionFile, TierName } from './description/description';
 import { ZONE_TIERS, tierHostnames, zoneSettingsStack } from './description/hostnames';
 import { DatabaseEngine, DatabaseSize } from '../lib/database/engine';
 import { ManagedDatabase } from '../lib/database/managed-database';
@@ -127,23 +128,33 @@ export function appProcesses(d: AppDescription, s: TierSettings): AppProcesses {
   const p = d.processes;
   const sched = p.scheduler;
   return {
-    web: { image: p.web.image, command: p.web.command, port: p.web.port, healthCheck: p.web.healthCheck, replicas: s.webReplicas },
-    workers: p.workers?.map((w) => ({ name: w.name, image: w.image, command: w.command, replicas: w.replicas })),
-    scheduler: sched ? { everyMinute: sched.everyMinute, entries: sched.jobs?.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command, timeZone: j.timeZone })) } : undefined,
-    websocket: p.websocket ? { image: p.websocket.image, command: p.websocket.command, port: p.websocket.port } : undefined,
+    web: { image: p.web.image, command: p.web.command, port: p.web.port, healthCheck: p.web.healthCheck, replicas: s.webReplicas, container: p.web.container },
+    workers: p.workers?.map((w) => ({ name: w.name, image: w.image, command: w.command, replicas: w.replicas, container: w.container })),
+    scheduler: sched ? {
+      everyMinute: sched.everyMinute, entries: sched.jobs?.map((j) => ({ name: j.name, schedule: j.schedule, command: j.command, timeZone: j.timeZone })),
+      container: sched.container,
+    } : undefined,
+    websocket: p.websocket ? { image: p.websocket.image, command: p.websocket.command, port: p.websocket.port, container: p.websocket.container } : undefined,
     release: p.release ? { command: p.release } : undefined,
     services: [
       ...(p.services ?? []).map((svc) => ({
         name: svc.name, image: svc.image, command: svc.command, port: svc.port, healthCheck: svc.healthCheck,
-        environment: svc.environment, receivesAppEnvironment: svc.appEnvironment ?? false,
+        environment: svc.environment, receivesAppEnvironment: svc.appEnvironment ?? false, files: mountedFiles(svc.files),
+        container: svc.container,
       })),
       // Admin tools run beside the app on the private network; the tunnel puts Access in front of them.
       ...(d.adminTools ?? []).map((tool) => ({
         name: tool.name, image: tool.image, port: tool.port, healthCheck: tool.healthCheck,
-        environment: tool.environment, environmentFrom: tool.environmentFrom,
+        environment: tool.environment, environmentFrom: tool.environmentFrom, files: mountedFiles(tool.files),
+        container: tool.container,
       })),
     ],
   };
+}
+
+/** A description's files as mounted files: inline text, or a file read at synth (its `source` made absolute by the loader). */
+function mountedFiles(files: DescriptionFile[] | undefined): MountedFile[] | undefined {
+  return files?.map((f) => ({ path: f.path, content: f.source !== undefined ? AppFile.fromPath(f.source) : f.content ?? '' }));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
+import { ImageRegistry } from '../lib/app-service/registry';
 import { AppSecret, SecretEncoding } from '../lib/app-service/secret';
 import { ErpValidationError } from '../lib/errors';
 import { backendSettings } from './backend';
@@ -41,6 +42,38 @@ export function appSecrets(stack: TerraformStack, d: AppDescription, env: NodeJS
   if (missing.length > 0) {
     throw new ErpValidationError(stack.node.path, missing.map((m) => ({
       prop: `secrets.${m.key}.variable`,
+      value: m.variable,
+      problem: `TF_VAR_${m.variable} is not set, and this stack keeps its state here (local backend), so Terraform would run here without it`,
+      fix: `export TF_VAR_${m.variable}='...' before cdktf deploy, or use the cloud backend and keep it as a sensitive workspace variable`,
+    })));
+  }
+  return out;
+}
+
+/**
+ * The description's private registries as `ImageRegistry`s: DigitalOcean's by name, others with a
+ * token from a sensitive variable (checked like the secrets' variables when the state is local).
+ */
+export function appRegistries(stack: TerraformStack, d: AppDescription, env: NodeJS.ProcessEnv = process.env): ImageRegistry[] | undefined {
+  const list = d.registries ?? [];
+  if (list.length === 0) return undefined;
+  const local = backendSettings(d, env).type === 'local';
+  const missing: Array<{ prop: string; variable: string }> = [];
+  const out = list.map((r, i) => {
+    if (r.digitalOcean !== undefined) return ImageRegistry.digitalOcean(r.digitalOcean);
+    const name = r.password!.variable;
+    const variable = (stack.node.tryFindChild(name) as TerraformVariable | undefined) ?? new TerraformVariable(stack, name, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: `Token of ${r.username} on ${r.server} (read access to images): set TF_VAR_${name} where Terraform runs`,
+    });
+    if (local && !env[`TF_VAR_${name}`]) missing.push({ prop: `registries[${i}].password.variable`, variable: name });
+    return ImageRegistry.withCredentials(r.server!, r.username!, AppSecret.fromVariable(variable));
+  });
+  if (missing.length > 0) {
+    throw new ErpValidationError(stack.node.path, missing.map((m) => ({
+      prop: m.prop,
       value: m.variable,
       problem: `TF_VAR_${m.variable} is not set, and this stack keeps its state here (local backend), so Terraform would run here without it`,
       fix: `export TF_VAR_${m.variable}='...' before cdktf deploy, or use the cloud backend and keep it as a sensitive workspace variable`,

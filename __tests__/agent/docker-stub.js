@@ -2,7 +2,7 @@
 /**
  * A recording stand-in for the `docker` CLI, for the agent's tests on machines
  * without a Docker engine. It logs every call (one line, arguments joined by
- * spaces) to $STUB_LOG and keeps the containers it "runs" in $STUB_STATE:
+ * spaces, after `[DOCKER_CONFIG=...]` when that is set) to $STUB_LOG and keeps the containers it "runs" in $STUB_STATE:
  * - `compose -p P -f F ps -a -q S`: ids of service S's containers;
  * - `compose ... up -d --no-deps [--no-recreate] [--scale S=N] S`: with
  *   --no-recreate adds containers of F's current definition of S until there
@@ -16,7 +16,7 @@ const fs = require('fs');
 const YAML = require(process.env.STUB_YAML || 'yaml');
 
 const args = process.argv.slice(2);
-fs.appendFileSync(process.env.STUB_LOG, `${args.join(' ')}\n`);
+fs.appendFileSync(process.env.STUB_LOG, `${process.env.DOCKER_CONFIG ? `[DOCKER_CONFIG=${process.env.DOCKER_CONFIG}] ` : ''}${args.join(' ')}\n`);
 const stateFile = process.env.STUB_STATE;
 const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : { seq: 0, containers: [] };
 const save = () => fs.writeFileSync(stateFile, JSON.stringify(state, null, 1));

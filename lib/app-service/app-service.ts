@@ -1,19 +1,22 @@
 import { Annotations, DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AppEnvironment, DatabaseConnection, DatabaseEngineFamily, IBackupDestination, IConnectableDatabase, ITunnelIngress, PrivateNetworkPlacement,
+  AppEnvironment, DatabaseConnection, DatabaseEngineFamily, IAppFileStore, IBackupDestination, IConnectableDatabase, ITunnelIngress,
+  PrivateNetworkPlacement,
 } from '../common/contracts';
 import { DATABASE_CA_CERT_PATH } from '../database/private/core';
 import { ErpValidationError } from '../errors';
 import { atSynthesis } from '../private/at-synthesis';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
+import { readMountedFiles, resolveMountedFiles } from './private/app-files';
 import { backupJob } from './private/backup-job';
 import { cacheProcess, cacheProcessEnvironment } from './private/cache-process';
 import { withCache } from './private/render-common';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, checkTimeZone, validateProcessModel } from './private/validate-model';
 import { UTC_ZONE } from '../private/time-zone';
-import { HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel, SecretValue } from './process-model';
+import { ContainerSettings, HEALTH_CHECK_DEFAULTS, HealthCheck, HttpService, ProcessCommand, ProcessModel, SecretValue } from './process-model';
 import { isAppSecret } from './secret';
+import { ImageRegistry, ResolvedRegistry } from './registry';
 import {
   AppBinding, IAppRuntime, ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess,
   ResolvedRelease,
@@ -25,6 +28,12 @@ export interface ErpAppServiceProps extends ProcessModel {
   readonly name: string;
   /** Where the processes run: a runtime (`IAppRuntime`), bound to this app alone. */
   readonly runtime: IAppRuntime;
+  /**
+   * Private registries the images are pulled from, with read credentials (`ImageRegistry.digitalOcean('acme')`,
+   * `ImageRegistry.withCredentials('ghcr.io', user, token)`).
+   * @default - public images only
+   */
+  readonly registries?: readonly ImageRegistry[];
 }
 
 /** Options of `ErpAppService.backupTo`. */
@@ -112,6 +121,21 @@ interface AddedJob {
   readonly caCertificate?: string;
 }
 
+/** Options of {@link ErpAppService.storeFilesIn}. */
+export interface StoreFilesOptions {
+  /**
+   * Prefix of the variables: `<prefix>BUCKET`, `<prefix>REGION`, `<prefix>ENDPOINT` (plain) and
+   * `<prefix>ACCESS_KEY_ID`, `<prefix>SECRET_ACCESS_KEY` (secrets). Uppercase, ending in `_`.
+   * @default 'FILES_'
+   */
+  readonly envPrefix?: string;
+  /**
+   * Id of the credential in the store (one IAM user per id).
+   * @default - the app name
+   */
+  readonly id?: string;
+}
+
 /** Options of {@link ErpAppService.serveThrough}. */
 export interface ServeThroughOptions {
   /**
@@ -119,6 +143,25 @@ export interface ServeThroughOptions {
    * @default 1
    */
   readonly connectors?: number;
+}
+
+/** Registries: each valid, one per host. */
+function checkRegistries(p: Problems, registries: readonly ImageRegistry[] | undefined): void {
+  if (registries === undefined) return;
+  if (!Array.isArray(registries)) {
+    p.add('registries', registries, 'is not a list', 'give [ImageRegistry.digitalOcean(...), ...]');
+    return;
+  }
+  const seen = new Set<string>();
+  registries.forEach((r, i) => {
+    if (!(r instanceof ImageRegistry)) {
+      p.add(`registries[${i}]`, r, 'is not an ImageRegistry', 'use ImageRegistry.digitalOcean(name) or ImageRegistry.withCredentials(server, user, token)');
+      return;
+    }
+    r.check(p, `registries[${i}]`);
+    if (seen.has(r.server)) p.add(`registries[${i}].server`, r.server, 'is given twice', 'give one set of credentials per registry host');
+    seen.add(r.server);
+  });
 }
 
 /** A connection's variables with the options of `connectTo` applied: prefix, URI parameters, aliases. */
@@ -203,6 +246,8 @@ export class ErpAppService extends Construct {
   public readonly runtime: IAppRuntime;
   /** The process model as given. */
   public readonly model: ProcessModel;
+  /** The registries' Docker config entries, in the order given. */
+  private readonly registries: ResolvedRegistry[];
 
   private readonly connections: DatabaseConnection[] = [];
   private readonly connected = new Set<IConnectableDatabase>();
@@ -225,19 +270,22 @@ export class ErpAppService extends Construct {
     p.check(props.runtime !== undefined && typeof props.runtime?.bind === 'function', 'runtime', props.runtime, 'is not an app runtime',
       'pass a runtime construct (an IAppRuntime, with bind and internalUrl)');
     validateProcessModel(p, props, (m) => Annotations.of(this).addWarning(m));
+    checkRegistries(p, props.registries);
     p.throwIfAny(this);
 
     this.name = props.name;
     this.runtime = props.runtime;
     // secrets become strings here: references, and the random resources of generated ones (`Secret-<NAME>`)
     const services = props.processes.services?.map((svc) => (svc.secrets ? { ...svc, secrets: this.secretStrings(svc.secrets, `Secret-${svc.name}-`) } : svc));
-    this.model = {
+    this.registries = (props.registries ?? []).map((r, i) => r.resolve(this, i === 0 ? 'Registry' : `Registry${i + 1}`));
+    // mounted files: their text read now (AppFile.fromPath), so the model holds strings
+    this.model = readMountedFiles({
       processes: services ? { ...props.processes, services } : props.processes,
       environment: props.environment,
       secrets: props.secrets ? this.secretStrings(props.secrets, 'Secret-') : undefined,
       persistentPaths: props.persistentPaths,
       timeZone: props.timeZone,
-    };
+    });
     const binding: AppBinding = { scope: this, name: this.name, resolve: () => this.resolve() };
     this.runtime.bind(binding);
   }
@@ -322,6 +370,35 @@ export class ErpAppService extends Construct {
   }
 
   /**
+   * Keeps the app's own files (uploads) in a file store such as `AppFilesBucket`: the store makes a
+   * credential that may only read, write, delete and list its objects, and the app code (web,
+   * workers, WebSocket, the release, scheduled commands and services with `receivesAppEnvironment`)
+   * gets the bucket name, region and endpoint as plain variables and the access key as secrets;
+   * third-party services and the tunnel connector get none of them.
+   */
+  public storeFilesIn(store: IAppFileStore, options: StoreFilesOptions = {}): void {
+    const p = new Problems();
+    const prefix = options.envPrefix ?? 'FILES_';
+    p.check(typeof prefix === 'string' && /^[A-Z][A-Z0-9_]*_$/.test(prefix), 'storeFilesIn.options.envPrefix', prefix,
+      'is not a variable prefix: uppercase letters, digits and "_", ending in "_"', "use e.g. 'UPLOADS_'");
+    p.throwIfAny(this);
+    const granted = store.grantReadWrite(options.id ?? this.name);
+    const env = {
+      plain: Object.fromEntries(Object.entries(granted.plain).map(([k, v]) => [`${prefix}${k}`, v])),
+      secret: Object.fromEntries(Object.entries(granted.secret).map(([k, v]) => [`${prefix}${k}`, v])),
+    };
+    for (const key of [...Object.keys(env.plain), ...Object.keys(env.secret)]) {
+      const clash = this.model.environment?.[key] !== undefined || this.model.secrets?.[key] !== undefined
+        || this.extraPlain[key] !== undefined || this.extraSecret[key] !== undefined;
+      p.check(!clash, `storeFilesIn(store).environment.${key}`, key, 'is already set by the app, a connection or another store',
+        `remove ${key} from the app environment, or give this store its own names (storeFilesIn(store, { envPrefix: 'UPLOADS_' }))`);
+    }
+    p.throwIfAny(this);
+    Object.assign(this.extraPlain, env.plain);
+    Object.assign(this.extraSecret, env.secret);
+  }
+
+  /**
    * Adds the tunnel connector process (`cloudflared tunnel --no-autoupdate run`), its token kept as a secret.
    * With `connectors` above 1, several connectors serve the tunnel, so one can restart or fail while the others carry traffic.
    */
@@ -370,27 +447,34 @@ export class ErpAppService extends Construct {
     if (ca !== undefined) {
       files.push({ name: DATABASE_CA_FILE, path: DATABASE_CA_CERT_PATH, content: ca, variable: DATABASE_CA_CERT_VARIABLE });
     }
-    const mounts = files.length > 0 ? files.map((f) => f.name) : undefined;
-    const withFiles = <T extends { files?: readonly string[] }>(x: T): T => (mounts ? { ...x, files: mounts } : x);
+    const mounts = files.map((f) => f.name);
+    // files the user mounts into single processes (process name, `release`, `scheduler`), after the CA certificate
+    const own = resolveMountedFiles(this.model, [DATABASE_CA_FILE, ...this.jobs.map((j) => `${j.job.name}-${DATABASE_CA_FILE}`)]);
+    files.push(...own.files);
+    const withFiles = <T extends { files?: readonly string[] }>(x: T, owner?: string): T => {
+      const names = [...mounts, ...(owner !== undefined ? own.byOwner[owner] ?? [] : [])];
+      return names.length > 0 ? { ...x, files: names } : x;
+    };
     // directories of the app's code that outlive releases: mounted by app code, the release and the app's own jobs
     const persistentPaths = Object.entries(this.model.persistentPaths ?? {}).map(([name, path]) => ({ name, path }));
     const kept = persistentPaths.length > 0 ? persistentPaths.map((x) => x.name) : undefined;
     const withPaths = <T extends { persistentPaths?: readonly string[] }>(x: T): T => (kept ? { ...x, persistentPaths: kept } : x);
-    const jobs = [...this.resolveAppJobs(appEnv).map((j) => withPaths(withFiles(j))), ...this.resolveBackupJobs(secretGroups, files, ca)];
+    const jobs = [...this.resolveAppJobs(appEnv).map((j) => withPaths(withFiles(j, 'scheduler'))), ...this.resolveBackupJobs(secretGroups, files, ca)];
     const release: ResolvedRelease | undefined = procs.release
       ? withPaths(withFiles<ResolvedRelease>({
         image: procs.release.image ?? procs.web.image,
         command: execForm(procs.release.command)!,
         environment: direct ? { ...appEnv, ...this.directPlain } : appEnv,
         secretGroups: direct ? ['release'] : ['app'],
-      }))
+        ...containerOf(procs.release.container),
+      }, 'release'))
       : undefined;
     const hasManagedCache = this.connections.some((c) => c.engine === DatabaseEngineFamily.VALKEY);
     return withCacheProcess({
       name: this.name,
       processes: processes.map((proc) => {
         if (proc.role === ProcessRole.CONNECTOR) return proc;
-        return proc.isAppCode ? withPaths(withFiles(proc)) : withFiles(proc);
+        return proc.isAppCode ? withPaths(withFiles(proc, proc.name)) : withFiles(proc, proc.name);
       }),
       jobs,
       release,
@@ -399,6 +483,7 @@ export class ErpAppService extends Construct {
       hasManagedCache,
       files: files.length > 0 ? files : undefined,
       persistentPaths: persistentPaths.length > 0 ? persistentPaths : undefined,
+      registries: this.registries.length > 0 ? this.registries : undefined,
     });
   }
 
@@ -412,12 +497,13 @@ export class ErpAppService extends Construct {
       name: 'web', role: ProcessRole.WEB, image: webImage, command: execForm(procs.web.command), port: procs.web.port,
       healthCheck: health(procs.web.healthCheck, procs.web.port), replicas: procs.web.replicas ?? 1,
       resources: procs.web.resources, environment: { ...appEnv, PORT: String(procs.web.port) }, secretGroups: ['app'], isAppCode: true,
+      ...containerOf(procs.web.container),
     }];
     for (const w of procs.workers ?? []) {
       processes.push({
         name: w.name, role: ProcessRole.WORKER, image: w.image ?? webImage, command: execForm(w.command),
         healthCheck: health(w.healthCheck, undefined), replicas: w.replicas ?? 1, resources: w.resources,
-        environment: appEnv, secretGroups: ['app'], isAppCode: true,
+        environment: appEnv, secretGroups: ['app'], isAppCode: true, ...containerOf(w.container),
       });
     }
     if (procs.websocket) {
@@ -425,7 +511,7 @@ export class ErpAppService extends Construct {
       processes.push({
         name: ws.name ?? 'websocket', role: ProcessRole.WEBSOCKET, image: ws.image ?? webImage, command: execForm(ws.command),
         port: ws.port, healthCheck: health(ws.healthCheck, ws.port), replicas: 1, resources: ws.resources,
-        environment: { ...appEnv, PORT: String(ws.port) }, secretGroups: ['app'], isAppCode: true,
+        environment: { ...appEnv, PORT: String(ws.port) }, secretGroups: ['app'], isAppCode: true, ...containerOf(ws.container),
       });
     }
     processes.push(...this.resolveServices(appEnv, appSecrets, secretGroups));
@@ -455,6 +541,7 @@ export class ErpAppService extends Construct {
         environment: serviceEnvironment(problems, `processes.services[${i}]`, svc, appEnv, appSecrets),
         secretGroups: [...(svc.receivesAppEnvironment ? ['app'] : []), ...(Object.keys(own).length > 0 ? [group] : [])],
         isAppCode: svc.receivesAppEnvironment === true,
+        ...containerOf(svc.container),
       };
     });
     problems.throwIfAny(this);
@@ -470,6 +557,7 @@ export class ErpAppService extends Construct {
     const zone = this.model.timeZone ?? UTC_ZONE;
     const job = (name: string, schedule: string, timeZone: string, command: ProcessCommand): ResolvedJob => ({
       name, schedule, timeZone, image, command: execForm(command)!, environment: appEnv, secretGroups: ['app'], resources: sch.resources, isAppCode: true,
+      ...containerOf(sch.container),
     });
     return [
       ...(sch.everyMinute !== undefined ? [job('schedule-run', '* * * * *', zone, sch.everyMinute)] : []),
@@ -559,6 +647,11 @@ function withCacheProcess(app: ResolvedApp): ResolvedApp {
     jobs: app.jobs.map(appCode),
     release: app.release ? appCode(app.release) : undefined,
   };
+}
+
+/** `{ container }` when the model gives container settings, else nothing (the runtime's defaults, output unchanged). */
+function containerOf(container: ContainerSettings | undefined): { container?: ContainerSettings } {
+  return container !== undefined ? { container } : {};
 }
 
 /** A shell line becomes `/bin/sh -c <line>`; an exec list is kept. */

@@ -4,6 +4,7 @@
  * friendly), so an app description file can hold it; every runtime (Compose on
  * droplets, the local Docker engine, Kubernetes) is an adapter from this model.
  */
+import type { AppFile } from './app-file';
 import type { AppSecret } from './secret';
 
 /**
@@ -14,6 +15,19 @@ export type ProcessCommand = string | readonly string[];
 
 /** A secret's value: an `AppSecret`, or a string that is a Terraform reference (`variable.stringValue`). */
 export type SecretValue = string | AppSecret;
+
+/**
+ * A file mounted read-only into a process (phpMyAdmin's `config.user.inc.php`, an nginx
+ * snippet, Prometheus' configuration). Public configuration, never a secret: its text is
+ * written into the synthesized JSON, droplet releases, ConfigMaps and Docker uploads, and a
+ * PEM private key is refused. At most 256 KiB; one file per path in a process.
+ */
+export interface MountedFile {
+  /** Absolute path of the file inside the container (`/etc/phpmyadmin/config.user.inc.php`). */
+  readonly path: string;
+  /** The text: `AppFile.fromText(...)`, `AppFile.fromPath('config/pma.inc.php')` (read at synthesis), or a string. */
+  readonly content: string | AppFile;
+}
 
 /** CPU and memory ceilings of one process (per replica). */
 export interface ResourceLimits {
@@ -61,6 +75,36 @@ export interface HealthCheck {
   readonly startPeriodSeconds?: number;
 }
 
+/**
+ * How one process's container runs: the user it runs as and where it may write. Every runtime
+ * honours it (Compose on droplets: `user`, `read_only`, `tmpfs`; the local Docker engine: the
+ * container's `user`, `read_only`, `tmpfs`; Kubernetes: the security context and one emptyDir per
+ * writable path). Leave it out and the runtime's defaults apply.
+ */
+export interface ContainerSettings {
+  /**
+   * Numeric user the process runs as: `'uid'` or `'uid:gid'` (`'1001:1001'`). `'0'` is root, for
+   * images that start as root and drop to a service user themselves (Apache in phpMyAdmin): on
+   * Kubernetes such a process needs Pod Security `baseline` (see `KubernetesRuntimeProps.podSecurity`).
+   * @default - the runtime's default: Kubernetes its `runAsUser` (10001, group the same); Compose and Docker the image's own user
+   */
+  readonly user?: string;
+  /**
+   * Run with a read-only root filesystem (the process writes only to `writablePaths`, its
+   * persistent paths and, on Kubernetes, `/tmp`).
+   * @default - the runtime's default: Kubernetes true (its `readOnlyRootFilesystem` and `writableRootFilesystem`); Compose and Docker false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Absolute directories that get an empty, writable scratch volume, wiped when the container
+   * restarts (`/var/run/apache2`, `/sessions`, Laravel's `storage/framework/views`): a tmpfs on
+   * Compose and Docker, an emptyDir of at most 256 MiB on Kubernetes. Not a system directory
+   * (`/`, `/etc`, `/usr`, `/var`, ...), nor a persistent path; keep data that must last in `persistentPaths`.
+   * @default - none (Kubernetes still gives every container a writable `/tmp`)
+   */
+  readonly writablePaths?: readonly string[];
+}
+
 /** The process that serves HTTP. Every app has exactly one. */
 export interface WebProcess {
   /** Image reference (`registry/repo:tag` or `...@sha256:digest`). */
@@ -87,6 +131,16 @@ export interface WebProcess {
    * @default - no limits
    */
   readonly resources?: ResourceLimits;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into the web process.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /** A background process (queue worker, Celery worker). */
@@ -115,6 +169,16 @@ export interface WorkerProcess {
    * @default - none
    */
   readonly healthCheck?: HealthCheck;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into the worker.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /** One scheduled command. */
@@ -161,6 +225,16 @@ export interface SchedulerProcess {
    * @default - no limits
    */
   readonly resources?: ResourceLimits;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into each scheduled run.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /** A WebSocket server beside the web process. */
@@ -189,6 +263,16 @@ export interface WebSocketProcess {
    * @default - no limits
    */
   readonly resources?: ResourceLimits;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into the WebSocket server.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /** A one-off command (database migrations) that must succeed before web starts, on each deploy. */
@@ -200,6 +284,16 @@ export interface ReleaseCommand {
   readonly image?: string;
   /** The command (`php artisan migrate --force`, `alembic upgrade head`, `npx prisma migrate deploy`). */
   readonly command: ProcessCommand;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into the release command.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /**
@@ -266,6 +360,16 @@ export interface HttpService {
    * @default - none
    */
   readonly secrets?: Readonly<Record<string, SecretValue>>;
+  /**
+   * User, read-only root filesystem and scratch directories of its container.
+   * @default - the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
+  /**
+   * Files mounted read-only into the service.
+   * @default - none
+   */
+  readonly files?: readonly MountedFile[];
 }
 
 /** Every process of an app. */

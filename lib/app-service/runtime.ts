@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { DatabaseConnection, IDatabaseClient } from '../common/contracts';
-import { ResourceLimits } from './process-model';
+import { ContainerSettings, ResourceLimits } from './process-model';
+import type { ResolvedRegistry } from './registry';
 
 /**
  * The final, normalized process model a runtime turns into resources: every
@@ -43,6 +44,11 @@ export interface ResolvedApp {
    * @default - none
    */
   readonly persistentPaths?: readonly ResolvedPersistentPath[];
+  /**
+   * Private registries the images are pulled from, with the `auth` of their Docker config entries.
+   * @default - none
+   */
+  readonly registries?: readonly ResolvedRegistry[];
 }
 
 /** A directory of the app's code kept across releases and servers. */
@@ -132,6 +138,11 @@ export interface ResolvedProcess {
    * @default - none
    */
   readonly persistentPaths?: readonly string[];
+  /**
+   * The container settings the model gave (user, read-only root filesystem, writable paths).
+   * @default - none: the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
 }
 
 /** One scheduled command. */
@@ -163,6 +174,11 @@ export interface ResolvedJob {
    * @default - none
    */
   readonly persistentPaths?: readonly string[];
+  /**
+   * The container settings the model gave (user, read-only root filesystem, writable paths).
+   * @default - none: the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
 }
 
 /** The release command. */
@@ -181,6 +197,11 @@ export interface ResolvedRelease {
    * @default - none
    */
   readonly persistentPaths?: readonly string[];
+  /**
+   * The container settings the model gave (user, read-only root filesystem, writable paths).
+   * @default - none: the runtime's defaults
+   */
+  readonly container?: ContainerSettings;
 }
 
 /** What an app hands its runtime when it binds. */

@@ -123,6 +123,16 @@ export interface IBackupDestination {
   grantWrite(id: string): BackupJobEnvironment;
 }
 
+/** Object storage for the app's own files (uploads), which an app is given with `ErpAppService.storeFilesIn`. */
+export interface IAppFileStore {
+  /**
+   * Creates (once per id) a credential that may read, write and delete the store's objects and
+   * list it, and returns the variables an app needs: plain (`BUCKET`, `REGION`, `ENDPOINT`) and
+   * secret (`ACCESS_KEY_ID`, `SECRET_ACCESS_KEY`), both without prefix.
+   */
+  grantReadWrite(id: string): AppEnvironment;
+}
+
 /** What a connector (`cloudflared`) needs to serve a tunnel. */
 export interface TunnelConnector {
   readonly tunnelId: string;

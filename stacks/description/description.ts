@@ -27,6 +27,29 @@ export interface DescriptionHealthCheck {
   readonly startPeriodSeconds?: number;
 }
 
+/**
+ * How a process's container runs, on every tier: its user, a read-only root filesystem, and
+ * directories that get an empty, writable scratch volume (a tmpfs on droplets and locally, an
+ * emptyDir of at most 256 MiB on Kubernetes), wiped when the container restarts.
+ */
+export interface DescriptionContainer {
+  /**
+   * Numeric user, `"uid"` or `"uid:gid"` (`"1001:1001"`); `"0"` is root (the HA tier's namespace then enforces Pod Security `baseline`).
+   * @default - the image's user on droplets and locally; 10001 on the HA tier
+   */
+  readonly user?: string;
+  /**
+   * Read-only root filesystem.
+   * @default - false on droplets and locally; true on the HA tier
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Absolute directories the process writes scratch files to (`/var/run/apache2`, `/sessions`); not system directories such as `/etc` or `/var`.
+   * @default - none (the HA tier gives every container a writable `/tmp`)
+   */
+  readonly writablePaths?: string[];
+}
+
 /** The web process: the one that serves HTTP. */
 export interface DescriptionWebProcess {
   /** Container image reference with a tag (`ghcr.io/acme/erp:1.4.2`). */
@@ -44,6 +67,8 @@ export interface DescriptionWebProcess {
    * @default '/'
    */
   readonly path?: string;
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
 }
 
 /** A background worker (queue consumer, Celery worker). */
@@ -55,6 +80,8 @@ export interface DescriptionWorker {
   readonly command: string[];
   /** @default 1 */
   readonly replicas?: number;
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
 }
 
 /** A scheduled command. */
@@ -74,6 +101,8 @@ export interface DescriptionScheduler {
   readonly everyMinute?: string[];
   /** @default - none */
   readonly jobs?: DescriptionCronJob[];
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
 }
 
 /** A WebSocket server. */
@@ -84,6 +113,8 @@ export interface DescriptionWebSocket {
   readonly port: number;
   /** The public path routed to it (`/ws`). @default '/ws' */
   readonly path?: string;
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
 }
 
 /** The app's processes. */
@@ -119,6 +150,10 @@ export interface DescriptionService {
   readonly environment?: Record<string, string>;
   /** It runs app code and reads the app's environment and secrets (a static frontend does not). @default false */
   readonly appEnvironment?: boolean;
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
+  /** Files mounted read-only into the service (an nginx snippet). @default - none */
+  readonly files?: DescriptionFile[];
 }
 
 /** Database engines a description may ask for: the SQL members of `DatabaseEngineFamily`, as text. */
@@ -166,6 +201,19 @@ export interface DescriptionBackups {
   readonly monthlyRetentionMonths?: number;
 }
 
+/**
+ * A file mounted read-only into a process at `path`: public configuration (never a secret: it
+ * is written into the synthesized JSON), at most 256 KiB. Give exactly one of `content` and `source`.
+ */
+export interface DescriptionFile {
+  /** Absolute path inside the container (`/etc/phpmyadmin/config.user.inc.php`). */
+  readonly path: string;
+  /** The file's text. @default - none; give `source` instead */
+  readonly content?: string;
+  /** A file to read at synth, relative to the description file's folder (`config/pma.inc.php`). @default - none; give `content` instead */
+  readonly source?: string;
+}
+
 /** An admin tool (phpMyAdmin, Flower) published behind Cloudflare Access. */
 export interface DescriptionAdminTool {
   /** A DNS label naming the tool, also its subdomain (`pma` -> pma.<domain>). */
@@ -186,6 +234,10 @@ export interface DescriptionAdminTool {
   readonly environmentFrom?: Record<string, string>;
   /** @default - no health check */
   readonly healthCheck?: DescriptionHealthCheck;
+  /** User, read-only root filesystem and scratch directories of its container. @default - the tier's defaults */
+  readonly container?: DescriptionContainer;
+  /** Files mounted read-only into the tool (phpMyAdmin's `config.user.inc.php`). @default - none */
+  readonly files?: DescriptionFile[];
 }
 
 /** Cloudflare account and zone. */
@@ -260,6 +312,18 @@ export interface DescriptionBackend {
   readonly region?: string;
 }
 
+/** A private registry: DigitalOcean's (by registry name), or any other with a user and a token. */
+export interface DescriptionRegistry {
+  /** Name of a DigitalOcean Container Registry (`registry.digitalocean.com/<name>`). @default - none; give server instead */
+  readonly digitalOcean?: string;
+  /** Registry host, e.g. `ghcr.io`. @default - none; give digitalOcean instead */
+  readonly server?: string;
+  /** User the token belongs to (with server). @default - none */
+  readonly username?: string;
+  /** The token, from a sensitive variable (with server): `{ variable: ghcr_token }`. @default - none */
+  readonly password?: { readonly variable: string };
+}
+
 /** How a secret of the app gets its value (exactly one of the two). */
 export interface DescriptionSecret {
   /**
@@ -329,6 +393,13 @@ export interface AppDescription {
    * @default - none (database, cache, vault and tunnel credentials are wired in by the stacks)
    */
   readonly secrets?: Record<string, DescriptionSecret>;
+  /**
+   * Private registries the images come from: `{ digitalOcean: acme }` (DigitalOcean Container
+   * Registry: Terraform creates read-only credentials), or `{ server: ghcr.io, username: acme-deploy,
+   * password: { variable: ghcr_token } }` (a read-only token in a sensitive variable).
+   * @default - public images only
+   */
+  readonly registries?: DescriptionRegistry[];
   readonly cloudflare: DescriptionCloudflare;
   /** SSH key ids or fingerprints known to DigitalOcean; droplets require at least one. */
   readonly sshKeys: string[];

@@ -7,6 +7,17 @@ import { AppDescription } from './description';
  * subdomain, phpMyAdmin for admins). Here MySQL 8 replaces MariaDB 10.5 and
  * phpMyAdmin sits behind Cloudflare Access instead of an open port.
  */
+/** phpMyAdmin's TLS settings for server 1 (the PMA_HOST server), with the CA every container finds at DATABASE_CA_CERT_PATH. */
+const PMA_TLS_CONFIG = [
+  '<?php',
+  "if (is_readable('/etc/ssl/certs/database-ca.pem')) {",
+  "    $cfg['Servers'][1]['ssl'] = true;",
+  "    $cfg['Servers'][1]['ssl_verify'] = true;",
+  "    $cfg['Servers'][1]['ssl_ca'] = '/etc/ssl/certs/database-ca.pem';",
+  '}',
+  '',
+].join('\n');
+
 export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
   name: 'facturador',
   domain: 'fact.example.com',
@@ -20,11 +31,18 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
       image: 'ghcr.io/example/facturador:2.4.1',
       port: 8080,
       healthCheck: { path: '/health', intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 40 },
+      // It runs as any non-root user (10001 on the HA tier) on a read-only root filesystem, given scratch space where
+      // nginx keeps its pid (/run) and request buffers (/var/lib/nginx) and Laravel compiles its Blade views.
+      container: { writablePaths: ['/run', '/var/lib/nginx', '/var/www/html/storage/framework/views'] },
     },
     workers: [
-      { name: 'queue', command: ['php', 'artisan', 'queue:work', 'redis', '--sleep=3', '--tries=3', '--max-time=3600'], replicas: 2 },
+      {
+        name: 'queue', command: ['php', 'artisan', 'queue:work', 'redis', '--sleep=3', '--tries=3', '--max-time=3600'], replicas: 2,
+        // queued mail renders Blade views
+        container: { writablePaths: ['/var/www/html/storage/framework/views'] },
+      },
     ],
-    scheduler: { everyMinute: ['php', 'artisan', 'schedule:run'] },
+    scheduler: { everyMinute: ['php', 'artisan', 'schedule:run'], container: { writablePaths: ['/var/www/html/storage/framework/views'] } },
     release: ['php', 'artisan', 'migrate', '--force'],
   },
   database: { engine: 'mysql', version: 8, name: 'facturador', user: 'facturador' },
@@ -38,6 +56,14 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
       allowEmailDomains: ['example.com'],
       environmentFrom: { PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' },
       environment: { PMA_ABSOLUTE_URI: 'https://pma.fact.example.com/', UPLOAD_LIMIT: '128M' },
+      // The image includes /etc/phpmyadmin/config.user.inc.php after its own settings. The managed MySQL requires TLS:
+      // where the database hands over its CA certificate (dev, prod, ha) phpMyAdmin connects with TLS and verifies the
+      // server with it; the local tier's MySQL container speaks plain text on the private network and has no certificate.
+      files: [{ path: '/etc/phpmyadmin/config.user.inc.php', content: PMA_TLS_CONFIG }],
+      // The official image has no non-root mode (phpmyadmin/docker#187): Apache starts as root to bind :80 and runs
+      // PHP as www-data, and the entrypoint writes /etc/phpmyadmin/config.secret.inc.php beside the image's own
+      // config.inc.php, so the root filesystem stays writable. On the HA tier its namespace enforces Pod Security baseline.
+      container: { user: '0', readOnlyRootFilesystem: false },
     },
   ],
   environment: {

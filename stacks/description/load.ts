@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Problems } from '../../lib/private/validate';
-import { AppDescription } from './description';
+import { AppDescription, DescriptionFile } from './description';
 import { LARAVEL_INVOICING_EXAMPLE } from './laravel-example';
 import { validateAppDescription } from './validate';
 
@@ -27,7 +27,18 @@ export function loadAppDescriptionFile(file: string): AppDescription {
     p.add('(file)', path.basename(abs), `does not parse: ${(err as Error).message.split('\n')[0]}`, 'fix the syntax (JSON for .json, YAML for .yaml/.yml)');
     p.throwIfAny(file);
   }
-  return validateAppDescription(parsed, file);
+  return withAbsoluteSources(validateAppDescription(parsed, file), path.dirname(abs));
+}
+
+/** The description with each mounted file's `source` made absolute, from the description file's folder. */
+function withAbsoluteSources(d: AppDescription, folder: string): AppDescription {
+  const abs = <T extends { readonly files?: DescriptionFile[] }>(x: T): T =>
+    (x.files ? { ...x, files: x.files.map((f) => (f.source !== undefined ? { ...f, source: path.resolve(folder, f.source) } : f)) } : x);
+  return {
+    ...d,
+    processes: { ...d.processes, services: d.processes.services?.map(abs) },
+    adminTools: d.adminTools?.map(abs),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { parseImageReference } from '../../lib/private/image-ref';
 import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
 import { timeZoneProblem } from '../../lib/private/time-zone';
 import { Problems } from '../../lib/private/validate';
+import { checkContainerSettings } from '../../lib/app-service/private/container-settings';
 import { AppDescription, TIER_NAMES } from './description';
 import { checkTierHostnames } from './hostnames';
 
@@ -114,6 +115,11 @@ class Walker {
     return v;
   }
 
+  /** A process's `container` settings, checked as the app service checks them (lib/app-service/private/container-settings.ts). */
+  public container(obj: Obj, path: string): void {
+    checkContainerSettings(this.p, join(path, 'container'), obj.container as never);
+  }
+
   /** An IANA time zone name, checked as the app service checks it (lib/private/time-zone.ts). */
   public timeZone(obj: Obj, key: string, path: string): void {
     const v = this.string(obj, key, path, false, undefined, 'give an IANA time zone name such as "America/Lima"');
@@ -198,6 +204,43 @@ function checkSecrets(w: Walker, p: Problems, d: Obj): void {
   }
 }
 
+/** Registries: DigitalOcean's by name, or a host with a user and a token in a sensitive variable. */
+function checkRegistries(w: Walker, p: Problems, d: Obj): void {
+  const list = w.array(d, 'registries', '');
+  const seen = new Set<string>();
+  (list ?? []).forEach((r, i) => {
+    const rp = join('registries', i);
+    if (!isObject(r)) {
+      p.add(rp, r, 'is not a registry', 'give { digitalOcean: name } or { server, username, password: { variable } }');
+      return;
+    }
+    w.known(r, rp, ['digitalOcean', 'server', 'username', 'password']);
+    if ((r.digitalOcean !== undefined) === (r.server !== undefined)) {
+      p.add(rp, Object.keys(r).join(', ') || '{}', 'needs exactly one of digitalOcean and server', 'give { digitalOcean: acme } or { server: ghcr.io, username, password: { variable: ghcr_token } }');
+      return;
+    }
+    if (r.digitalOcean !== undefined) {
+      w.string(r, 'digitalOcean', rp, true, /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'give the registry name, e.g. acme');
+      if (r.username !== undefined || r.password !== undefined) p.add(rp, 'username/password', 'are not taken for DigitalOcean\'s registry', 'leave them out: Terraform creates read-only credentials');
+      const server = 'registry.digitalocean.com';
+      if (seen.has(server)) p.add(rp, server, 'is given twice', 'give one entry per registry host');
+      seen.add(server);
+      return;
+    }
+    const server = w.string(r, 'server', rp, true, /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/, 'give the host only, e.g. ghcr.io');
+    w.string(r, 'username', rp, true, /^[^:\s]+$/, 'give the user the token belongs to');
+    const pw = r.password;
+    if (!isObject(pw) || typeof pw.variable !== 'string' || !VARIABLE_NAME.test(pw.variable)) {
+      p.add(join(rp, 'password'), typeof pw === 'string' ? '<hidden>' : pw, 'is not { variable: name }: the description holds no secret values',
+        'give { variable: ghcr_token } and set TF_VAR_ghcr_token where Terraform runs');
+    }
+    if (server !== undefined) {
+      if (seen.has(server)) p.add(join(rp, 'server'), server, 'is given twice', 'give one entry per registry host');
+      seen.add(server);
+    }
+  });
+}
+
 /** A map of environment variables: valid names, string values, no secrets in plain text. */
 function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): void {
   const env = w.object(obj, key, path, false);
@@ -256,7 +299,8 @@ function checkWeb(w: Walker, procs: Obj, path: string): Obj | undefined {
   const web = w.object(procs, 'web', path, true);
   if (web) {
     const wp = join(path, 'web');
-    w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas', 'path']);
+    w.known(web, wp, ['image', 'command', 'port', 'healthCheck', 'replicas', 'path', 'container']);
+    w.container(web, wp);
     w.string(web, 'path', wp, false, /^\/[^\s]*$/, 'give a path starting with "/", e.g. "/api"');
     w.image(web, wp, true);
     w.command(web, 'command', wp, false);
@@ -273,7 +317,8 @@ function checkWorkers(w: Walker, p: Problems, procs: Obj, path: string, addName:
   workers.forEach((raw, i) => {
     const wp = join(join(path, 'workers'), i);
     if (!isObject(raw)) return p.add(wp, raw, 'must be an object', 'give each worker as { "name": ..., "command": [...] }');
-    w.known(raw, wp, ['name', 'image', 'command', 'replicas']);
+    w.known(raw, wp, ['name', 'image', 'command', 'replicas', 'container']);
+    w.container(raw, wp);
     w.string(raw, 'name', wp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "queue")');
     w.image(raw, wp, false);
     w.command(raw, 'command', wp, true);
@@ -287,7 +332,8 @@ function checkScheduler(w: Walker, p: Problems, procs: Obj, path: string, addNam
   const sched = w.object(procs, 'scheduler', path, false);
   if (sched) {
     const sp = join(path, 'scheduler');
-    w.known(sched, sp, ['everyMinute', 'jobs']);
+    w.known(sched, sp, ['everyMinute', 'jobs', 'container']);
+    w.container(sched, sp);
     w.command(sched, 'everyMinute', sp, false);
     (w.array(sched, 'jobs', sp) ?? []).forEach((raw, i) => {
       const jp = join(join(sp, 'jobs'), i);
@@ -307,7 +353,8 @@ function checkWebSocket(w: Walker, procs: Obj, path: string, addName: AddName): 
   const ws = w.object(procs, 'websocket', path, false);
   if (ws) {
     const wsp = join(path, 'websocket');
-    w.known(ws, wsp, ['image', 'command', 'port', 'path']);
+    w.known(ws, wsp, ['image', 'command', 'port', 'path', 'container']);
+    w.container(ws, wsp);
     w.image(ws, wsp, false);
     w.command(ws, 'command', wsp, true);
     w.int(ws, 'port', wsp, true, 1, 65535, 'use the port the WebSocket server listens on, from 1 to 65535');
@@ -321,7 +368,9 @@ function checkServices(w: Walker, p: Problems, procs: Obj, path: string, addName
   (w.array(procs, 'services', path) ?? []).forEach((raw, i) => {
     const sp = join(join(path, 'services'), i);
     if (!isObject(raw)) return p.add(sp, raw, 'must be an object', 'give each service as { "name", "image", "port", "path" }');
-    w.known(raw, sp, ['name', 'image', 'command', 'port', 'path', 'admin', 'healthCheck', 'environment', 'appEnvironment']);
+    w.known(raw, sp, ['name', 'image', 'command', 'port', 'path', 'admin', 'healthCheck', 'environment', 'appEnvironment', 'files', 'container']);
+    w.container(raw, sp);
+    checkFiles(w, p, raw, sp);
     w.bool(raw, 'appEnvironment', sp);
     checkEnv(w, p, raw, 'environment', sp);
     w.string(raw, 'name', sp, true, DNS_LABEL, 'use a DNS label: lowercase letters, digits and hyphens (e.g. "frontend")');
@@ -447,7 +496,7 @@ export function validateAppDescription(input: unknown, source = 'app description
   }
   const d = input as Obj;
   w.known(d, '', ['name', 'domain', 'tenantSubdomains', 'region', 'awsRegion', 'awsReplicaRegion', 'processes', 'database', 'cache', 'backups',
-    'adminTools', 'environment', 'secrets', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
+    'adminTools', 'environment', 'secrets', 'registries', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
   w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
   const domain = w.string(d, 'domain', '', true, DOMAIN, 'give a lowercase domain name such as "fact.example.com" (no scheme, no path, no wildcard)');
   w.bool(d, 'tenantSubdomains', '');
@@ -473,6 +522,7 @@ export function validateAppDescription(input: unknown, source = 'app description
   checkAdminTools(w, p, d, names);
   checkEnv(w, p, d, 'environment', '');
   checkSecrets(w, p, d);
+  checkRegistries(w, p, d);
   checkCloudflare(w, p, d, domain);
   checkAdminAccess(w, p, d);
   w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');
@@ -484,11 +534,28 @@ export function validateAppDescription(input: unknown, source = 'app description
 }
 
 /** Admin tools: each behind Cloudflare Access, with a name no process uses. */
+/** Mounted files: `{ path, content }` or `{ path, source }` each (the paths, sizes and sources are checked by the app). */
+function checkFiles(w: Walker, p: Problems, obj: Obj, path: string): void {
+  (w.array(obj, 'files', path) ?? []).forEach((raw, i) => {
+    const fp = join(join(path, 'files'), i);
+    if (!isObject(raw)) return p.add(fp, raw, 'must be an object', 'give { "path": "/etc/app/app.conf", "source": "config/app.conf" } or { "path", "content" }');
+    w.known(raw, fp, ['path', 'content', 'source']);
+    w.string(raw, 'path', fp, true, /^\/[^\0]*[^/]$/, 'give an absolute file path inside the container (e.g. "/etc/phpmyadmin/config.user.inc.php")');
+    const content = w.string(raw, 'content', fp, false);
+    const source = w.string(raw, 'source', fp, false);
+    if ((content === undefined) === (source === undefined)) {
+      p.add(fp, raw, 'must give exactly one of content and source', 'give the text as "content", or a file relative to the description as "source"');
+    }
+  });
+}
+
 function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): void {
   (w.array(d, 'adminTools', '') ?? []).forEach((raw, i) => {
     const ap = join('adminTools', i);
     if (!isObject(raw)) return p.add(ap, raw, 'must be an object', 'give each admin tool as { "name", "image", "port", "allowEmailDomains" }');
-    w.known(raw, ap, ['name', 'image', 'port', 'allowEmails', 'allowEmailDomains', 'environment', 'environmentFrom', 'healthCheck']);
+    w.known(raw, ap, ['name', 'image', 'port', 'allowEmails', 'allowEmailDomains', 'environment', 'environmentFrom', 'healthCheck', 'files', 'container']);
+    w.container(raw, ap);
+    checkFiles(w, p, raw, ap);
     checkEnv(w, p, raw, 'environment', ap);
     checkEnv(w, p, raw, 'environmentFrom', ap);
     checkHealth(w, raw, ap);

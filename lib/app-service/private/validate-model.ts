@@ -1,8 +1,10 @@
 import { Problems, checkInt, isUnresolved } from '../../private/validate';
+import { checkMountedFiles } from './app-files';
 import { parseCron } from './cron';
 import { dnsLabel } from '../../private/patterns';
 import { parseImageReference } from '../../private/image-ref';
 import { timeZoneProblem } from '../../private/time-zone';
+import { checkContainerSettings } from './container-settings';
 import { HealthCheck, HttpService, ProcessCommand, ProcessModel, ResourceLimits, SecretValue } from '../process-model';
 import { AppSecret, AppSecretSource, SecretEncoding, isAppSecret } from '../secret';
 
@@ -60,7 +62,27 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
   }
   checkModelEnvironment(p, model);
   checkPersistentPaths(p, model.persistentPaths);
+  checkContainers(p, model);
+  checkMountedFiles(p, model);
   checkTimeZone(p, 'timeZone', model.timeZone);
+}
+
+/** Container settings of every process that has them; app code's writable paths must not be its persistent paths. */
+function checkContainers(p: Problems, model: ProcessModel): void {
+  const procs = model.processes;
+  const paths = model.persistentPaths;
+  const kept = paths && typeof paths === 'object' && !isUnresolved(paths) ? Object.values(paths).filter((x) => typeof x === 'string') : [];
+  const web = procs.web as unknown;
+  if (web && typeof web === 'object' && !Array.isArray(web)) checkContainerSettings(p, 'processes.web.container', procs.web.container, kept);
+  if (Array.isArray(procs.workers)) procs.workers.forEach((wk, i) => checkContainerSettings(p, `processes.workers[${i}].container`, wk?.container, kept));
+  if (procs.scheduler) checkContainerSettings(p, 'processes.scheduler.container', procs.scheduler.container, kept);
+  if (procs.websocket) checkContainerSettings(p, 'processes.websocket.container', procs.websocket.container, kept);
+  if (procs.release) checkContainerSettings(p, 'processes.release.container', procs.release.container, kept);
+  if (Array.isArray(procs.services)) {
+    procs.services.forEach((svc, i) => {
+      if (svc && typeof svc === 'object') checkContainerSettings(p, `processes.services[${i}].container`, svc.container, svc.receivesAppEnvironment ? kept : []);
+    });
+  }
 }
 
 /** Persistent paths: DNS-label names, distinct absolute paths that are not system directories. */

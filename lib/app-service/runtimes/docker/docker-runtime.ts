@@ -2,19 +2,22 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { ITerraformDependable, Lazy } from 'cdktf';
-import { Construct } from 'constructs';
+import { ITerraformDependable, Lazy, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ErpValidationError } from '../../../errors';
 import { IDatabaseClient } from '../../../common/contracts';
 import { Problems, checkInt } from '../../../private/validate';
 import { CACHE_DATA_PATH } from '../../private/cache-process';
 import { escapeTerraformTemplate, healthTest } from '../../private/render-common';
-import { ResourceLimits } from '../../process-model';
+import { ContainerSettings, ResourceLimits } from '../../process-model';
 import {
   ProcessRole, ResolvedApp, ResolvedHealthCheck, ResolvedJob, ResolvedProcess, ResolvedRelease,
 } from '../../runtime';
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { cronLoopScript } from './private/cron-loop';
 import { isUtcZone } from '../../../private/time-zone';
+import { DockerProvider, DockerProviderRegistryAuth } from '@cdktf/provider-docker/lib/provider';
+import { dockerConfigJson } from '../../registry';
 
 /** Props of `DockerRuntime`. */
 export interface DockerRuntimeProps extends AppRuntimeBaseProps {
@@ -99,7 +102,30 @@ export class DockerRuntime extends AppRuntimeBase {
   }
 
   /** The cache first and the release next (app containers wait for both), then the processes and the jobs. */
+  /**
+   * Hands the registries' credentials to the stack's Docker provider (`registry_auth`, one entry per
+   * registry with the Docker config of that registry): the provider pulls the images, not a container.
+   */
+  private passRegistryCredentials(app: ResolvedApp): void {
+    if (!app.registries?.length) return;
+    const providers = TerraformStack.of(this).node.findAll().filter((c: IConstruct): c is DockerProvider => c instanceof DockerProvider);
+    if (providers.length !== 1) {
+      throw new ErpValidationError(this.node.path, [{
+        prop: 'registries', value: `${providers.length} Docker providers`,
+        problem: 'need exactly one DockerProvider in the stack to pass the registry credentials to',
+        fix: "configure one DockerProvider (new DockerProvider(stack, 'docker')) in the stack of this runtime",
+      }]);
+    }
+    const provider = providers[0];
+    const given = Array.isArray(provider.registryAuth) ? provider.registryAuth : [];
+    provider.registryAuth = [
+      ...given.filter((a: DockerProviderRegistryAuth) => !app.registries!.some((r) => r.server === a.address)),
+      ...app.registries.map((r) => ({ address: r.server, configFileContent: dockerConfigJson([r]) })),
+    ];
+  }
+
   private render(app: ResolvedApp): void {
+    this.passRegistryCredentials(app);
     const before: ITerraformDependable[] = [...this.startAfterList];
     const isCache = (proc: ResolvedProcess) => proc.role === ProcessRole.CACHE;
     for (const proc of app.processes.filter(isCache)) before.push(...this.processContainers(app, proc, before));
@@ -122,6 +148,7 @@ export class DockerRuntime extends AppRuntimeBase {
         upload: uploads(app, proc.files),
         volumes: this.pathVolumes(app, proc.persistentPaths),
         restart: 'unless-stopped',
+        ...containerSettings(proc.container),
         healthcheck: proc.healthCheck ? dockerHealth(proc.healthCheck) : undefined,
         networksAdvanced: [{ name: this.network.name, aliases: [proc.name] }],
         ports: proc.role === ProcessRole.WEB && i === 1 ? [{ internal: proc.port!, external: this.hostPort, ip: '127.0.0.1' }] : undefined,
@@ -158,6 +185,7 @@ export class DockerRuntime extends AppRuntimeBase {
       volumes: this.pathVolumes(app, r.persistentPaths),
       networksAdvanced: [{ name: this.network.name }],
       restart: 'no',
+      ...containerSettings(r.container),
       mustRun: false,
       attach: true,
       logs: true,
@@ -175,6 +203,7 @@ export class DockerRuntime extends AppRuntimeBase {
       upload: uploads(app, job.files),
       volumes: this.pathVolumes(app, job.persistentPaths),
       restart: 'unless-stopped',
+      ...containerSettings(job.container),
       networksAdvanced: [{ name: this.network.name }],
       labels: [{ label: 'erp.schedule', value: job.schedule }, ...(isUtcZone(job.timeZone) ? [] : [{ label: 'erp.time-zone', value: job.timeZone }])],
       ...limits(job.resources),
@@ -207,10 +236,13 @@ function envList(app: ResolvedApp, env: Readonly<Record<string, string>>, groups
   return Object.entries(merged).map(([k, v]) => escapeTerraformTemplate(`${k}=${v}`));
 }
 
-/** The public files (the database CA certificate) copied into a container that mounts them. */
+/**
+ * The public files (the database CA certificate, the files the user mounts) copied into a container that
+ * mounts them, read-only (mode 0444: nobody in the container may write them).
+ */
 function uploads(app: ResolvedApp, names: readonly string[] | undefined): ContainerConfig['upload'] {
   const files = (app.files ?? []).filter((f) => names?.includes(f.name));
-  return files.length > 0 ? files.map((f) => ({ file: f.path, content: escapeTerraformTemplate(f.content) })) : undefined;
+  return files.length > 0 ? files.map((f) => ({ file: f.path, content: escapeTerraformTemplate(f.content), permissions: '0444' })) : undefined;
 }
 
 function dockerHealth(h: ResolvedHealthCheck) {
@@ -220,6 +252,19 @@ function dockerHealth(h: ResolvedHealthCheck) {
     timeout: `${h.timeoutSeconds}s`,
     retries: h.retries,
     startPeriod: `${h.startPeriodSeconds}s`,
+  };
+}
+
+/**
+ * A process's container settings as the container's `user`, `read_only` and a `tmpfs` per writable
+ * path (empty and writable, wiped when the container stops). Nothing when the model gives none.
+ */
+function containerSettings(c: ContainerSettings | undefined): Pick<ContainerConfig, 'user' | 'readOnly' | 'tmpfs'> {
+  if (c === undefined) return {};
+  return {
+    ...(c.user !== undefined ? { user: c.user } : {}),
+    ...(c.readOnlyRootFilesystem !== undefined ? { readOnly: c.readOnlyRootFilesystem } : {}),
+    ...(c.writablePaths?.length ? { tmpfs: Object.fromEntries(c.writablePaths.map((path) => [path, 'rw'])) } : {}),
   };
 }
 

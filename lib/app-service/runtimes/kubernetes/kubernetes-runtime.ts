@@ -7,11 +7,11 @@ import type {
 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import type { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
-import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NamespaceV1, NamespaceV1Metadata } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
-import { Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { posix } from 'path';
@@ -22,12 +22,14 @@ import { Problems, checkInt, isUnresolved, requireProps } from '../../../private
 import { CACHE_DATA_PATH } from '../../private/cache-process';
 import { groupsInUse } from '../../private/render-common';
 import { DNS_LABEL_RE } from '../../private/validate-model';
-import { ResourceLimits } from '../../process-model';
+import { SCRATCH_SIZE_LIMIT, cleanPath, parseUser } from '../../private/container-settings';
+import { ContainerSettings, ResourceLimits } from '../../process-model';
 import {
   ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess, ResolvedRelease,
 } from '../../runtime';
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { IKubernetesCluster } from './kubernetes-cluster';
+import { dockerConfigJson } from '../../registry';
 
 // The workload bindings (Deployment, CronJob, Job, HorizontalPodAutoscaler) are about 15 MB of
 // JavaScript, some 150 ms to load: they are required when a runtime first renders its workloads,
@@ -45,6 +47,14 @@ function workloads(): {
     HorizontalPodAutoscalerV2: (require('@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2') as typeof import('@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2')).HorizontalPodAutoscalerV2,
     JobV1: (require('@cdktf/provider-kubernetes/lib/job-v1') as typeof import('@cdktf/provider-kubernetes/lib/job-v1')).JobV1,
   };
+}
+
+/** Pod Security Standards level a namespace enforces (its `pod-security.kubernetes.io/enforce` label). */
+export enum PodSecurityLevel {
+  /** Non-root only, no privilege escalation, every capability dropped but `NET_BIND_SERVICE`, seccomp. */
+  RESTRICTED = 'restricted',
+  /** Also admits containers that run as root with the default capabilities (an image that binds port 80 and drops to a service user, such as phpMyAdmin's Apache). */
+  BASELINE = 'baseline',
 }
 
 /** Props of `KubernetesRuntime`. */
@@ -85,12 +95,13 @@ export interface KubernetesRuntimeProps extends AppRuntimeBaseProps {
    */
   readonly cpuRequestFraction?: number;
   /**
-   * User id every app container runs as (never root).
+   * User id every app container runs as (never root), unless its process gives `container.user`.
    * @default 10001
    */
   readonly runAsUser?: number;
   /**
-   * Read-only root filesystem for every container; each one gets a writable, empty `/tmp`.
+   * Read-only root filesystem for every container, unless its process gives `container.readOnlyRootFilesystem`;
+   * each one gets a writable, empty `/tmp`, and an emptyDir (256 MiB at most) at each of its `container.writablePaths`.
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
@@ -99,6 +110,12 @@ export interface KubernetesRuntimeProps extends AppRuntimeBaseProps {
    * @default - none
    */
   readonly writableRootFilesystem?: readonly string[];
+  /**
+   * Pod Security level the namespace enforces. `RESTRICTED` refuses a process whose `container.user`
+   * is root (`'0'`); `BASELINE` admits it, and the namespace still warns and audits against `restricted`.
+   * @default - `RESTRICTED`, or `BASELINE` (with a synthesis warning naming the processes) when a process asks for user `0`
+   */
+  readonly podSecurity?: PodSecurityLevel;
   /**
    * Minutes Terraform waits for the release Job to finish before it fails the apply.
    * @default 15
@@ -144,15 +161,26 @@ interface PodInput {
   readonly dataVolume?: string;
   /** Names of the app's public files (`ResolvedApp.files`) mounted read-only. */
   readonly files?: readonly string[];
+  /** The process's own user, read-only flag and writable paths. */
+  readonly container?: ContainerSettings;
 }
+
+/**
+ * Capabilities a root container gets back after dropping all (all within Pod Security `baseline`):
+ * what an image that starts as root needs to fix file ownership, bind a port below 1024, switch to
+ * its service user and signal that user's workers (Apache, nginx and php-fpm masters).
+ */
+const ROOT_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'];
 
 /**
  * Runs an `ErpAppService` on Kubernetes, on a cluster created by another stack
  * (`KubernetesCluster.fromClusterName`), with the Kubernetes provider configured from it.
  *
- * In a namespace of its own (`Resource`, Pod Security `restricted`), each
+ * In a namespace of its own (`Resource`, Pod Security `restricted`, or `baseline`
+ * when a process asks to run as root: see `podSecurity`), each
  * process becomes a Deployment (non-root, read-only root filesystem with a
- * writable `/tmp`, probes from its health check, replicas spread over nodes)
+ * writable `/tmp`, or what its `container` settings ask for: user, root
+ * filesystem, an emptyDir per writable path; probes from its health check, replicas spread over nodes)
  * with a PodDisruptionBudget and, when it serves a port, a ClusterIP Service;
  * web gets a HorizontalPodAutoscaler, the tunnel connector at least two
  * replicas. Scheduled jobs become CronJobs (in their time zone, no overlap), each secret
@@ -188,6 +216,8 @@ export class KubernetesRuntime extends AppRuntimeBase {
   public readonly secrets: Record<string, SecretV1> = {};
   /** ConfigMaps of the public files (`database-ca`) by file name; filled at synthesis. */
   public readonly configMaps: Record<string, ConfigMapV1> = {};
+  /** The registries' pull secret (`kubernetes.io/dockerconfigjson`), when the app pulls from private registries. */
+  public pullSecret?: SecretV1;
   /** The web autoscaler; set at synthesis. */
   public webAutoscaler?: HorizontalPodAutoscalerV2;
   /** The release Job, when the app has a release command; set at synthesis. */
@@ -237,18 +267,46 @@ export class KubernetesRuntime extends AppRuntimeBase {
     this.databaseClient = { databaseAccessSources: [...props.cluster.databaseAccessSources], network: props.cluster.network };
     this.namespace = new NamespaceV1(this, 'Resource', {
       provider: props.cluster.kubernetesProvider,
-      metadata: {
-        name: Lazy.stringValue({ produce: () => this.namespaceName }),
-        labels: {
-          [LABEL_NAME]: Lazy.stringValue({ produce: () => this.binding().name }),
-          [LABEL_MANAGED_BY]: 'cdktf',
-          // Pod Security Admission: reject pods that are not restricted (non-root, no escalation, seccomp).
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-        },
-      },
+      metadata: this.namespaceMetadata(props.podSecurity ?? PodSecurityLevel.RESTRICTED),
     });
     this.renderAtSynthesis((app) => this.render(app));
+  }
+
+  /**
+   * The namespace's name and labels. Pod Security Admission enforces `level`: `restricted` rejects pods
+   * that are not restricted (non-root, no escalation, seccomp); under `baseline` the namespace still
+   * warns and audits against `restricted`, so that every pod that needs the looser level is reported.
+   */
+  private namespaceMetadata(level: PodSecurityLevel): NamespaceV1Metadata {
+    return {
+      name: Lazy.stringValue({ produce: () => this.namespaceName }),
+      labels: {
+        [LABEL_NAME]: Lazy.stringValue({ produce: () => this.binding().name }),
+        [LABEL_MANAGED_BY]: 'cdktf',
+        'pod-security.kubernetes.io/enforce': level,
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        ...(level === PodSecurityLevel.RESTRICTED ? {} : {
+          'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
+          'pod-security.kubernetes.io/warn-version': 'latest',
+          'pod-security.kubernetes.io/audit': PodSecurityLevel.RESTRICTED,
+          'pod-security.kubernetes.io/audit-version': 'latest',
+        }),
+      },
+    };
+  }
+
+  /**
+   * The level the namespace enforces: the given one, else `baseline` when a process, job or the release
+   * runs as root (with a warning naming them), else `restricted`.
+   */
+  private applyPodSecurity(app: ResolvedApp): void {
+    if (this.props.podSecurity !== undefined) return;
+    const root = rootRunners(app);
+    if (root.length === 0) return;
+    Annotations.of(this).addWarning(`${root.join(', ')} run${root.length === 1 ? 's' : ''} as root (container.user '0'): the namespace enforces `
+      + 'Pod Security baseline instead of restricted, and warns and audits against restricted. Run the image as a non-root user '
+      + 'when it can, or set podSecurity: PodSecurityLevel.BASELINE to say this is intended.');
+    this.namespace.putMetadata(this.namespaceMetadata(PodSecurityLevel.BASELINE));
   }
 
   /** The namespace name (once an app is bound). */
@@ -267,7 +325,9 @@ export class KubernetesRuntime extends AppRuntimeBase {
    */
   private render(app: ResolvedApp): void {
     this.checkLate(app);
+    this.applyPodSecurity(app);
     for (const group of groupsInUse(app)) this.secret(app, group);
+    if (app.registries?.length) this.pullSecret = this.registrySecret(app);
     for (const file of app.files ?? []) this.configMap(app, file);
     const appCodeDependsOn: ITerraformDependable[] = [];
     const isCache = (proc: ResolvedProcess) => proc.role === ProcessRole.CACHE;
@@ -286,6 +346,16 @@ export class KubernetesRuntime extends AppRuntimeBase {
     });
     this.secrets[group] = s;
     return s;
+  }
+
+  /** The registries' credentials as a `kubernetes.io/dockerconfigjson` Secret, named in every pod's `imagePullSecrets`. */
+  private registrySecret(app: ResolvedApp): SecretV1 {
+    return new SecretV1(this, 'RegistrySecret', {
+      provider: this.cluster.kubernetesProvider,
+      metadata: { name: truncatedName(`${app.name}-registry`), namespace: this.namespace.metadata.name, labels: this.labels(app, 'registry') },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': dockerConfigJson(app.registries ?? []) },
+    });
   }
 
   private configMap(app: ResolvedApp, file: ResolvedFile): ConfigMapV1 {
@@ -310,7 +380,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
           metadata: { labels: this.labels(app, 'release') },
           spec: this.podSpec(app, {
             name: 'release', image: r.image, args: r.command,
-            environment: r.environment, secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files,
+            environment: r.environment, secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files, container: r.container,
           }),
         },
       },
@@ -337,7 +407,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
   private processPod(proc: ResolvedProcess): PodInput {
     const input: PodInput = {
       name: proc.name, image: proc.image, args: proc.command, environment: proc.environment, secretGroups: proc.secretGroups,
-      resources: proc.resources, port: proc.port, healthCheck: proc.healthCheck, files: proc.files,
+      resources: proc.resources, port: proc.port, healthCheck: proc.healthCheck, files: proc.files, container: proc.container,
     };
     switch (proc.role) {
       case ProcessRole.CONNECTOR:
@@ -389,7 +459,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
               metadata: { labels: this.labels(app, job.name) },
               spec: this.podSpec(app, {
                 name: job.name, image: job.image, args: job.command, environment: job.environment, secretGroups: job.secretGroups,
-                resources: job.resources, restartPolicy: 'Never', files: job.files,
+                resources: job.resources, restartPolicy: 'Never', files: job.files, container: job.container,
               }),
             },
           },
@@ -413,6 +483,12 @@ export class KubernetesRuntime extends AppRuntimeBase {
     const names = new Set([...processes.map((x) => x.name), ...app.jobs.map((j) => j.name), ...(app.release ? ['release'] : [])]);
     (this.props.writableRootFilesystem ?? []).forEach((n, i) => p.check(names.has(n), `writableRootFilesystem[${i}]`, n,
       'is not a process or job of the app', `use one of: ${[...names].join(', ')}`));
+    if (this.props.podSecurity === PodSecurityLevel.RESTRICTED) {
+      for (const name of rootRunners(app)) {
+        p.add(`${name}.container.user`, '0', 'is root, which the namespace\'s Pod Security level restricted refuses (the pods would never start)',
+          'run the image as a non-root user (container.user such as \'1001:1001\'), or set podSecurity: PodSecurityLevel.BASELINE');
+      }
+    }
     app.jobs.forEach((j) => p.check(j.name.length <= 52, `jobs.${j.name}`, j.name, 'is longer than 52 characters, the limit of a CronJob name',
       'give the job a shorter name'));
     for (const kept of app.persistentPaths ?? []) {
@@ -486,6 +562,12 @@ export class KubernetesRuntime extends AppRuntimeBase {
       volumes.push({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
       mounts.push({ name: 'data', mountPath: input.dataVolume });
     }
+    // the process's writable paths: one empty scratch volume each (/tmp is there already)
+    const scratch = [...new Set((input.container?.writablePaths ?? []).map(cleanPath))].filter((x) => x !== '/tmp');
+    scratch.forEach((path, i) => {
+      volumes.push({ name: `scratch-${i + 1}`, emptyDir: { sizeLimit: SCRATCH_SIZE_LIMIT } });
+      mounts.push({ name: `scratch-${i + 1}`, mountPath: path });
+    });
     // public files: one file of a ConfigMap each, read-only, at its own path
     for (const file of this.mountedFiles(app, input)) {
       const key = configMapKey(file);
@@ -500,8 +582,13 @@ export class KubernetesRuntime extends AppRuntimeBase {
   }
 
   private podSpec(app: ResolvedApp, input: PodInput): PodSpec {
-    const uid = input.runAsUser ?? this.props.runAsUser ?? 10001;
-    const readOnly = (this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name);
+    // the process's own user wins over the runtime's; its group is the user id unless it gives one
+    const user = parseUser(input.container?.user);
+    const uid = user?.uid ?? input.runAsUser ?? this.props.runAsUser ?? 10001;
+    const gid = user?.gid ?? uid;
+    const root = uid === 0;
+    const readOnly = input.container?.readOnlyRootFilesystem
+      ?? ((this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name));
     const { volumes, mounts } = this.podVolumes(app, input);
     const probes = input.healthCheck && input.restartPolicy === undefined ? this.probes(input.healthCheck) : {};
     const container: Container = {
@@ -518,13 +605,13 @@ export class KubernetesRuntime extends AppRuntimeBase {
       port: input.port !== undefined ? [{ name: 'http', containerPort: input.port, protocol: 'TCP' }] : undefined,
       resources: this.resources(input.resources),
       securityContext: {
-        runAsNonRoot: true,
+        runAsNonRoot: !root,
         runAsUser: String(uid),
-        runAsGroup: String(uid),
+        runAsGroup: String(gid),
         allowPrivilegeEscalation: false,
         privileged: false,
         readOnlyRootFilesystem: readOnly,
-        capabilities: { drop: ['ALL'] },
+        capabilities: root ? { drop: ['ALL'], add: [...ROOT_CAPABILITIES] } : { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       },
       volumeMount: mounts,
@@ -534,12 +621,13 @@ export class KubernetesRuntime extends AppRuntimeBase {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       restartPolicy: input.restartPolicy,
+      imagePullSecrets: this.pullSecret ? [{ name: this.pullSecret.metadata.name }] : undefined,
       terminationGracePeriodSeconds: 30,
       securityContext: {
-        runAsNonRoot: true,
+        runAsNonRoot: !root,
         runAsUser: String(uid),
-        runAsGroup: String(uid),
-        fsGroup: String(uid),
+        runAsGroup: String(gid),
+        fsGroup: String(gid),
         seccompProfile: { type: 'RuntimeDefault' },
       },
       container: [container],
@@ -632,6 +720,16 @@ export class KubernetesRuntime extends AppRuntimeBase {
   private labels(app: ResolvedApp, component: string): Record<string, string> {
     return { ...selector(app, component), [LABEL_MANAGED_BY]: 'cdktf' };
   }
+}
+
+/** The processes, jobs and release (by name) whose container settings ask for root (user id 0). */
+function rootRunners(app: ResolvedApp): string[] {
+  const isRoot = (c: ContainerSettings | undefined) => parseUser(c?.user)?.uid === 0;
+  return [
+    ...app.processes.filter((x) => isRoot(x.container)).map((x) => x.name),
+    ...(app.release && isRoot(app.release.container) ? ['release'] : []),
+    ...app.jobs.filter((j) => isRoot(j.container)).map((j) => j.name),
+  ];
 }
 
 /** A Kubernetes object name of at most 63 characters, without a trailing `-`. */

@@ -141,7 +141,16 @@ last_rollout() { if [ -f "$STATE/status.json" ]; then sed -n 's/.*"lastRollout":
 
 # --- docker ----------------------------------------------------------------
 
-compose() { local dir=$1; shift; "$DOCKER" compose -p "$ERP_APP" -f "$dir/compose.yaml" "$@"; }
+# compose DIR ARGS...: docker compose on a release's project; with the release's registry credentials when it has some.
+compose() {
+  local dir=$1
+  shift
+  if [ -f "$dir/docker/config.json" ]; then
+    DOCKER_CONFIG="$dir/docker" "$DOCKER" compose -p "$ERP_APP" -f "$dir/compose.yaml" "$@"
+  else
+    "$DOCKER" compose -p "$ERP_APP" -f "$dir/compose.yaml" "$@"
+  fi
+}
 container_ids() { compose "$1" ps -a -q "$2" 2>/dev/null | sort; }
 health_of() { "$DOCKER" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null || echo missing; }
 

@@ -1,6 +1,6 @@
 import { posix } from 'path';
 import { healthTest } from '../../../private/render-common';
-import { ResourceLimits } from '../../../process-model';
+import { ContainerSettings, ResourceLimits } from '../../../process-model';
 import { ProcessRole, ResolvedApp, ResolvedFile, ResolvedJob, ResolvedProcess, ResolvedRelease } from '../../../runtime';
 import { CACHE_DATA_PATH } from '../../../private/cache-process';
 import { isUtcZone } from '../../../../private/time-zone';
@@ -71,6 +71,7 @@ function processService(ctx: ComposeContext, proc: ResolvedProcess): Record<stri
     image: proc.image,
     command: proc.command ? proc.command.map(composeEscape) : undefined,
     restart: 'unless-stopped',
+    ...containerSettings(proc.container),
     env_file: envFiles(proc.secretGroups),
     environment: environment(ctx, proc.environment),
     volumes: mounts(ctx.app, proc),
@@ -101,12 +102,27 @@ function oneOffService(
     command: run.command.map(composeEscape),
     restart: 'no',
     profiles: [profile],
+    ...containerSettings(run.container),
     env_file: envFiles(run.secretGroups),
     environment: environment(ctx, run.environment),
     volumes: mounts(ctx.app, run),
     ...extra,
     logging: ctx.logging,
   });
+}
+
+/**
+ * A process's container settings as Compose keys: `user` (`'1001:1001'`), `read_only`, and a `tmpfs`
+ * per writable path (an empty, writable scratch directory, mode 1777, wiped on restart). Nothing
+ * when the model gives none: the image's user and a writable root filesystem, as before.
+ */
+function containerSettings(c: ContainerSettings | undefined): Record<string, unknown> {
+  if (c === undefined) return {};
+  const out: Record<string, unknown> = {};
+  if (c.user !== undefined) out.user = c.user;
+  if (c.readOnlyRootFilesystem !== undefined) out.read_only = c.readOnlyRootFilesystem;
+  if (c.writablePaths?.length) out.tmpfs = [...c.writablePaths];
+  return out;
 }
 
 function appCodeDependsOn(ctx: ComposeContext): Record<string, { condition: string }> | undefined {

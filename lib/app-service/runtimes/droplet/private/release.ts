@@ -4,6 +4,10 @@ import { groupsInUse } from '../../../private/render-common';
 import { isUtcZone } from '../../../../private/time-zone';
 import { ProcessRole, ResolvedApp, ResolvedJob, ResolvedProcess } from '../../../runtime';
 import { AGENT_STATE_DIR } from './bootstrap';
+import { dockerConfigJson } from '../../../registry';
+
+/** The release's Docker config with the registries' credentials, beside the compose file. */
+export const DOCKER_CONFIG_FILE = 'docker/config.json';
 import { envFilePath, publicFilePath } from './compose';
 import { timerFiles } from './timers';
 
@@ -39,6 +43,8 @@ export function releaseFiles(app: ResolvedApp, o: ReleaseOptions): Record<string
     if (utc.length > 0) files.cron = cronTable(app, utc);
     Object.assign(files, timerFiles(app, app.jobs.filter((j) => !isUtcZone(j.timeZone))));
   }
+  // the registries' credentials, which the agent hands to docker through DOCKER_CONFIG
+  if (app.registries?.length) files[DOCKER_CONFIG_FILE] = dockerConfigJson(app.registries);
   return files;
 }
 
@@ -93,6 +99,8 @@ function cronTable(app: ResolvedApp, jobs: readonly ResolvedJob[]): string {
     '# Scheduled jobs of the current release (UTC); each run is a fresh container. Installed by erp-agent.',
     'SHELL=/bin/sh',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    // a job whose image is not on the droplet yet is pulled with the release's registry credentials
+    ...(app.registries?.length ? [`DOCKER_CONFIG=${AGENT_STATE_DIR}/current/docker`] : []),
     ...jobs.map((j) =>
       `${j.schedule} root flock -n /run/lock/${app.name}-${j.name}.lock ${compose} run --rm --no-deps ${j.name} 2>&1 | logger -t ${app.name}-${j.name}`),
     '',

@@ -84,6 +84,7 @@ export function timerFiles(app: ResolvedApp, jobs: readonly ResolvedJob[]): Reco
       '',
       '[Service]',
       'Type=oneshot',
+      ...(app.registries?.length ? [`Environment=DOCKER_CONFIG=${AGENT_STATE_DIR}/current/docker`] : []),
       `ExecStart=${compose} run --rm --no-deps ${job.name}`,
       `SyslogIdentifier=${app.name}-${job.name}`,
       '',

@@ -5,7 +5,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -20,6 +20,7 @@ import { DoRegion } from '../lib/common/region';
 import { ErpValidationError } from '../lib/errors';
 import { AppFilesBucket, CorsMethod } from '../lib/storage/app-files-bucket';
 import { releaseObjects, releaseStore } from './app-service-fakes';
+import { LARAVEL_INVOICING_EXAMPLE, buildStacks, validateAppDescription } from '../stacks';
 
 type Json = Record<string, any>;
 
@@ -222,5 +223,30 @@ describe('AppFilesBucket', () => {
     const { stack: s, app } = make({ processes: { web: { image: 'ghcr.io/acme/lender:1.0.0', port: 3000, healthCheck: { path: '/' } } } }, droplet);
     const bucket = new AppFilesBucket(s, 'Uploads', { name: 'lender-prod' });
     expect(() => app.storeFilesIn(bucket, { envPrefix: 'uploads' })).toThrow(/storeFilesIn\.options\.envPrefix/);
+  });
+});
+
+describe('the uploads bucket in the description', () => {
+  const tiers = { validateAppDescription, LARAVEL_INVOICING_EXAMPLE, buildStacks };
+  const d = tiers.validateAppDescription({ ...tiers.LARAVEL_INVOICING_EXAMPLE, uploads: { envPrefix: 'FILES_', browserUploads: true } });
+
+  test('dev, prod and ha get their own bucket, CORS for the tier\'s URL, and the app its variables; local gets none', () => {
+    for (const stack of tiers.buildStacks(Testing.app() as App, d, {})) {
+      const synth = JSON.parse(Testing.synth(stack));
+      const buckets = Object.entries<any>(synth.resource?.aws_s3_bucket ?? {}).filter(([k]) => k.startsWith('Uploads_'));
+      if (stack.node.id === 'local' || stack.node.id === 'ha-platform') {
+        expect([stack.node.id, buckets]).toEqual([stack.node.id, []]);
+        continue;
+      }
+      expect([stack.node.id, buckets.map(([, b]) => b.tags['erp:contents'])]).toEqual([stack.node.id, ['app-files']]);
+      const cors = Object.values<any>(synth.resource.aws_s3_bucket_cors_configuration)[0];
+      expect(JSON.stringify(cors.cors_rule)).toContain(stack.node.id === 'prod' ? 'https://fact.example.com' : `https://${stack.node.id}-fact.example.com`);
+      expect(JSON.stringify(synth)).toContain('FILES_BUCKET');
+    }
+  });
+
+  test('fails on an uploads prefix that is not one and an unknown field', () => {
+    expect(() => tiers.validateAppDescription({ ...tiers.LARAVEL_INVOICING_EXAMPLE, uploads: { envPrefix: 'files', public: true } }))
+      .toThrow(/uploads\.public: is not a field[\s\S]*uploads\.envPrefix: is malformed/);
   });
 });

@@ -94,3 +94,18 @@ describe('connection settings in the description', () => {
       .toThrow(/database\.uriParameters\.pgbouncer: is not a query parameter[\s\S]*database\.aliases\.DATABASE_URL: is not a variable name/);
   });
 });
+
+describe('the read replica', () => {
+  test('on ha the app is told where the read replica is (DATABASE_READ_HOST, DATABASE_READ_PORT on the private network)', () => {
+    const ha = JSON.parse(Testing.synth(buildStacks(Testing.app() as App, POSTGRES, {}).find((s) => s.node.id === 'ha')!));
+    const web = Object.values<Json>(ha.resource.kubernetes_deployment_v1).find((d) => d.metadata.name === 'web')!;
+    const env = Object.fromEntries(web.spec.template.spec.container[0].env.map((e: Json) => [e.name, e.value]));
+    expect(env.DATABASE_READ_HOST).toMatch(/^\$\{digitalocean_database_replica\.[^.]+\.private_host\}$/);
+    expect(env.DATABASE_READ_PORT).toMatch(/^\$\{digitalocean_database_replica\.[^.]+\.port\}$/);
+  });
+
+  test('on prod, which buys no replica, there is no read host', () => {
+    const prod = JSON.parse(Testing.synth(buildStacks(Testing.app() as App, POSTGRES, {}).find((s) => s.node.id === 'prod')!));
+    expect(releaseObjects(prod, 'facturador-prod-1')['compose.yaml']).not.toContain('DATABASE_READ_HOST');
+  });
+});

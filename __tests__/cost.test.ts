@@ -276,7 +276,7 @@ describe('estimate of DigitalOcean resources', () => {
     expect(big.itemsOf('digitalocean_spaces_bucket.B')[0].status).toBe(CostItemStatus.FREE);
   });
 
-  test('prices a volume per GiB and lists free and unknown DigitalOcean resources', () => {
+  test('prices a volume per GiB, lists free DigitalOcean resources, and lists an NFS share as not priced', () => {
     const e = estimateOf((s) => {
       withDo(s);
       new Volume(s, 'Data', { name: 'data', region: 'fra1', size: 100 });
@@ -287,8 +287,8 @@ describe('estimate of DigitalOcean resources', () => {
     });
     expect(e.totalOf('digitalocean_volume.Data')).toBeCloseTo(100 * price(prices.volume()), 10);
     expect(e.freeItems.map((i) => i.address).sort()).toEqual(['digitalocean_database_firewall.DbFirewall', 'digitalocean_vpc.Vpc']);
+    // the catalogue has no verified list price for Network File Storage: listed, left out of the total
     expect(e.unknownItems.map((i) => i.address)).toEqual(['digitalocean_nfs.Share']);
-    expect(e.unknownItems[0].notes.join(' ')).toMatch(/no known price for digitalocean_nfs/);
   });
 });
 

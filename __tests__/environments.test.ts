@@ -173,3 +173,22 @@ describe('several environments and apps in one DigitalOcean account, one AWS acc
     expect(tierHostnames(apex, 'prod').domain).toBe('example.com');
   });
 });
+
+describe('per-tier values in the environment', () => {
+  test('{{url}} and {{domain}} become each tier\'s own: APP_URL and phpMyAdmin\'s absolute URI are right on every tier', () => {
+    const stacks = buildStacks(Testing.app() as App, LARAVEL_INVOICING_EXAMPLE, {});
+    const by = Object.fromEntries(stacks.map((s) => [s.node.id, s]));
+    expect(by.dev.description.environment!.APP_URL).toBe('https://dev-fact.example.com');
+    expect(by.prod.description.environment!.APP_URL).toBe('https://fact.example.com');
+    expect(by.ha.description.environment!.APP_URL).toBe('https://ha-fact.example.com');
+    expect(by.local.description.environment!.APP_URL).toBe('http://localhost:8080');
+    expect(by.dev.description.adminTools![0].environment!.PMA_ABSOLUTE_URI).toBe('https://pma.dev-fact.example.com/');
+    const dev = JSON.parse(Testing.synth(by.dev));
+    expect(JSON.stringify(dev)).not.toMatch(/\{\{(domain|url)\}\}/);
+  });
+
+  test('fails on a placeholder the stacks do not fill', () => {
+    expect(() => validateAppDescription({ ...LARAVEL_INVOICING_EXAMPLE, environment: { APP_URL: '{{host}}' } }))
+      .toThrow(/environment\.APP_URL: holds a placeholder the stacks do not fill.*\{\{domain\}\}/);
+  });
+});

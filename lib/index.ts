@@ -76,6 +76,9 @@ export {
   ExistingKubernetesCluster, ExistingKubernetesClusterProps,
 } from './app-service/runtimes/kubernetes/existing-kubernetes-cluster';
 export { KubernetesRuntime, KubernetesRuntimeProps, PodSecurityLevel } from './app-service/runtimes/kubernetes/kubernetes-runtime';
+export {
+  ExistingNfsShare, ExistingNfsShareProps, INfsMountSource, NFS_MIN_SIZE_GIB, NfsShare, NfsShareProps,
+} from './storage/nfs-share';
 export { DockerRuntime, DockerRuntimeProps } from './app-service/runtimes/docker/docker-runtime';
 export { LocalDatabase, LocalDatabaseProps } from './database/local-database';
 

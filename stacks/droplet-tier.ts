@@ -10,7 +10,7 @@ import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
 import { TierName } from './description/description';
 import {
   DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
-  resourceName, sqlDatabase, stackOutputs, tunnelIngress,
+  resourceName, sqlDatabase, stackOutputs, tunnelIngress, uploadsBucket,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 import { appRegistries, appSecrets } from './secrets';
@@ -62,6 +62,7 @@ export abstract class DropletTierStack extends TierStack {
       environment: d.environment,
       secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env),
       timeZone: d.timeZone,
+      persistentPaths: d.persistentPaths,
     });
     // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)
     const [pool] = Object.keys(this.database.connectionPools);
@@ -71,6 +72,7 @@ export abstract class DropletTierStack extends TierStack {
       aliases: d.database.aliases,
     });
     if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
+    uploadsBucket(this, d, tier, this.app);
     this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
     this.tunnel = tunnelIngress(this, d, tier, this.app);
     this.app.serveThrough(this.tunnel, { connectors: s.connectors });

@@ -5,6 +5,7 @@ import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import { DropletSize } from '../lib/app-service/runtimes/droplet/droplet-size';
 import { KubernetesCluster } from '../lib/app-service/runtimes/kubernetes/kubernetes-cluster';
 import { DoRegion } from '../lib/common/region';
+import { NfsShare } from '../lib/storage/nfs-share';
 import { DEFAULT_REGION, privateNetwork, resourceName } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 
@@ -30,6 +31,8 @@ export class HaPlatformStack extends TierStack {
   public readonly vpc: Vpc;
   /** The cluster, which the `ha` stack reads by name. */
   public readonly cluster: KubernetesCluster;
+  /** The NFS share of the app's persistent paths (when the description has some), which the `ha` stack reads by name. */
+  public readonly files?: NfsShare;
 
   constructor(scope: Construct, props: TierStackProps) {
     super(scope, 'ha', props, HA_PLATFORM_STACK);
@@ -49,6 +52,16 @@ export class HaPlatformStack extends TierStack {
       vpcId: this.vpc.id,
       tags: [name],
     });
+    // The persistent paths' share lives here, beside the cluster, not in `ha`: it holds the app's files, and
+    // nothing a release or a workloads change does touches this stack (protected from destroy as well).
+    if (Object.keys(d.persistentPaths ?? {}).length > 0) {
+      this.files = new NfsShare(this, 'Files', { name: nfsShareName(d), region: DoRegion.of(d.region ?? DEFAULT_REGION), vpcId: this.vpc.id, tags: [name] });
+      new TerraformOutput(this, 'files_share', {
+        value: this.files.shareName,
+        description: 'NFS share of the persistent paths: give its host and mount path (control panel, or GET /v2/nfs/<id>) to the ha stack as TF_VAR_nfs_host and TF_VAR_nfs_mount_path',
+      });
+      new TerraformOutput(this, 'files_share_id', { value: this.files.shareId, description: 'Id of the NFS share of the persistent paths' });
+    }
     new TerraformOutput(this, 'cluster_name', {
       value: this.cluster.clusterName,
       description: 'Name of the Kubernetes cluster (the ha stack reads it by this name; doctl kubernetes cluster kubeconfig save <name>)',
@@ -58,4 +71,9 @@ export class HaPlatformStack extends TierStack {
     new TerraformOutput(this, 'vpc_id', { value: this.vpc.id, description: 'Private network of the cluster and the databases' });
     this.addCostEstimateOutput('monthly_cost_estimate', 'Itemized monthly list-price estimate of this stack (USD)');
   }
+}
+
+/** The name of the HA tier's NFS share of the persistent paths (`<name>-ha-files`), which both HA stacks use. */
+export function nfsShareName(d: { readonly name: string }): string {
+  return `${d.name}-ha-files`;
 }

@@ -10,10 +10,13 @@ import { DoRegion } from '../lib/common/region';
 import { ManagedDatabase } from '../lib/database/managed-database';
 import { Problems } from '../lib/private/validate';
 import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
-import { HaPlatformStack } from './ha-platform';
+import { TerraformVariable } from 'cdktf';
+import { ExistingNfsShare, NfsShare } from '../lib/storage/nfs-share';
+import { AppDescription } from './description/description';
+import { HaPlatformStack, nfsShareName } from './ha-platform';
 import {
   DEFAULT_AWS_REPLICA_REGION, DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring,
-  resourceName, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
+  readReplicaEnvironment, resourceName, uploadsBucket, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
 import { appRegistries, appSecrets } from './secrets';
@@ -76,8 +79,8 @@ export class HaStack extends TierStack {
     this.database = sqlDatabase(this, d, 'ha', s, this.vpc.id);
     this.cache = managedCache(this, d, 'ha', s, this.vpc.id);
     this.vault = backupVault(this, d, 'ha', s, replica);
-    this.runtime = new KubernetesRuntime(this, 'Runtime', { cluster: this.cluster, connectorReplicas: s.connectors });
-    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env), timeZone: d.timeZone });
+    this.runtime = new KubernetesRuntime(this, 'Runtime', { cluster: this.cluster, connectorReplicas: s.connectors, sharedStorage: this.sharedStorage(d, region) });
+    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: { ...readReplicaEnvironment(this.database), ...d.environment }, secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env), timeZone: d.timeZone, persistentPaths: d.persistentPaths });
     // the app reaches a PostgreSQL cluster through its pool when the tier has one (migrations and dumps connect directly)
     const [pool] = Object.keys(this.database.connectionPools);
     this.app.connectTo(this.database, {
@@ -86,6 +89,7 @@ export class HaStack extends TierStack {
       aliases: d.database.aliases,
     });
     if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
+    uploadsBucket(this, d, 'ha', this.app);
     this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
     this.tunnel = tunnelIngress(this, d, 'ha', this.app);
     this.app.serveThrough(this.tunnel);
@@ -98,5 +102,26 @@ export class HaStack extends TierStack {
       tunnelId: this.tunnel.tunnelId,
       tunnelToken: this.tunnel.token,
     });
+  }
+
+  /**
+   * The persistent paths' NFS share, made by `ha-platform` and read here by name (no reference crosses
+   * stacks), when the description has persistent paths. The pinned DigitalOcean provider (2.71.0) exports
+   * neither the share's host nor its mount path (see `INfsMountSource`), so they come in as the Terraform
+   * variables `nfs_host` and `nfs_mount_path` (TF_VAR_nfs_host, TF_VAR_nfs_mount_path, or the workspace's).
+   */
+  private sharedStorage(d: AppDescription, region: DoRegion): ExistingNfsShare | undefined {
+    if (Object.keys(d.persistentPaths ?? {}).length === 0) return undefined;
+    const host = new TerraformVariable(this, 'nfs_host', {
+      type: 'string',
+      description: 'Host address of the NFS share of the persistent paths, in the VPC (ha-platform output files_share; control panel or GET /v2/nfs/<id>)',
+      validation: [{ condition: 'can(regex("^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$", var.nfs_host))', errorMessage: 'nfs_host must be the share\'s IPv4 address, such as 10.114.0.5.' }],
+    });
+    const mountPath = new TerraformVariable(this, 'nfs_mount_path', {
+      type: 'string',
+      description: 'Mount path of the NFS share of the persistent paths (control panel or GET /v2/nfs/<id>)',
+      validation: [{ condition: 'startswith(var.nfs_mount_path, "/")', errorMessage: 'nfs_mount_path must be an absolute path.' }],
+    });
+    return NfsShare.fromShareName(this, 'Files', { name: nfsShareName(d), region, host: host.stringValue, mountPath: mountPath.stringValue });
   }
 }

@@ -34,7 +34,7 @@ export class LocalStack extends TierStack {
       databaseName: d.database.name ?? d.name.replace(/-/g, '_'),
       user: d.database.user ?? d.name.replace(/-/g, '_'),
     });
-    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env), timeZone: d.timeZone });
+    this.app = new ErpAppService(this, 'App', { name: d.name, runtime: this.runtime, processes: appProcesses(d, s), environment: d.environment, secrets: appSecrets(this, d, props.env), registries: appRegistries(this, d, props.env), timeZone: d.timeZone, persistentPaths: d.persistentPaths });
     this.app.connectTo(this.database, { uriParameters: d.database.uriParameters, aliases: d.database.aliases });
     ErpChecks.suppress(this, 'ERP-SEC-2', 'the local tier runs on the developer\'s own Docker engine with a generated development password, never a production secret');
     new TerraformOutput(this, 'app_urls', { value: [`http://localhost:${s.localPort}`], description: 'The app on this machine' });

@@ -4,7 +4,7 @@
  * description and the tier's settings. Construct ids here are part of the
  * stacks' Terraform addresses: renaming one replaces real infrastructure.
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
@@ -25,6 +25,7 @@ import { AccessPolicy } from '../lib/tunnel/access';
 import { TunnelIngress, TunnelRoute } from '../lib/tunnel/tunnel-ingress';
 import { TierStack } from './tier-stack';
 import { TierSettings } from './tiers';
+import { AppFilesBucket } from '../lib/storage/app-files-bucket';
 
 /** The default DigitalOcean region when the description names none. */
 export const DEFAULT_REGION = 'fra1';
@@ -87,6 +88,32 @@ export function sqlDatabase(stack: Construct, d: AppDescription, tier: TierName,
     readReplicas: s.readReplica ? [{ name: `${resourceName(d, tier)}-db-replica` }] : undefined,
     tags: [resourceName(d, tier)],
   });
+}
+
+/**
+ * Where the app reads from the read replica, when the tier buys one: `DATABASE_READ_HOST` and
+ * `DATABASE_READ_PORT` (private network). The app's user and database are the same there, so
+ * the app connects with its own credentials (Laravel: `read.host` of the connection; Django:
+ * a second database alias; Prisma: `@prisma/extension-read-replicas`).
+ */
+export function readReplicaEnvironment(db: ManagedDatabase): Record<string, string> {
+  const [replica] = Object.values(db.replicas);
+  if (replica === undefined) return {};
+  return { DATABASE_READ_HOST: replica.privateHost, DATABASE_READ_PORT: Token.asString(replica.port) };
+}
+
+/**
+ * The app's uploads bucket on a cloud tier, when the description asks for one, handed to the app
+ * (`<envPrefix>BUCKET`, region, endpoint, and a read/write key as secrets).
+ */
+export function uploadsBucket(stack: Construct, d: AppDescription, tier: TierName, app: ErpAppService): AppFilesBucket | undefined {
+  if (!d.uploads) return undefined;
+  const bucket = new AppFilesBucket(stack, 'Uploads', {
+    name: resourceName(d, tier),
+    cors: d.uploads.browserUploads ? { allowedOrigins: [`https://${tierHostnames(d, tier).domain}`] } : undefined,
+  });
+  app.storeFilesIn(bucket, { envPrefix: d.uploads.envPrefix ?? 'UPLOADS_' });
+  return bucket;
 }
 
 /** Managed Valkey for the tiers that have one; undefined keeps the cache as a container. */

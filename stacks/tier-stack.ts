@@ -6,6 +6,7 @@ import { ErpValidationError } from '../lib/errors';
 import { undeclaredReferences } from '../lib/private/terraform-refs';
 import { AppDescription, TierName } from './description/description';
 import { configureBackend } from './backend';
+import { forTier } from './description/placeholders';
 import { TierSettings, tierSettings } from './tiers';
 
 /** Props of every tier stack. */
@@ -33,10 +34,11 @@ export abstract class TierStack extends TerraformStack {
 
   constructor(scope: Construct, tier: TierName, props: TierStackProps, stackName: string = tier) {
     super(scope, stackName);
-    this.description = props.description;
     this.tier = tier;
     this.stackName = stackName;
     this.settings = tierSettings(props.description, tier);
+    // `{{domain}}` and `{{url}}` in environment values become this tier's own
+    this.description = forTier(props.description, tier, this.settings.localPort);
     configureBackend(this, props.description, stackName, props.env);
     // Secure-default checks: an error fails synth, a warning becomes an annotation.
     this.checks = new ErpChecks();

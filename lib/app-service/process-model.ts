@@ -427,9 +427,9 @@ export interface ProcessModel {
    * `storage/` with its generated PDFs, Next.js's `.next/cache`): a name (a DNS label) for each
    * absolute path inside the containers. Every app-code process, the release command and the
    * scheduled commands mount them; the same name is the same data in each. On droplets they live
-   * on the droplet's data volume, locally on a Docker volume; on Kubernetes they are refused
-   * (DigitalOcean block storage attaches to one node, so replicas cannot share it: keep such files
-   * in object storage).
+   * on the droplet's data volume, locally on a Docker volume; on Kubernetes on the runtime's
+   * `sharedStorage` (a DigitalOcean NFS share, ReadWriteMany), and refused without it (block storage
+   * attaches to one node, so replicas cannot share it).
    * @default - none
    */
   readonly persistentPaths?: Readonly<Record<string, string>>;

@@ -352,6 +352,12 @@ export class PriceCatalogue {
     return this.find('digitalocean/volume');
   }
 
+  /** NFS shares, per provisioned GiB-month. */
+  /** Network File Storage: no list price in the catalogue yet (it is billed on the provisioned size). */
+  public nfs(): CatalogueEntry | undefined {
+    return this.find('digitalocean/nfs');
+  }
+
   /** S3 storage per GiB-month in a region and class. */
   public s3Storage(region: string, storageClass: S3StorageClass): CatalogueEntry | undefined {
     return this.find(`aws/s3/${region}/${storageClass}`);

@@ -312,6 +312,14 @@ export interface DescriptionBackend {
   readonly region?: string;
 }
 
+/** The app's uploads bucket. */
+export interface DescriptionUploads {
+  /** Prefix of the variables the app gets. @default 'UPLOADS_' */
+  readonly envPrefix?: string;
+  /** Browsers upload straight to the bucket (presigned URLs): CORS for the tier's own URL. @default false */
+  readonly browserUploads?: boolean;
+}
+
 /** A private registry: DigitalOcean's (by registry name), or any other with a user and a token. */
 export interface DescriptionRegistry {
   /** Name of a DigitalOcean Container Registry (`registry.digitalocean.com/<name>`). @default - none; give server instead */
@@ -400,6 +408,21 @@ export interface AppDescription {
    * @default - public images only
    */
   readonly registries?: DescriptionRegistry[];
+  /**
+   * Directories of the app's code that outlive releases and servers, a name (a DNS label) for each absolute
+   * path in the containers (`{ storage: /var/www/html/storage }`): mounted by the app's code, its release
+   * and its scheduled jobs (`ErpAppServiceProps.persistentPaths`). dev and prod keep them on the droplet's
+   * data volume, local on Docker volumes, ha on a DigitalOcean NFS share that `ha-platform` creates.
+   * @default - none
+   */
+  readonly persistentPaths?: Record<string, string>;
+  /**
+   * An S3 bucket for the app's own files (uploads, generated documents) on the cloud tiers: private,
+   * versioned, encrypted, kept on destroy; the app gets `<envPrefix>BUCKET`, `REGION`, `ENDPOINT`
+   * and a read/write key as secrets. Not on `local` (use the filesystem or a local S3 there).
+   * @default - none
+   */
+  readonly uploads?: DescriptionUploads;
   readonly cloudflare: DescriptionCloudflare;
   /** SSH key ids or fingerprints known to DigitalOcean; droplets require at least one. */
   readonly sshKeys: string[];

@@ -55,7 +55,7 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
       port: 80,
       allowEmailDomains: ['example.com'],
       environmentFrom: { PMA_HOST: 'DB_HOST', PMA_PORT: 'DB_PORT' },
-      environment: { PMA_ABSOLUTE_URI: 'https://pma.fact.example.com/', UPLOAD_LIMIT: '128M' },
+      environment: { PMA_ABSOLUTE_URI: 'https://pma.{{domain}}/', UPLOAD_LIMIT: '128M' },
       // The image includes /etc/phpmyadmin/config.user.inc.php after its own settings. The managed MySQL requires TLS:
       // where the database hands over its CA certificate (dev, prod, ha) phpMyAdmin connects with TLS and verifies the
       // server with it; the local tier's MySQL container speaks plain text on the private network and has no certificate.
@@ -68,7 +68,8 @@ export const LARAVEL_INVOICING_EXAMPLE: AppDescription = {
   ],
   environment: {
     APP_ENV: 'production',
-    APP_URL: 'https://fact.example.com',
+    // the tier's own public URL: https://fact.example.com on prod, https://dev-fact.example.com on dev, http://localhost:8080 locally
+    APP_URL: '{{url}}',
     LOG_CHANNEL: 'stderr',
     QUEUE_CONNECTION: 'redis',
     CACHE_DRIVER: 'redis',

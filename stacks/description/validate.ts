@@ -5,8 +5,10 @@ import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private
 import { timeZoneProblem } from '../../lib/private/time-zone';
 import { Problems } from '../../lib/private/validate';
 import { checkContainerSettings } from '../../lib/app-service/private/container-settings';
+import { checkPersistentPaths } from '../../lib/app-service/private/validate-model';
 import { AppDescription, TIER_NAMES } from './description';
 import { checkTierHostnames } from './hostnames';
+import { UNKNOWN_PLACEHOLDER } from './placeholders';
 
 /** Names in the description get suffixes (`-prod-db`), so they stay at 32 characters. */
 const DNS_LABEL = dnsLabel(32);
@@ -204,6 +206,15 @@ function checkSecrets(w: Walker, p: Problems, d: Obj): void {
   }
 }
 
+/** The uploads bucket: a variable prefix and whether browsers upload to it. */
+function checkUploads(w: Walker, d: Obj): void {
+  const u = w.object(d, 'uploads', '', false);
+  if (!u) return;
+  w.known(u, 'uploads', ['envPrefix', 'browserUploads']);
+  w.string(u, 'envPrefix', 'uploads', false, /^[A-Z][A-Z0-9_]*_$/, 'use uppercase letters, digits and "_", ending in "_" (UPLOADS_)');
+  w.bool(u, 'browserUploads', 'uploads');
+}
+
 /** Registries: DigitalOcean's by name, or a host with a user and a token in a sensitive variable. */
 function checkRegistries(w: Walker, p: Problems, d: Obj): void {
   const list = w.array(d, 'registries', '');
@@ -249,6 +260,9 @@ function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): 
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) p.add(join(ep, k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
     if (typeof v !== 'string') p.add(join(ep, k), v, 'must be a string', 'quote the value');
+    else if (UNKNOWN_PLACEHOLDER.test(v)) {
+      p.add(join(ep, k), v, 'holds a placeholder the stacks do not fill', 'use {{domain}} (the tier\'s domain) or {{url}} (the app\'s public URL on the tier)');
+    }
     if (key === 'environment' && (SECRET_NAME.test(k) || (typeof v === 'string' && SECRET_VALUE.test(v)))) {
       p.add(join(ep, k), '<hidden>', 'looks like a secret in the plain environment',
         `move it to secrets: { ${k}: { variable: '${k.toLowerCase()}' } } (set TF_VAR_${k.toLowerCase()}), or { generate: {} }; database, vault and tunnel credentials are wired in by the stacks`);
@@ -496,7 +510,7 @@ export function validateAppDescription(input: unknown, source = 'app description
   }
   const d = input as Obj;
   w.known(d, '', ['name', 'domain', 'tenantSubdomains', 'region', 'awsRegion', 'awsReplicaRegion', 'processes', 'database', 'cache', 'backups',
-    'adminTools', 'environment', 'secrets', 'registries', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
+    'adminTools', 'environment', 'secrets', 'registries', 'uploads', 'persistentPaths', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
   w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
   const domain = w.string(d, 'domain', '', true, DOMAIN, 'give a lowercase domain name such as "fact.example.com" (no scheme, no path, no wildcard)');
   w.bool(d, 'tenantSubdomains', '');
@@ -523,6 +537,9 @@ export function validateAppDescription(input: unknown, source = 'app description
   checkEnv(w, p, d, 'environment', '');
   checkSecrets(w, p, d);
   checkRegistries(w, p, d);
+  // the same names and paths the app service takes (lib/app-service/private/validate-model.ts)
+  checkPersistentPaths(p, d.persistentPaths as Record<string, string> | undefined);
+  checkUploads(w, d);
   checkCloudflare(w, p, d, domain);
   checkAdminAccess(w, p, d);
   w.string(d, 'alertEmail', '', false, EMAIL, 'give an address such as "ops@example.com"');

@@ -86,7 +86,7 @@ function checkContainers(p: Problems, model: ProcessModel): void {
 }
 
 /** Persistent paths: DNS-label names, distinct absolute paths that are not system directories. */
-function checkPersistentPaths(p: Problems, paths: ProcessModel['persistentPaths']): void {
+export function checkPersistentPaths(p: Problems, paths: ProcessModel['persistentPaths']): void {
   if (paths === undefined || isUnresolved(paths)) return;
   if (paths === null || typeof paths !== 'object' || Array.isArray(paths)) {
     p.add('persistentPaths', paths, 'is not a map of names to paths', "give e.g. { storage: '/var/www/html/storage' }");

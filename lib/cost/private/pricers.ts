@@ -347,6 +347,15 @@ const volume: Pricer = (ctx) => {
   return [priced(ctx, { description: `block storage volume ${gib} GiB`, entry, quantity: gib * ctx.count, unit: 'GiB' })];
 };
 
+/** A managed NFS share: its provisioned size, whatever it holds. */
+const nfsShare: Pricer = (ctx) => {
+  const gib = num(ctx.fields.size);
+  const entry = ctx.catalogue.nfs();
+  if (gib === undefined) return [unknown(ctx, 'NFS share', `size ${describe(ctx.fields.size)} is not known before apply`)];
+  if (!entry) return [unknown(ctx, `NFS share ${gib} GiB`, 'no list price in the catalogue for NFS shares (billed on the provisioned size: see docs.digitalocean.com/products/nfs/details/pricing/)', gib * ctx.count, 'GiB')];
+  return [priced(ctx, { description: `NFS share ${gib} GiB`, entry, quantity: gib * ctx.count, unit: 'GiB' })];
+};
+
 const snapshot: Pricer = (ctx) => [unknown(ctx, 'snapshot', 'billed per GiB stored ($0.06/GiB-month); the size is only known after apply')];
 
 const reservedIp: Pricer = (ctx) => {
@@ -485,6 +494,11 @@ function parseQuantityGib(v: unknown): number | undefined {
 
 const persistentVolumeClaim: Pricer = (ctx) => {
   const spec = block(ctx.fields.spec);
+  // a claim bound to a named PersistentVolume with no class (an NFS share's) provisions no block volume:
+  // its storage is priced where it is made (digitalocean_nfs)
+  if (spec?.volume_name !== undefined && spec?.storage_class_name === '') {
+    return [free(ctx, 'kubernetes/workload', 'persistent volume claim bound to an existing volume', 'its storage is priced where it is made (an NFS share)')];
+  }
   const requests = (block(spec?.resources)?.requests ?? {}) as Fields;
   const gib = parseQuantityGib(requests.storage);
   const entry = ctx.catalogue.volume();
@@ -538,6 +552,8 @@ const EXACT: Record<string, Pricer> = {
   digitalocean_spaces_key: freeAs('digitalocean/spaces-included'),
   digitalocean_cdn: freeAs('digitalocean/spaces-included'),
   digitalocean_volume_attachment: freeAs('digitalocean/project'),
+  digitalocean_nfs: nfsShare,
+  digitalocean_nfs_attachment: freeAs('digitalocean/project'),
   digitalocean_reserved_ip_assignment: freeAs('digitalocean/reserved-ip-assigned'),
   digitalocean_floating_ip_assignment: freeAs('digitalocean/reserved-ip-assigned'),
   aws_s3_bucket: s3Bucket,

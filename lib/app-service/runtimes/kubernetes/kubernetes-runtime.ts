@@ -8,6 +8,8 @@ import type {
 import type { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
 import type { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { NamespaceV1, NamespaceV1Metadata } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { PersistentVolumeClaimV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1';
+import { PersistentVolumeV1 } from '@cdktf/provider-kubernetes/lib/persistent-volume-v1';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
@@ -30,6 +32,7 @@ import {
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { IKubernetesCluster } from './kubernetes-cluster';
 import { dockerConfigJson } from '../../registry';
+import type { INfsMountSource } from '../../../storage/nfs-share';
 
 // The workload bindings (Deployment, CronJob, Job, HorizontalPodAutoscaler) are about 15 MB of
 // JavaScript, some 150 ms to load: they are required when a runtime first renders its workloads,
@@ -126,6 +129,38 @@ export interface KubernetesRuntimeProps extends AppRuntimeBaseProps {
    * @default 3
    */
   readonly jobHistoryLimit?: number;
+  /**
+   * An NFS share (`NfsShare.fromShareName`) that backs the app's `persistentPaths`, shared by every replica
+   * on every node. The runtime makes a PersistentVolume of it (nfs source: the share's host and mount path,
+   * ReadWriteMany, reclaim policy Retain, NFSv4.1) bound to a PersistentVolumeClaim (ReadWriteMany) in the
+   * app's namespace, and mounts the subdirectory `<name>` of the share (`sub_path`) at each persistent path
+   * into the pods that list it: web, workers and the other app-code processes, the release Job and the
+   * app's CronJobs (not services, the connector or the cache). Pods reach the share only through the
+   * claim: Pod Security `restricted` admits a `persistentVolumeClaim` volume and refuses an inline `nfs`
+   * one (kubernetes.io/docs/concepts/security/pod-security-standards/, Restricted, "Volume Types": only
+   * configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret).
+   *
+   * Who may write: NFS volumes get no ownership management, so the pod's `fsGroup` is not applied to
+   * them (core/v1 NFSVolumeSource: "NFS volumes do not support ownership management or SELinux
+   * relabeling"), and a share's root directory belongs to root. Unless `prepareSharedStorage` is false,
+   * a one-shot Job (`storage-init`, named after the paths and owner) creates each `<name>` directory and
+   * gives it to the runtime's user and group (`runAsUser`, mode 2770) before any app pod starts. It must
+   * run as root (with CHOWN, FOWNER and DAC_OVERRIDE only), which `restricted` refuses, so it runs in a
+   * namespace of its own (`<namespace>-storage`, Pod Security `baseline`, which admits an inline nfs
+   * volume) and the app's namespace stays `restricted`. If the share squashes root, that Job fails and
+   * the apply stops there: give the directories to uid/gid `runAsUser` on the share yourself and set
+   * `prepareSharedStorage: false`. Processes that run as another user (`container.user`) need that
+   * user's group to be the runtime's.
+   * @default - none: persistent paths are refused (block storage attaches to one node, ReadWriteOnce)
+   */
+  readonly sharedStorage?: INfsMountSource;
+  /**
+   * Create the persistent paths' directories on the shared storage and give them to the app's user, with a
+   * root Job in a `baseline` namespace of its own (see `sharedStorage`). Set false when the directories are
+   * prepared on the share already.
+   * @default true
+   */
+  readonly prepareSharedStorage?: boolean;
 }
 
 /** The label keys of every resource of the app. */
@@ -136,6 +171,10 @@ const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 const CACHE_USER = 999;
 /** CPU and memory limits of the cache process when the model gives none. */
 const CACHE_RESOURCES: ResourceLimits = { cpus: 0.5, memoryMib: 256 };
+/** The pod volume of the shared storage's claim. */
+const SHARED_VOLUME = 'files';
+/** The image of the Job that prepares the shared storage's directories (a pinned BusyBox: sh, mkdir, chown, chmod). */
+const STORAGE_INIT_IMAGE = 'busybox:1.37.0';
 /** The tunnel connector's metrics and readiness port (`--metrics 0.0.0.0:20241`). */
 const CONNECTOR_READY_PATH = '/ready';
 
@@ -161,6 +200,8 @@ interface PodInput {
   readonly dataVolume?: string;
   /** Names of the app's public files (`ResolvedApp.files`) mounted read-only. */
   readonly files?: readonly string[];
+  /** Names of the app's persistent paths (`ResolvedApp.persistentPaths`) mounted from the shared storage. */
+  readonly persistentPaths?: readonly string[];
   /** The process's own user, read-only flag and writable paths. */
   readonly container?: ContainerSettings;
 }
@@ -222,6 +263,12 @@ export class KubernetesRuntime extends AppRuntimeBase {
   public webAutoscaler?: HorizontalPodAutoscalerV2;
   /** The release Job, when the app has a release command; set at synthesis. */
   public releaseJob?: JobV1;
+  /** The PersistentVolume of the shared storage (nfs, ReadWriteMany, Retain), when the app has persistent paths. */
+  public sharedVolume?: PersistentVolumeV1;
+  /** The claim on `sharedVolume` in the app's namespace, which pods mount. */
+  public sharedVolumeClaim?: PersistentVolumeClaimV1;
+  /** The Job that prepares the persistent paths' directories on the share (`prepareSharedStorage`). */
+  public sharedStorageInit?: JobV1;
 
   private readonly props: KubernetesRuntimeProps;
 
@@ -330,6 +377,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
     if (app.registries?.length) this.pullSecret = this.registrySecret(app);
     for (const file of app.files ?? []) this.configMap(app, file);
     const appCodeDependsOn: ITerraformDependable[] = [];
+    if (app.persistentPaths?.length && this.props.sharedStorage) appCodeDependsOn.push(...this.sharedStorage(app, this.props.sharedStorage));
     const isCache = (proc: ResolvedProcess) => proc.role === ProcessRole.CACHE;
     for (const proc of app.processes.filter(isCache)) appCodeDependsOn.push(this.process(app, proc, []));
     if (app.release) appCodeDependsOn.push(this.release(app, app.release, appCodeDependsOn));
@@ -381,6 +429,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
           spec: this.podSpec(app, {
             name: 'release', image: r.image, args: r.command,
             environment: r.environment, secretGroups: r.secretGroups, restartPolicy: 'Never', files: r.files, container: r.container,
+            persistentPaths: r.persistentPaths,
           }),
         },
       },
@@ -408,6 +457,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
     const input: PodInput = {
       name: proc.name, image: proc.image, args: proc.command, environment: proc.environment, secretGroups: proc.secretGroups,
       resources: proc.resources, port: proc.port, healthCheck: proc.healthCheck, files: proc.files, container: proc.container,
+      persistentPaths: proc.persistentPaths,
     };
     switch (proc.role) {
       case ProcessRole.CONNECTOR:
@@ -460,6 +510,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
               spec: this.podSpec(app, {
                 name: job.name, image: job.image, args: job.command, environment: job.environment, secretGroups: job.secretGroups,
                 resources: job.resources, restartPolicy: 'Never', files: job.files, container: job.container,
+                persistentPaths: job.persistentPaths,
               }),
             },
           },
@@ -491,12 +542,115 @@ export class KubernetesRuntime extends AppRuntimeBase {
     }
     app.jobs.forEach((j) => p.check(j.name.length <= 52, `jobs.${j.name}`, j.name, 'is longer than 52 characters, the limit of a CronJob name',
       'give the job a shorter name'));
-    for (const kept of app.persistentPaths ?? []) {
+    for (const kept of this.props.sharedStorage ? [] : app.persistentPaths ?? []) {
       p.add(`persistentPaths.${kept.name}`, kept.path,
         'cannot be shared by the pods of a Deployment: DigitalOcean block storage attaches to one node at a time (ReadWriteOnce)',
-        'keep these files in object storage (S3 or Spaces), or run the app on DropletRuntime, where they live on the droplet\'s data volume');
+        'give the runtime shared storage, sharedStorage: NfsShare.fromShareName(stack, \'Files\', { name, region, host, mountPath }) (a DigitalOcean NFS share, ReadWriteMany), '
+        + 'keep these files in object storage (S3 or Spaces), or run the app on DropletRuntime, where they live on the droplet\'s data volume');
     }
     p.throwIfAny(this);
+  }
+
+  /**
+   * The shared storage of the persistent paths: a PersistentVolume of the NFS share (cluster-wide, named
+   * after the namespace, reserved for the app's claim by `claim_ref`), the claim in the app's namespace
+   * and, unless `prepareSharedStorage` is false, the Job that prepares the directories. Returns what app
+   * code waits for.
+   */
+  private sharedStorage(app: ResolvedApp, share: INfsMountSource): ITerraformDependable[] {
+    const provider = this.cluster.kubernetesProvider;
+    const capacity = `${Token.isUnresolved(share.sizeGib) ? Token.asString(share.sizeGib) : share.sizeGib}Gi`;
+    const claimName = truncatedName(`${app.name}-files`);
+    const pvName = truncatedName(`${this.namespaceName}-files`);
+    this.sharedVolume = new PersistentVolumeV1(this, 'SharedVolume', {
+      provider,
+      metadata: { name: pvName, labels: this.labels(app, 'files') },
+      spec: [{
+        capacity: { storage: capacity },
+        accessModes: ['ReadWriteMany'],
+        // the files outlive the claim: deleting it leaves the volume (and the share) alone
+        persistentVolumeReclaimPolicy: 'Retain',
+        // no class: the claim binds to this volume only, no provisioner makes a block volume for it
+        storageClassName: '',
+        // DigitalOcean NFS "supports NFSv4.1" (docs.digitalocean.com/products/nfs/details/features/)
+        mountOptions: ['nfsvers=4.1'],
+        claimRef: { name: claimName, namespace: this.namespace.metadata.name },
+        persistentVolumeSource: { nfs: { server: share.host, path: share.mountPath } },
+      }],
+    });
+    this.sharedVolumeClaim = new PersistentVolumeClaimV1(this, 'SharedVolumeClaim', {
+      provider,
+      metadata: { name: claimName, namespace: this.namespace.metadata.name, labels: this.labels(app, 'files') },
+      spec: {
+        accessModes: ['ReadWriteMany'],
+        storageClassName: '',
+        volumeName: this.sharedVolume.metadata.name,
+        resources: { requests: { storage: capacity } },
+      },
+      waitUntilBound: true,
+    });
+    if (this.props.prepareSharedStorage === false) return [this.sharedVolumeClaim];
+    return [this.sharedVolumeClaim, this.storageInit(app, share)];
+  }
+
+  /**
+   * A root Job, in a `baseline` namespace of its own, that creates each persistent path's directory on the
+   * share and gives it to the runtime's user and group; named after the directories and the owner, so that
+   * a new path or user runs it again.
+   */
+  private storageInit(app: ResolvedApp, share: INfsMountSource): JobV1 {
+    const provider = this.cluster.kubernetesProvider;
+    const uid = this.props.runAsUser ?? 10001;
+    const names = (app.persistentPaths ?? []).map((x) => x.name);
+    const namespace = new NamespaceV1(this, 'StorageNamespace', {
+      provider,
+      metadata: {
+        name: truncatedName(`${this.namespaceName}-storage`),
+        labels: {
+          [LABEL_NAME]: app.name,
+          [LABEL_MANAGED_BY]: 'cdktf',
+          'pod-security.kubernetes.io/enforce': PodSecurityLevel.BASELINE,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+        },
+      },
+    });
+    const script = names.map((n) => `mkdir -p /share/${n} && chown ${uid}:${uid} /share/${n} && chmod 2770 /share/${n}`).join(' && ');
+    const hash = createHash('sha256').update(JSON.stringify([names, uid])).digest('hex').slice(0, 8);
+    this.sharedStorageInit = new (workloads().JobV1)(this, 'StorageInit', {
+      provider,
+      metadata: { name: `storage-init-${hash}`, namespace: namespace.metadata.name, labels: this.labels(app, 'storage-init') },
+      spec: {
+        backoffLimit: 2,
+        template: {
+          metadata: { labels: this.labels(app, 'storage-init') },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            restartPolicy: 'Never',
+            container: [{
+              name: 'storage-init',
+              image: STORAGE_INIT_IMAGE,
+              command: ['sh', '-c', script],
+              securityContext: {
+                runAsUser: '0',
+                runAsNonRoot: false,
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'], add: ['CHOWN', 'FOWNER', 'DAC_OVERRIDE'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '32Mi' } },
+              volumeMount: [{ name: 'share', mountPath: '/share' }],
+            }],
+            volume: [{ name: 'share', nfs: { server: share.host, path: share.mountPath } }],
+          },
+        },
+      },
+      waitForCompletion: true,
+      timeouts: { create: '5m', update: '5m' },
+    });
+    return this.sharedStorageInit;
   }
 
   private deployment(app: ResolvedApp, input: PodInput, replicas: number, dependsOn: readonly ITerraformDependable[], isWeb = false): DeploymentV1 {
@@ -568,6 +722,12 @@ export class KubernetesRuntime extends AppRuntimeBase {
       volumes.push({ name: `scratch-${i + 1}`, emptyDir: { sizeLimit: SCRATCH_SIZE_LIMIT } });
       mounts.push({ name: `scratch-${i + 1}`, mountPath: path });
     });
+    // persistent paths: the subdirectory <name> of the shared storage's claim each, read-write
+    const kept = (app.persistentPaths ?? []).filter((x) => input.persistentPaths?.includes(x.name));
+    if (kept.length > 0 && this.sharedVolumeClaim) {
+      volumes.push({ name: SHARED_VOLUME, persistentVolumeClaim: { claimName: this.sharedVolumeClaim.metadata.name } });
+      for (const x of kept) mounts.push({ name: SHARED_VOLUME, mountPath: cleanPath(x.path), subPath: x.name });
+    }
     // public files: one file of a ConfigMap each, read-only, at its own path
     for (const file of this.mountedFiles(app, input)) {
       const key = configMapKey(file);

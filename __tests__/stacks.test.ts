@@ -1,3 +1,4 @@
+import { resolve } from 'path';
 import { App, Testing } from 'cdktf';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,13 +243,15 @@ describe('the tier stacks', () => {
     }
   });
 
-  test('state is local by default, one file per stack', () => {
-    expect(stacks.prod.terraform.backend.local.path).toBe('terraform.prod.tfstate');
+  test('state is local by default, one file per stack, in the project root and not in the build folder a clean build deletes', () => {
+    const path = stacks.prod.terraform.backend.local.path;
+    // Terraform resolves it from the stack's working directory, cdktf.out/stacks/prod
+    expect(resolve('/project/cdktf.out/stacks/prod', path)).toBe('/project/terraform.prod.tfstate');
   });
 
   test('the ha-platform stack keeps its own state: its own file, workspace and S3 key', () => {
-    expect(stacks['ha-platform'].terraform.backend.local.path).toBe('terraform.ha-platform.tfstate');
-    expect(stacks.ha.terraform.backend.local.path).toBe('terraform.ha.tfstate');
+    expect(stacks['ha-platform'].terraform.backend.local.path).toBe('../../../terraform.ha-platform.tfstate');
+    expect(stacks.ha.terraform.backend.local.path).toBe('../../../terraform.ha.tfstate');
     const s3 = synthAll({ ERP_TF_BACKEND: 's3', ERP_TF_STATE_BUCKET: 'acme-tf-state' });
     expect(s3['ha-platform'].terraform.backend.s3.key).toBe('facturador/ha-platform.tfstate');
   });

@@ -39,7 +39,7 @@ export function workspaceName(description: AppDescription, stack: TierName | str
 
 /**
  * Configures where the stack keeps its state:
- * - `local` (default): `terraform.<stack>.tfstate` beside the synthesized stack;
+ * - `local` (default): `terraform.<stack>.tfstate` in the project root (not in cdktf.out, which a clean build deletes);
  * - `cloud`: Terraform Cloud, organization from the description or TF_CLOUD_ORGANIZATION, workspace `<app>-<stack>`;
  * - `s3`: an S3 bucket, key `<app>/<stack>.tfstate`, encrypted, with S3's native lock file.
  */
@@ -75,6 +75,9 @@ export function configureBackend(stack: TerraformStack, description: AppDescript
     }
     case 'local':
     default:
-      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      // Terraform runs in cdktf.out/stacks/<stack>; a path relative to it would put the state in the build
+      // folder, which is gitignored and which a clean build deletes. Three levels up is the project root,
+      // where cdktf's own default keeps it (`terraform.<stack>.tfstate`).
+      new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
   }
 }

@@ -11,6 +11,39 @@ const ENCODINGS: Record<string, SecretEncoding> = {
 };
 
 /**
+ * The sensitive variables a stack's secrets are read from: one `TerraformVariable` per name,
+ * and, when the stack's state is local (Terraform runs on this machine), the ones whose
+ * `TF_VAR_<name>` is not in the environment.
+ */
+class SecretVariables {
+  private readonly local: boolean;
+  private readonly missing: Array<{ prop: string; variable: string }> = [];
+
+  constructor(private readonly stack: TerraformStack, d: AppDescription, private readonly env: NodeJS.ProcessEnv) {
+    this.local = backendSettings(d, env).type === 'local';
+  }
+
+  /** The variable `name` (made on first use, described with `description`), noting `prop` when it is not set here. */
+  public get(name: string, prop: string, description: string): TerraformVariable {
+    const variable = (this.stack.node.tryFindChild(name) as TerraformVariable | undefined)
+      ?? new TerraformVariable(this.stack, name, { type: 'string', sensitive: true, nullable: false, description });
+    if (this.local && !this.env[`TF_VAR_${name}`]) this.missing.push({ prop, variable: name });
+    return variable;
+  }
+
+  /** Stops synthesis, naming each `TF_VAR_` to set, when a variable is missing. */
+  public throwIfMissing(): void {
+    if (this.missing.length === 0) return;
+    throw new ErpValidationError(this.stack.node.path, this.missing.map((m) => ({
+      prop: m.prop,
+      value: m.variable,
+      problem: `TF_VAR_${m.variable} is not set, and this stack keeps its state here (local backend), so Terraform would run here without it`,
+      fix: `export TF_VAR_${m.variable}='...' before cdktf deploy, or use the cloud backend and keep it as a sensitive workspace variable`,
+    })));
+  }
+}
+
+/**
  * The description's secrets as `AppSecret`s of a tier stack: one sensitive variable per
  * variable name (`TF_VAR_<name>`), and generated ones through the random provider, which the
  * stack gets when it needs it. When the stack's state is local (Terraform runs on this machine)
@@ -20,33 +53,19 @@ const ENCODINGS: Record<string, SecretEncoding> = {
 export function appSecrets(stack: TerraformStack, d: AppDescription, env: NodeJS.ProcessEnv = process.env): Record<string, AppSecret> | undefined {
   const specs = Object.entries(d.secrets ?? {});
   if (specs.length === 0) return undefined;
-  const local = backendSettings(d, env).type === 'local';
-  const missing: Array<{ key: string; variable: string }> = [];
+  const variables = new SecretVariables(stack, d, env);
   const out: Record<string, AppSecret> = {};
   for (const [key, spec] of specs) {
     if (spec.variable !== undefined) {
-      const variable = (stack.node.tryFindChild(spec.variable) as TerraformVariable | undefined) ?? new TerraformVariable(stack, spec.variable, {
-        type: 'string',
-        sensitive: true,
-        nullable: false,
-        description: `Secret ${key} of the app: set TF_VAR_${spec.variable} where Terraform runs (or a sensitive workspace variable in Terraform Cloud)`,
-      });
-      if (local && !env[`TF_VAR_${spec.variable}`]) missing.push({ key, variable: spec.variable });
-      out[key] = AppSecret.fromVariable(variable);
+      out[key] = AppSecret.fromVariable(variables.get(spec.variable, `secrets.${key}.variable`,
+        `Secret ${key} of the app: set TF_VAR_${spec.variable} where Terraform runs (or a sensitive workspace variable in Terraform Cloud)`));
     } else {
       if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random', {});
       const g = spec.generate ?? {};
       out[key] = AppSecret.generate({ bytes: g.bytes, length: g.length, encoding: ENCODINGS[g.encoding ?? 'base64'], prefix: g.prefix });
     }
   }
-  if (missing.length > 0) {
-    throw new ErpValidationError(stack.node.path, missing.map((m) => ({
-      prop: `secrets.${m.key}.variable`,
-      value: m.variable,
-      problem: `TF_VAR_${m.variable} is not set, and this stack keeps its state here (local backend), so Terraform would run here without it`,
-      fix: `export TF_VAR_${m.variable}='...' before cdktf deploy, or use the cloud backend and keep it as a sensitive workspace variable`,
-    })));
-  }
+  variables.throwIfMissing();
   return out;
 }
 
@@ -57,27 +76,14 @@ export function appSecrets(stack: TerraformStack, d: AppDescription, env: NodeJS
 export function appRegistries(stack: TerraformStack, d: AppDescription, env: NodeJS.ProcessEnv = process.env): ImageRegistry[] | undefined {
   const list = d.registries ?? [];
   if (list.length === 0) return undefined;
-  const local = backendSettings(d, env).type === 'local';
-  const missing: Array<{ prop: string; variable: string }> = [];
+  const variables = new SecretVariables(stack, d, env);
   const out = list.map((r, i) => {
     if (r.digitalOcean !== undefined) return ImageRegistry.digitalOcean(r.digitalOcean);
     const name = r.password!.variable;
-    const variable = (stack.node.tryFindChild(name) as TerraformVariable | undefined) ?? new TerraformVariable(stack, name, {
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description: `Token of ${r.username} on ${r.server} (read access to images): set TF_VAR_${name} where Terraform runs`,
-    });
-    if (local && !env[`TF_VAR_${name}`]) missing.push({ prop: `registries[${i}].password.variable`, variable: name });
+    const variable = variables.get(name, `registries[${i}].password.variable`,
+      `Token of ${r.username} on ${r.server} (read access to images): set TF_VAR_${name} where Terraform runs`);
     return ImageRegistry.withCredentials(r.server!, r.username!, AppSecret.fromVariable(variable));
   });
-  if (missing.length > 0) {
-    throw new ErpValidationError(stack.node.path, missing.map((m) => ({
-      prop: m.prop,
-      value: m.variable,
-      problem: `TF_VAR_${m.variable} is not set, and this stack keeps its state here (local backend), so Terraform would run here without it`,
-      fix: `export TF_VAR_${m.variable}='...' before cdktf deploy, or use the cloud backend and keep it as a sensitive workspace variable`,
-    })));
-  }
+  variables.throwIfMissing();
   return out;
 }

@@ -3,11 +3,8 @@ import { Construct } from 'constructs';
 import { Annotations } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -26,6 +23,7 @@ import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
 import {
   BackupEncryption, BackupGrantOptions, BackupPrefixes, BackupPrincipal, BackupVaultProps, IBackupVault, ReplicationOptions,
 } from './props';
+import { accessKeyUser } from '../private/iam';
 
 /** Props of `S3BackupVault`: the shared vault props, and the name of its IAM identities. */
 export interface S3BackupVaultProps extends BackupVaultProps {
@@ -236,9 +234,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
       new IamRolePolicy(scope, 'Policy', { role: role.id, policy });
       plain = { AWS_ROLE_ARN: role.arn };
     } else {
-      const user = new IamUser(scope, 'User', { name: this.iamUserName(kind, id) });
-      new IamUserPolicy(scope, 'Policy', { user: user.name, policy });
-      const key = new IamAccessKey(scope, 'AccessKey', { user: user.name });
+      const { key } = accessKeyUser(scope, { name: this.iamUserName(kind, id), policy });
       secret = { AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret };
     }
     if (this.keyArn) plain.BACKUP_KMS_KEY_ARN = this.keyArn;

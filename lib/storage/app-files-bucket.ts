@@ -3,9 +3,6 @@ import { Construct } from 'constructs';
 import { TerraformProvider, Token } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -18,6 +15,7 @@ import { ErpChecks } from '../checks/erp-checks';
 import { AppEnvironment, IAppFileStore } from '../common/contracts';
 import { APP_FILES_CONTENTS, CONTENTS_TAG } from '../private/contents-tag';
 import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
+import { accessKeyUser } from '../private/iam';
 
 /** HTTP methods a browser may use on the bucket directly (presigned uploads and downloads). */
 export enum CorsMethod {
@@ -171,16 +169,16 @@ export class AppFilesBucket extends Construct implements IAppFileStore {
     const known = this.grants.get(id);
     if (known) return known;
     const scope = new Construct(this, `Grant-${id}`);
-    const user = new IamUser(scope, 'User', { provider: this.props.provider, name: this.userName(id), path: '/erp-app/' });
-    new IamUserPolicy(scope, 'Policy', {
+    const { key } = accessKeyUser(scope, {
+      name: this.userName(id),
+      path: '/erp-app/',
       provider: this.props.provider,
-      user: user.name,
+      ids: { key: 'Key' },
       policy: policyJson([
         { Sid: 'ListBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [this.bucket.arn] },
         { Sid: 'ReadWriteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`${this.bucket.arn}/*`] },
       ]),
     });
-    const key = new IamAccessKey(scope, 'Key', { provider: this.props.provider, user: user.name });
     const env: AppEnvironment = {
       plain: { BUCKET: this.bucketName, REGION: this.region, ENDPOINT: this.endpoint },
       secret: { ACCESS_KEY_ID: key.id, SECRET_ACCESS_KEY: key.secret },

@@ -1,6 +1,3 @@
-import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Fn, TerraformProvider, Token } from 'cdktf';
@@ -12,6 +9,7 @@ import { BackupEncryption } from '../../../backup/props';
 import { ErpChecks } from '../../../checks/erp-checks';
 import { Problems, isUnresolved, requireProps } from '../../../private/validate';
 import { escapeTerraformTemplate } from '../../private/render-common';
+import { accessKeyUser } from '../../../private/iam';
 import { CONTENTS_TAG, RELEASE_STATE_CONTENTS } from '../../../private/contents-tag';
 
 /** Where a droplet's agent reads its desired state, and the credential it reads it with. */
@@ -163,20 +161,16 @@ export class S3ReleaseStore extends Construct implements IReleaseStore {
   }
 
   public createReader(scope: Construct, prefix: string, name: string): ReleaseStoreReader {
-    const user = new IamUser(scope, 'AgentUser', {
-      provider: this.props.provider,
+    const { key } = accessKeyUser(scope, {
       name,
       path: '/erp-agent/',
-    });
-    new IamUserPolicy(scope, 'AgentPolicy', {
       provider: this.props.provider,
-      user: user.name,
+      ids: { user: 'AgentUser', policy: 'AgentPolicy', key: 'AgentKey' },
       policy: policyJson([
         { Sid: 'ReadOwnDesiredState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${this.bucket.arn}/${prefix}/*`] },
         { Sid: 'ReportOwnStatus', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [`${this.bucket.arn}/${prefix}/status.json`] },
       ]),
     });
-    const key = new IamAccessKey(scope, 'AgentKey', { provider: this.props.provider, user: user.name });
     return {
       url: `https://${this.bucket.bucketRegionalDomainName}/${prefix}`,
       signingRegion: this.bucket.region,

@@ -44,7 +44,9 @@ describe('ErpAppService on DockerRuntime', () => {
   test('a network named after the app joins every container', () => {
     expect(Object.values<Json>(synth.resource.docker_network)).toEqual([{ name: 'facturador' }]);
     for (const c of Object.values(containers)) {
-      expect(c.networks_advanced[0].name).toBe('${docker_network.Runtime_Network_ED039CCD.name}');
+      // but the jobs runner, which only starts containers through the engine's socket
+      if (c.name === 'facturador-jobs') expect(c.networks_advanced).toBeUndefined();
+      else expect(c.networks_advanced[0].name).toBe('${docker_network.Runtime_Network_ED039CCD.name}');
     }
   });
 
@@ -96,9 +98,11 @@ describe('ErpAppService on DockerRuntime', () => {
     expect(script).toContain("dom_set=' 1 15 '");
     expect(script).toContain("( /bin/sh -c 'php artisan reports:send' ) &");
     expect(script).not.toContain('${');
-    const backup = containers['facturador-cron-backup'];
-    expect(backup.command[2]).toContain('pg_dump');
-    expect(env(backup)).toMatchObject({ PGSSLMODE: 'prefer', AWS_ACCESS_KEY_ID: expect.any(String) });
+    // the backup's stages are containers the jobs runner starts in order
+    expect(containers['facturador-jobs'].command[2]).toContain("( /usr/local/bin/erp-run-job backup ) &");
+    const dump = containers['facturador-backup.dump'];
+    expect(dump).toMatchObject({ image: expect.stringContaining('postgres'), entrypoint: ['bash'], command: ['/opt/erp-backup/erp-backup.sh', 'dump'], start: false });
+    expect(env(dump)).toMatchObject({ PGSSLMODE: 'prefer', AWS_ACCESS_KEY_ID: expect.any(String) });
     expect(containers['facturador-cron-schedule-run'].command[2]).toContain('( php artisan schedule:run ) &');
   });
 
@@ -127,9 +131,10 @@ describe('ErpAppService on DockerRuntime', () => {
   test('a MySQL local database uses the mysql image and mysqldump without TLS', () => {
     const my = build(DatabaseEngineFamily.MYSQL);
     expect(my.containers['facturador-db'].volumes[0].container_path).toBe('/var/lib/mysql');
-    const backup: string = my.containers['facturador-cron-backup'].command[2];
-    expect(backup).toContain('mysqldump');
-    expect(backup).not.toContain('--ssl');
+    const dump = my.containers['facturador-backup.dump'];
+    expect(dump.image).toContain('mysql');
+    expect(env(dump)).toMatchObject({ DB_ENGINE: 'mysql' });
+    expect(env(dump).DB_REQUIRE_TLS).toBeUndefined();
     expect(Object.values<Json>(my.synth.resource.docker_image).map((i) => i.name)).toContain('mysql:8.4');
   });
 
@@ -137,7 +142,9 @@ describe('ErpAppService on DockerRuntime', () => {
     const images = Object.values<Json>(synth.resource.docker_image);
     const names = images.map((i) => i.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['ghcr.io/acme/facturador:2.3.0', 'postgres:17-alpine', 'valkey/valkey:8.1-alpine', 'alpine:3.20']));
+    expect(names).toEqual(expect.arrayContaining([
+      'ghcr.io/acme/facturador:2.3.0', 'postgres:17-alpine', 'valkey/valkey:8.1-alpine', 'postgres:17.6-bookworm', 'amazon/aws-cli:2.27.9', 'docker:27.5.1-cli',
+    ]));
     expect(images.every((i) => i.keep_locally === true)).toBe(true);
   });
 

@@ -39,11 +39,19 @@ export class FakeDatabase implements IConnectableDatabase {
   }
 }
 
-/** A vault double that records grants. */
+/** A vault double that records grants: `grants` the writers' ids, `restoreGrants` the restorers'. */
 export class FakeVault implements IBackupDestination {
   public readonly grants: string[] = [];
+  public readonly restoreGrants: string[] = [];
   grantWrite(id: string): BackupJobEnvironment {
     this.grants.push(id);
+    return FakeVault.environment();
+  }
+  grantRestore(id: string): BackupJobEnvironment {
+    this.restoreGrants.push(id);
+    return FakeVault.environment();
+  }
+  private static environment(): BackupJobEnvironment {
     return {
       endpoint: 'https://s3.us-east-1.amazonaws.com',
       bucket: 'erp-backups-vault',
@@ -51,6 +59,7 @@ export class FakeVault implements IBackupDestination {
       dailyPrefix: 'daily/',
       weeklyPrefix: 'weekly/',
       monthlyPrefix: 'monthly/',
+      safetyPrefix: 'safety/',
       uploadArgs: ['--sse', 'aws:kms', '--sse-kms-key-id', 'arn:aws:kms:us-east-1:111122223333:key/fake'],
       environment: { plain: { AWS_REGION: 'us-east-1' }, secret: { AWS_ACCESS_KEY_ID: SECRET.accessKey, AWS_SECRET_ACCESS_KEY: SECRET.secretKey } },
     };

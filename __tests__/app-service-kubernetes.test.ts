@@ -24,11 +24,19 @@ const FAKE = {
 /** A backup destination double (the S3 vault needs the AWS provider; the job only needs this contract). */
 class TestVault implements IBackupDestination {
   public readonly grants: string[] = [];
+  public readonly restoreGrants: string[] = [];
   grantWrite(id: string): BackupJobEnvironment {
     this.grants.push(id);
+    return this.environment();
+  }
+  grantRestore(id: string): BackupJobEnvironment {
+    this.restoreGrants.push(id);
+    return this.environment();
+  }
+  private environment(): BackupJobEnvironment {
     return {
       endpoint: 'https://s3.us-east-1.amazonaws.com', bucket: 'isp-backups', region: 'us-east-1',
-      dailyPrefix: 'daily/', weeklyPrefix: 'weekly/', monthlyPrefix: 'monthly/', uploadArgs: ['--sse', 'aws:kms'],
+      dailyPrefix: 'daily/', weeklyPrefix: 'weekly/', monthlyPrefix: 'monthly/', safetyPrefix: 'safety/', uploadArgs: ['--sse', 'aws:kms'],
       environment: { plain: { AWS_REGION: 'us-east-1' }, secret: { AWS_ACCESS_KEY_ID: FAKE.accessKey, AWS_SECRET_ACCESS_KEY: FAKE.secretKey } },
     };
   }
@@ -324,7 +332,9 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
       'digitalocean_database_firewall.Cache_Firewall_C2E1EB74',
       'digitalocean_database_firewall.Database_Firewall_5F7DF4FF',
       'digitalocean_database_user.emerald_app',
+      'kubernetes_config_map_v1.emerald-erp-backup-script',
       'kubernetes_cron_job_v1.backup',
+      'kubernetes_cron_job_v1.backup-restore',
       'kubernetes_deployment_v1.celery',
       'kubernetes_deployment_v1.celery-beat',
       'kubernetes_deployment_v1.cloudflared',
@@ -338,6 +348,7 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
       'kubernetes_pod_disruption_budget_v1.web',
       'kubernetes_secret_v1.emerald-app',
       'kubernetes_secret_v1.emerald-backup-backup',
+      'kubernetes_secret_v1.emerald-restore-backup',
       'kubernetes_secret_v1.emerald-tunnel',
       'kubernetes_service_v1.web',
     ]);
@@ -345,7 +356,9 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
 
   test('runs every process as a Deployment and every scheduled job as a CronJob', () => {
     expect(Object.keys(deployments).sort()).toEqual(['celery', 'celery-beat', 'cloudflared', 'web']);
-    expect(Object.keys(cronJobs)).toEqual(['backup']);
+    expect(Object.keys(cronJobs).sort()).toEqual(['backup', 'backup-restore']);
+    // the restore runs only when started: `kubectl create job --from=cronjob/backup-restore`
+    expect(cronJobs['backup-restore'].spec.suspend).toBe(true);
     expect(deployments.web.spec.replicas).toBe('2');
     expect(deployments.celery.spec.replicas).toBe('2');
     expect(deployments['celery-beat'].spec.replicas).toBe('1');
@@ -403,17 +416,22 @@ describe('KubernetesRuntime with the FastAPI ISP manager', () => {
       ...Object.values(cronJobs).map((c) => c.spec.job_template.spec.template.spec),
       ...jobs.map((j) => j.spec.template.spec),
     ];
-    expect(pods).toHaveLength(6);
+    expect(pods).toHaveLength(7);
     for (const p of pods) {
+      // the backup's containers run as the engines' images' service user (999), with its scratch volume
+      const backup = p.init_container !== undefined;
+      const uid = backup ? '999' : '10001';
       expect(p.security_context).toEqual({
-        run_as_non_root: true, run_as_user: '10001', run_as_group: '10001', fs_group: '10001', seccomp_profile: { type: 'RuntimeDefault' },
+        run_as_non_root: true, run_as_user: uid, run_as_group: uid, fs_group: uid, seccomp_profile: { type: 'RuntimeDefault' },
       });
       expect(p.automount_service_account_token).toBe(false);
-      expect(p.container[0].security_context).toEqual({
-        run_as_non_root: true, run_as_user: '10001', run_as_group: '10001', allow_privilege_escalation: false, privileged: false,
-        read_only_root_filesystem: true, capabilities: { drop: ['ALL'] }, seccomp_profile: { type: 'RuntimeDefault' },
-      });
-      expect(p.container[0].volume_mount).toEqual([{ name: 'tmp', mount_path: '/tmp' }]);
+      for (const c of [...p.container, ...(p.init_container ?? [])]) {
+        expect(c.security_context).toEqual({
+          run_as_non_root: true, run_as_user: uid, run_as_group: uid, allow_privilege_escalation: false, privileged: false,
+          read_only_root_filesystem: true, capabilities: { drop: ['ALL'] }, seccomp_profile: { type: 'RuntimeDefault' },
+        });
+      }
+      expect(p.container[0].volume_mount.map((m: Json) => m.mount_path)).toEqual(backup ? ['/tmp', '/opt/erp-backup/erp-backup.sh', '/var/lib/erp-backup'] : ['/tmp']);
     }
     const ns = resources(json, 'kubernetes_namespace_v1')[0];
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
@@ -695,20 +713,21 @@ describe('KubernetesRuntime with the Laravel invoicing system on managed MySQL',
   };
 
   test('puts the database CA certificate in a ConfigMap of the app namespace', () => {
-    expect(configMaps).toHaveLength(1);
+    // and the backup script in one of its own
+    expect(configMaps.map((c) => c.metadata.name)).toEqual(['facturador-database-ca', 'facturador-erp-backup-script']);
     expect(configMaps[0].metadata).toMatchObject({ name: 'facturador-database-ca', labels: { 'app.kubernetes.io/name': 'facturador' } });
     expect(configMaps[0].metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
     expect(configMaps[0].data).toEqual({ 'database-ca.pem': caReference });
-    expect(Object.keys(runtime.configMaps)).toEqual(['database-ca']);
+    expect(Object.keys(runtime.configMaps)).toEqual(['database-ca', 'erp-backup-script']);
   });
 
   test('mounts the certificate read-only as one file into every Deployment, CronJob and the release Job but the connector and the cache', () => {
     expect(Object.keys(podSpecs).sort()).toEqual([
-      'cronjob backup', 'cronjob schedule-run', 'deployment cloudflared', 'deployment phpmyadmin', 'deployment queue',
+      'cronjob backup', 'cronjob backup-restore', 'cronjob schedule-run', 'deployment cloudflared', 'deployment phpmyadmin', 'deployment queue',
       'deployment redis', 'deployment web', 'release job',
     ]);
     for (const [name, spec] of Object.entries(podSpecs)) {
-      const volumes = spec.volume.filter((v: Json) => v.config_map);
+      const volumes = spec.volume.filter((v: Json) => v.config_map && v.name !== 'file-erp-backup-script');
       const mounts = spec.container[0].volume_mount.filter((m: Json) => m.mount_path === DATABASE_CA_CERT_PATH);
       if (name === 'deployment cloudflared' || name === 'deployment redis') {
         expect([name, volumes, mounts]).toEqual([name, [], []]);
@@ -743,9 +762,9 @@ describe('KubernetesRuntime with the Laravel invoicing system on managed MySQL',
     expect(runtime.webAutoscaler).toBeDefined();
   });
 
-  test('a PostgreSQL app gets no ConfigMap and no file volume', () => {
+  test('a PostgreSQL app gets no ConfigMap and no file volume but the backup script\'s', () => {
     const isp = synthIsp();
-    expect(resources(isp, 'kubernetes_config_map_v1')).toEqual([]);
+    expect(resources(isp, 'kubernetes_config_map_v1').map((c) => c.metadata.name)).toEqual(['emerald-erp-backup-script']);
     for (const d of resources(isp, 'kubernetes_deployment_v1')) {
       expect([d.metadata.name, d.spec.template.spec.volume.map((v: Json) => v.name)]).toEqual([d.metadata.name, d.metadata.name === 'redis' ? ['tmp', 'data'] : ['tmp']]);
     }

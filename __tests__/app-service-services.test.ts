@@ -76,7 +76,8 @@ describe('the FastAPI ISP manager on DropletRuntime', () => {
 
   test('the backend, both Celery processes, the frontend and the monitor run as compose services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['backup', 'celery-beat', 'celery-worker', 'cloudflared', 'frontend', 'monitor', 'redis', 'release', 'web']);
+      ['backup', 'backup-restore', 'backup-restore.fetch', 'backup-restore.keep-safety', 'backup-restore.load', 'backup-restore.safety-dump',
+        'backup.dump', 'celery-beat', 'celery-worker', 'cloudflared', 'frontend', 'monitor', 'redis', 'release', 'web']);
     expect(compose.services.web.healthcheck.test[1]).toContain('http://127.0.0.1:8000/health');
     expect(compose.services['celery-worker'].deploy.replicas).toBe(2);
     expect(compose.services['celery-worker'].command).toEqual(['/bin/sh', '-c', 'celery -A app worker --loglevel=info']);
@@ -140,7 +141,8 @@ describe('the FastAPI ISP manager on DropletRuntime', () => {
     expect(fe).toMatchObject({ role: ProcessRole.SERVICE, port: 80, isAppCode: false, secretGroups: [], replicas: 1 });
     expect(model.processes.find((p) => p.name === 'monitor')!.secretGroups).toEqual(['service-monitor']);
     expect(model.secretGroups['service-monitor']).toEqual({ BEHOLDER_API_KEY: MONITOR_KEY });
-    expect(model.files).toBeUndefined();
+    // the one public file is the backup script
+    expect(model.files!.map((f) => f.name)).toEqual(['erp-backup-script']);
   });
 });
 
@@ -242,9 +244,11 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
   });
 
   test('every app container mounts the CA certificate read-only where MYSQL_ATTR_SSL_CA points; the connector and the cache do not', () => {
-    for (const name of ['web', 'queue', 'schedule-run', 'release', 'backup', 'phpmyadmin']) {
+    for (const name of ['web', 'queue', 'schedule-run', 'release', 'phpmyadmin']) {
       expect([name, compose.services[name].volumes]).toEqual([name, [mount]]);
     }
+    // the backup's stages also mount the script and their scratch folder
+    for (const name of ['backup.dump', 'backup']) expect(compose.services[name].volumes[0]).toEqual(mount);
     expect(compose.services.cloudflared.volumes).toBeUndefined();
     expect(compose.services.redis.volumes).toEqual(['/mnt/data/cache:/data']);
     expect(compose.services.web.environment.MYSQL_ATTR_SSL_CA).toBe(DATABASE_CA_CERT_PATH);
@@ -259,11 +263,12 @@ describe('the Laravel invoicing app with phpMyAdmin on managed MySQL, on Droplet
 
   test('the resolved model lists the file and which processes mount it', () => {
     const model = built.app.resolve();
-    expect(model.files).toEqual([{ name: 'database-ca', path: DATABASE_CA_CERT_PATH, content: CA_PEM, variable: 'DATABASE_CA_CERT' }]);
+    expect(model.files![0]).toEqual({ name: 'database-ca', path: DATABASE_CA_CERT_PATH, content: CA_PEM, variable: 'DATABASE_CA_CERT' });
+    expect(model.files!.slice(1).map((f) => f.name)).toEqual(['erp-backup-script']);
     const mountsNone = [ProcessRole.CONNECTOR, ProcessRole.CACHE];
     for (const p of model.processes) expect([p.name, p.files]).toEqual([p.name, mountsNone.includes(p.role) ? undefined : ['database-ca']]);
     expect(model.release!.files).toEqual(['database-ca']);
-    for (const j of model.jobs) expect([j.name, j.files]).toEqual([j.name, ['database-ca']]);
+    for (const j of model.jobs) expect([j.name, j.files]).toEqual([j.name, j.name.startsWith('backup') ? ['erp-backup-script', 'database-ca'] : ['database-ca']]);
   });
 });
 

@@ -204,22 +204,22 @@ describe('ErpAppService on DropletRuntime', () => {
     expect(c.environment).toBeUndefined();
   });
 
-  test('the backup job dumps with pg_dump, gzips and uploads to daily, weekly on Sundays and monthly on the 1st, at 2 AM', () => {
+  test('the backup job dumps in the PostgreSQL image, uploads in the AWS CLI\'s, at 2 AM, started by the agent', () => {
+    const dump = compose.services['backup.dump'];
     const b = compose.services.backup;
-    expect(b.profiles).toEqual(['jobs']);
+    expect(dump.profiles).toEqual(['jobs']);
     expect(b.labels['erp.schedule']).toBe('0 2 * * *');
-    const [script] = unescape([b.command[2]]);
-    expect(script).toContain('pg_dump');
-    expect(script).toContain('| gzip -9 >');
-    expect(script).toContain('"$BACKUP_DAILY_PREFIX"');
-    expect(script).toMatch(/date -u \+%u\)" = 7 \]; then aws s3 cp .*BACKUP_WEEKLY_PREFIX/);
-    expect(script).toMatch(/date -u \+%d\)" = 01 \]; then aws s3 cp .*BACKUP_MONTHLY_PREFIX/);
-    expect(script).toContain('--sse aws:kms --sse-kms-key-id arn:aws:kms:us-east-1:111122223333:key/fake');
-    expect(b.environment).toMatchObject({ BACKUP_BUCKET: 'erp-backups-vault', DB_HOST: 'db.internal', PGSSLMODE: 'require' });
+    expect(dump).toMatchObject({ image: 'postgres:17.6-bookworm', entrypoint: ['bash'], command: ['/opt/erp-backup/erp-backup.sh', 'dump'] });
+    expect(b).toMatchObject({ image: 'amazon/aws-cli:2.27.9', entrypoint: ['bash'], command: ['/opt/erp-backup/erp-backup.sh', 'upload'] });
+    expect(b.environment).toMatchObject({
+      BACKUP_BUCKET: 'erp-backups-vault', DB_HOST: 'db.internal', PGSSLMODE: 'require', BACKUP_DAILY_PREFIX: 'daily/', BACKUP_WEEKLY_PREFIX: 'weekly/',
+      BACKUP_MONTHLY_PREFIX: 'monthly/', BACKUP_UPLOAD_ARGS: '--sse aws:kms --sse-kms-key-id arn:aws:kms:us-east-1:111122223333:key/fake',
+    });
     expect(b.env_file).toEqual(['env/backup-backup.env']);
     expect(built.vault.grants).toEqual(['BackupWriter']);
+    expect(built.vault.restoreGrants).toEqual(['BackupRestorer']);
     const cron = file('cron')!;
-    expect(cron).toContain('0 2 * * * root flock -n /run/lock/servistech-backup.lock docker compose -p servistech -f /var/lib/erp-agent/current/compose.yaml run --rm --no-deps backup');
+    expect(cron).toContain('0 2 * * * root flock -n /run/lock/servistech-backup.lock /usr/local/sbin/erp-agent run backup 2>&1');
   });
 
   test('host cron runs every scheduler entry as a fresh job container', () => {
@@ -235,7 +235,7 @@ describe('ErpAppService on DropletRuntime', () => {
     expect(manifest).toContain('label ghcr.io/servistech/erp-api:4.0.0');
     expect(manifest).toContain('health-timeout 300');
     expect(manifest).toContain('release-service release');
-    for (const key of ['agent.sh', 'compose.yaml', 'cron', 'env/app.env', 'env/tunnel.env', 'env/backup-backup.env']) {
+    for (const key of ['agent.sh', 'compose.yaml', 'cron', 'env/app.env', 'env/tunnel.env', 'env/backup-backup.env', 'env/restore-backup.env', 'files/erp-backup-script.sh']) {
       const hash = createHash('sha256').update(file(key)!, 'utf8').digest('hex');
       expect(manifest).toContain(`file ${key} ${hash}`);
     }

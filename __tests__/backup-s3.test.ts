@@ -132,16 +132,32 @@ describe('S3BackupVault secure defaults', () => {
     });
   });
 
-  test('old versions expire after 30 days and unfinished multipart uploads are aborted after 7 days, bucket-wide', () => {
+  test('a version is removed 1 day after it stops being current, then its delete marker; unfinished uploads are aborted after 7 days, bucket-wide', () => {
     const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
     const clean = rules.find((r) => r.id === 'clean-noncurrent-versions-and-uploads');
     expect(clean).toMatchObject({
       status: 'Enabled',
       filter: [{ prefix: '' }],
-      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 1 }],
       abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
       expiration: [{ expired_object_delete_marker: true }],
     });
+  });
+
+  test('the lifecycle of a daily dump totals 31 days by default: listed 30 days, then 1 day as a noncurrent version', () => {
+    // Dumps are never overwritten: a version turns noncurrent only when its prefix's expiry puts a delete marker on it.
+    const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
+    const daily = rules.find((r) => r.id === 'expire-daily');
+    const clean = rules.find((r) => r.id === 'clean-noncurrent-versions-and-uploads');
+    expect(daily.expiration[0].days + clean.noncurrent_version_expiration[0].noncurrent_days).toBe(31);
+    expect(rules.filter((r) => r.noncurrent_version_expiration)).toHaveLength(1);
+  });
+
+  test('safety dumps of a restore are kept as long as daily dumps, in the hot class', () => {
+    const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
+    const safety = rules.find((r) => r.id === 'expire-safety');
+    expect(safety).toMatchObject({ status: 'Enabled', filter: [{ prefix: 'safety/' }], expiration: [{ days: 30 }] });
+    expect(safety.transition).toBeUndefined();
   });
 
   test('no object lock and no replication unless asked for', () => {
@@ -156,12 +172,14 @@ describe('S3BackupVault secure defaults', () => {
 });
 
 describe('S3BackupVault options', () => {
-  test('a root prefix puts daily, weekly and monthly under it', () => {
+  test('a root prefix puts daily, weekly, monthly and safety under it', () => {
     let prefixes: any;
     const out = synth({ rootPrefix: '/invoicing/' }, (_s, v) => { prefixes = v.prefixes; });
-    expect(prefixes).toEqual({ root: 'invoicing/', daily: 'invoicing/daily/', weekly: 'invoicing/weekly/', monthly: 'invoicing/monthly/' });
+    expect(prefixes).toEqual({
+      root: 'invoicing/', daily: 'invoicing/daily/', weekly: 'invoicing/weekly/', monthly: 'invoicing/monthly/', safety: 'invoicing/safety/',
+    });
     const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
-    expect(rules.map((r) => r.filter[0].prefix)).toEqual(['invoicing/daily/', 'invoicing/weekly/', 'invoicing/monthly/', '']);
+    expect(rules.map((r) => r.filter[0].prefix)).toEqual(['invoicing/daily/', 'invoicing/weekly/', 'invoicing/monthly/', 'invoicing/safety/', '']);
   });
 
   test('SSE-S3 is used only when asked for, without a key, and the policy then requires AES256', () => {
@@ -188,13 +206,55 @@ describe('S3BackupVault options', () => {
     expect(rules[0].expiration).toEqual([{ days: 10 }]);
     expect(rules[1]).toMatchObject({ expiration: [{ days: 140 }], transition: [{ days: 30, storage_class: 'STANDARD_IA' }] });
     expect(rules[2]).toMatchObject({ expiration: [{ days: 730 }], transition: [{ days: 60, storage_class: 'DEEP_ARCHIVE' }] });
-    expect(rules[3]).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 5 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 2 }] });
+    expect(rules[3]).toMatchObject({ id: 'expire-safety', expiration: [{ days: 10 }] });
+    expect(rules[4]).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 5 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 2 }] });
+  });
+
+  test('noncurrentVersionExpirationDays lengthens the total lifetime of every tier by the same days', () => {
+    const rules = one(synth({ noncurrentVersionExpirationDays: 30 }), 'aws_s3_bucket_lifecycle_configuration').rule as any[];
+    const noncurrent = rules.find((r) => r.id === 'clean-noncurrent-versions-and-uploads').noncurrent_version_expiration[0].noncurrent_days;
+    const total = (id: string) => rules.find((r) => r.id === id).expiration[0].days + noncurrent;
+    expect([total('expire-daily'), total('expire-weekly'), total('expire-monthly'), total('expire-safety')]).toEqual([60, 114, 395, 60]);
+  });
+
+  test('weeklyRetentionWeeks 0 removes the weekly rule and its permissions, and empties weeklyPrefix', () => {
+    let vault!: S3BackupVault;
+    let env: any;
+    const out = synth({ weeklyRetentionWeeks: 0 }, (_s, v) => { vault = v; env = v.grantWrite('DumpJob'); v.grantRestore('Restore'); });
+    const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
+    expect(rules.map((r) => r.id)).toEqual(['expire-daily', 'expire-monthly', 'expire-safety', 'clean-noncurrent-versions-and-uploads']);
+    expect(vault.prefixes.weekly).toBe('');
+    expect(env.weeklyPrefix).toBe('');
+    expect(env.monthlyPrefix).toBe('monthly/');
+    expect(env.environment.plain.BACKUP_WEEKLY_PREFIX).toBe('');
+    for (const policy of all(out, 'aws_iam_user_policy').map((u) => u.policy as string)) {
+      expect(policy).not.toMatch(/weekly/);
+      // No statement may fall back to the whole bucket when a prefix is empty.
+      for (const st of statements(policy)) for (const r of st.Resource) expect(r).not.toMatch(/\.arn\}\/\*$/);
+    }
+  });
+
+  test('monthlyRetentionMonths 0 removes the monthly rule and its Glacier move, and empties monthlyPrefix', () => {
+    let env: any;
+    const out = synth({ monthlyRetentionMonths: 0, weeklyRetentionWeeks: 0 }, (_s, v) => { env = v.grantWrite('DumpJob'); });
+    const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
+    expect(rules.map((r) => r.id)).toEqual(['expire-daily', 'expire-safety', 'clean-noncurrent-versions-and-uploads']);
+    expect(rules.some((r) => r.transition)).toBe(false);
+    expect([env.weeklyPrefix, env.monthlyPrefix]).toEqual(['', '']);
+    const put = bySid(one(out, 'aws_iam_user_policy').policy, 'PutBackupsUnderVaultPrefixes');
+    expect(put.Resource.map((r: string) => r.replace(/^.*\.arn\}/, ''))).toEqual(['/daily/*', '/safety/*']);
   });
 
   test('monthly dumps stay in Standard with ColdStorage.NONE', () => {
     const out = synth({ monthlyColdStorage: ColdStorage.NONE });
     const rules = one(out, 'aws_s3_bucket_lifecycle_configuration').rule as any[];
     expect(rules[2].transition).toBeUndefined();
+  });
+
+  test('object lock may last as long as the shortest total lifetime: retention plus noncurrentVersionExpirationDays', () => {
+    const out = synth({ objectLock: { mode: ObjectLockMode.COMPLIANCE, days: 31 } });
+    expect(one(out, 'aws_s3_bucket_object_lock_configuration').rule.default_retention.days).toBe(31);
+    expect(() => synth({ dailyRetentionDays: 7, noncurrentVersionExpirationDays: 14, objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 21 } })).not.toThrow();
   });
 
   test('object lock is enabled at creation with a default retention', () => {
@@ -271,7 +331,7 @@ describe('S3BackupVault replication', () => {
 });
 
 describe('S3BackupVault grants', () => {
-  test('grantWrite makes an IAM user whose policy may only put under the three prefixes and encrypt with the key', () => {
+  test('grantWrite makes an IAM user whose policy may only put under the dump prefixes, list them, and encrypt with the key', () => {
     let policyJson = '';
     const out = synth({}, (_s, v) => { v.grantWrite('DumpJob'); policyJson = v.writerPolicyJson; });
     const user = one(out, 'aws_iam_user');
@@ -280,14 +340,33 @@ describe('S3BackupVault grants', () => {
     expect(JSON.parse(policyJson).Statement.map((x: any) => x.Sid)).toEqual(statements(policy).map((x) => x.Sid));
     const list = statements(policy);
     const actions: string[] = list.flatMap((s) => s.Action);
-    expect(actions.sort()).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject']);
-    for (const forbidden of [/Delete/, /^s3:Get/, /^s3:List(Bucket|AllMyBuckets)/, /^s3:PutBucket/, /^s3:\*$/, /^\*$/]) {
+    expect(actions.sort()).toEqual([
+      'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 's3:AbortMultipartUpload', 's3:ListBucket', 's3:ListMultipartUploadParts', 's3:PutObject',
+    ]);
+    for (const forbidden of [/Delete/, /^s3:Get/, /^s3:ListBucketVersions/, /^s3:ListAllMyBuckets/, /^s3:PutBucket/, /^s3:RestoreObject/, /^s3:\*$/, /^\*$/]) {
       expect(actions.filter((a) => forbidden.test(a))).toEqual([]);
     }
     const put = bySid(policy, 'PutBackupsUnderVaultPrefixes');
-    expect(put.Resource).toHaveLength(3);
-    expect(put.Resource.map((r: string) => r.replace(/^.*\.arn\}/, ''))).toEqual(['/daily/*', '/weekly/*', '/monthly/*']);
+    expect(put.Resource.map((r: string) => r.replace(/^.*\.arn\}/, ''))).toEqual(['/daily/*', '/weekly/*', '/monthly/*', '/safety/*']);
     expect(bySid(policy, 'CompleteMultipartUploadsThroughS3').Condition.StringEquals['kms:ViaService']).toMatch(/^s3\./);
+  });
+
+  test('the writer may list the bucket only under its prefixes, and get or delete nothing', () => {
+    const out = synth({ rootPrefix: 'erp' }, (_s, v) => { v.grantWrite('DumpJob'); });
+    const policy = one(out, 'aws_iam_user_policy').policy;
+    const listing = statements(policy).filter((st) => st.Action.includes('s3:ListBucket'));
+    expect(listing).toHaveLength(1);
+    expect(listing[0]).toMatchObject({
+      Sid: 'ListVaultPrefixes', Effect: 'Allow', Action: ['s3:ListBucket'],
+      Condition: { StringLike: { 's3:prefix': ['erp/daily/*', 'erp/weekly/*', 'erp/monthly/*', 'erp/safety/*'] } },
+    });
+    expect(listing[0].Resource).toHaveLength(1);
+    expect(listing[0].Resource[0]).toMatch(/^\$\{aws_s3_bucket\.Vault_[0-9A-F]{8}\.arn\}$/);
+    const actions: string[] = statements(policy).flatMap((st) => st.Action);
+    expect(actions).not.toContain('s3:GetObject');
+    expect(actions).not.toContain('s3:GetObjectVersion');
+    expect(actions).not.toContain('s3:DeleteObject');
+    expect(actions).not.toContain('s3:DeleteObjectVersion');
   });
 
   test('grantWrite returns the job environment with the secret key in the secret half', () => {
@@ -296,6 +375,8 @@ describe('S3BackupVault grants', () => {
     expect(env.dailyPrefix).toBe('erp/daily/');
     expect(env.weeklyPrefix).toBe('erp/weekly/');
     expect(env.monthlyPrefix).toBe('erp/monthly/');
+    expect(env.safetyPrefix).toBe('erp/safety/');
+    expect(env.environment.plain.BACKUP_SAFETY_PREFIX).toBe('erp/safety/');
     expect(env.uploadArgs.slice(0, 3)).toEqual(['--sse', 'aws:kms', '--sse-kms-key-id']);
     expect(Object.keys(env.environment.secret).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
     expect(Object.keys(env.environment.plain)).toEqual(expect.arrayContaining(['AWS_DEFAULT_REGION', 'BACKUP_BUCKET', 'BACKUP_ENDPOINT', 'BACKUP_DAILY_PREFIX', 'BACKUP_KMS_KEY_ARN']));
@@ -332,9 +413,10 @@ describe('S3BackupVault grants', () => {
     expect(trust.Condition).toEqual({ StringEquals: { 'k8s:sub': 'system:serviceaccount:erp:backup' } });
   });
 
-  test('the IAM users are named after identityName: <identityName>-<writer|reader>-<id>', () => {
-    const out = synth({ identityName: 'facturador-prod' }, (_s, v) => { v.grantWrite('BackupWriter'); v.grantRead('Restore'); });
-    expect(all(out, 'aws_iam_user').map((u) => u.name).sort()).toEqual(['facturador-prod-reader-restore', 'facturador-prod-writer-backupwriter']);
+  test('the IAM users are named after identityName: <identityName>-<writer|reader|restorer>-<id>', () => {
+    const out = synth({ identityName: 'facturador-prod' }, (_s, v) => { v.grantWrite('BackupWriter'); v.grantRead('Restore'); v.grantRestore('Restore'); });
+    expect(all(out, 'aws_iam_user').map((u) => u.name).sort())
+      .toEqual(['facturador-prod-reader-restore', 'facturador-prod-restorer-restore', 'facturador-prod-writer-backupwriter']);
   });
 
   test('two apps whose vaults sit at the same construct path get different IAM user names, which are unique per AWS account', () => {
@@ -370,6 +452,48 @@ describe('S3BackupVault grants', () => {
     const named = new S3BackupVault(new TerraformStack(app, 'dev'), 'Backups', { identityName: 'facturador-dev' });
     named.grantWrite('BackupWriter');
     expect(named.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN)).toEqual([]);
+  });
+
+  test('grantRestore makes an IAM user that may list and get every dump prefix, restore archived dumps, and put only safety dumps', () => {
+    let policyJson = '';
+    let env: any;
+    const out = synth({ identityName: 'facturador-prod', rootPrefix: 'erp' }, (_s, v) => { env = v.grantRestore('Restore'); policyJson = v.restorerPolicyJson; });
+    expect(one(out, 'aws_iam_user').name).toBe('facturador-prod-restorer-restore');
+    const policy = one(out, 'aws_iam_user_policy').policy;
+    expect(statements(policy).map((x) => x.Sid)).toEqual(JSON.parse(policyJson).Statement.map((x: any) => x.Sid));
+    const tail = (st: any) => st.Resource.map((r: string) => r.replace(/^.*\.arn\}/, ''));
+    const dumps = ['/erp/daily/*', '/erp/weekly/*', '/erp/monthly/*', '/erp/safety/*'];
+    expect(bySid(policy, 'ListBackups')).toMatchObject({
+      Action: ['s3:ListBucket', 's3:ListBucketVersions'],
+      Condition: { StringLike: { 's3:prefix': ['erp/daily/*', 'erp/weekly/*', 'erp/monthly/*', 'erp/safety/*'] } },
+    });
+    expect(bySid(policy, 'ReadBackups').Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(tail(bySid(policy, 'ReadBackups'))).toEqual(dumps);
+    expect(bySid(policy, 'RestoreArchivedBackups').Action).toEqual(['s3:RestoreObject']);
+    expect(tail(bySid(policy, 'RestoreArchivedBackups'))).toEqual(dumps);
+    // The only statement that writes is the safety prefix's.
+    const writing = statements(policy).filter((st) => st.Action.some((a: string) => /^s3:Put/.test(a)));
+    expect(writing.map((st) => st.Sid)).toEqual(['PutSafetyDumps']);
+    expect(tail(writing[0])).toEqual(['/erp/safety/*']);
+    expect(bySid(policy, 'EncryptSafetyDumpsWithVaultKey').Action).toEqual(['kms:GenerateDataKey', 'kms:Encrypt']);
+    expect(bySid(policy, 'DecryptWithVaultKey').Action).toEqual(['kms:Decrypt']);
+    const actions: string[] = statements(policy).flatMap((st) => st.Action);
+    expect(actions.filter((a) => /Delete|^s3:\*$|^\*$|PutBucket|PutObjectRetention|BypassGovernance/.test(a))).toEqual([]);
+    expect(env.safetyPrefix).toBe('erp/safety/');
+    expect(Object.keys(env.environment.secret).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+  });
+
+  test('grantRestore creates the restorer once per id, beside a writer of the same id, and as a role for a principal', () => {
+    let first: any;
+    let second: any;
+    const out = synth({}, (_s, v) => {
+      first = v.grantRestore('Job'); second = v.grantRestore('Job'); v.grantWrite('Job');
+      v.grantRestore('Pod', { principal: BackupPrincipal.service('ecs-tasks.amazonaws.com') });
+    });
+    expect(second).toBe(first);
+    expect(all(out, 'aws_iam_user').map((u) => u.name.replace(/^.*-[0-9a-f]{8}-/, '')).sort()).toEqual(['restorer-job', 'writer-job']);
+    expect(one(out, 'aws_iam_role').name_prefix).toBe('erp-backup-restorer-');
+    expect(statements(one(out, 'aws_iam_role_policy').policy).map((st) => st.Sid)).toContain('PutSafetyDumps');
   });
 
   test('grantRead may list the bucket, get objects under the prefixes and decrypt, but not write or delete', () => {
@@ -410,13 +534,25 @@ describe('S3BackupVault validation', () => {
     expectFails({ monthlyColdStorage: ColdStorage.glacierFlexibleRetrieval(-1) }, 'monthlyColdStorage.afterDays');
   });
 
-  test('fails when the object lock outlasts the shortest retention', () => {
-    expectFails({ objectLock: { mode: ObjectLockMode.COMPLIANCE, days: 31 } }, 'objectLock.days', /dailyRetentionDays \(30 days\)/);
+  test('fails when the object lock outlasts the shortest retention plus the noncurrent day', () => {
+    expectFails({ objectLock: { mode: ObjectLockMode.COMPLIANCE, days: 32 } }, 'objectLock.days',
+      /dailyRetentionDays \(30 days\) plus noncurrentVersionExpirationDays \(1 day\).*lock for 31 days or fewer/s);
   });
 
   test('fails when the object lock outlasts the weekly retention but not the daily one', () => {
     expectFails({ dailyRetentionDays: 400, weeklyRetentionWeeks: 4, objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 60 } },
       'objectLock.days', /weeklyRetentionWeeks \(28 days\)/);
+  });
+
+  test('fails when a weekly or monthly retention is negative or not whole, saying 0 turns the tier off', () => {
+    expectFails({ weeklyRetentionWeeks: -1 }, 'weeklyRetentionWeeks', /weeklyRetentionWeeks: must be a whole number from 0 to 5214.*-1.*or 0 to keep no weekly dumps/s);
+    expectFails({ monthlyRetentionMonths: 0.5, monthlyColdStorage: ColdStorage.NONE }, 'monthlyRetentionMonths', /0\.5.*or 0 to keep no monthly dumps/s);
+  });
+
+  test('fails when a tier that is off is given a move to a colder class', () => {
+    expectFails({ weeklyRetentionWeeks: 0, weeklyColdStorage: ColdStorage.glacierFlexibleRetrieval(30) }, 'weeklyColdStorage',
+      /weeklyRetentionWeeks is 0: this vault keeps no weekly dumps/);
+    expectFails({ monthlyRetentionMonths: 0, monthlyColdStorage: ColdStorage.deepArchive(30) }, 'monthlyColdStorage', /keeps no monthly dumps/);
   });
 
   test('fails when the object lock days are not a whole number', () => {

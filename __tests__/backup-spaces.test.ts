@@ -51,25 +51,43 @@ describe('SpacesBackupVault secure defaults', () => {
     expect(synth()).toEqual(out);
   });
 
-  test('daily, weekly and monthly dumps expire after 30 days, 12 weeks and 12 months', () => {
-    expect(rules.slice(0, 3)).toEqual([
+  test('daily, weekly and monthly dumps expire after 30 days, 12 weeks and 12 months, safety dumps after 30 days', () => {
+    expect(rules.slice(0, 4)).toEqual([
       { id: 'expire-daily', enabled: true, prefix: 'daily/', expiration: { days: 30 } },
       { id: 'expire-weekly', enabled: true, prefix: 'weekly/', expiration: { days: 84 } },
       { id: 'expire-monthly', enabled: true, prefix: 'monthly/', expiration: { days: 365 } },
+      { id: 'expire-safety', enabled: true, prefix: 'safety/', expiration: { days: 30 } },
     ]);
   });
 
-  test('old versions expire after 30 days and unfinished uploads are aborted after 7 days', () => {
-    expect(rules[3]).toEqual({
+  test('a version is removed 1 day after it stops being current, expired delete markers go, and unfinished uploads are aborted after 7 days', () => {
+    expect(rules[4]).toEqual({
       id: 'clean-noncurrent-versions-and-uploads', enabled: true,
-      noncurrent_version_expiration: { days: 30 }, abort_incomplete_multipart_upload_days: 7,
+      noncurrent_version_expiration: { days: 1 }, expiration: { expired_object_delete_marker: true }, abort_incomplete_multipart_upload_days: 7,
     });
+  });
+
+  test('the lifecycle of a daily dump totals 31 days by default: listed 30 days, then 1 day as a noncurrent version', () => {
+    const daily = rules.find((r) => r.id === 'expire-daily');
+    const noncurrent = rules.filter((r) => r.noncurrent_version_expiration);
+    expect(noncurrent).toHaveLength(1);
+    expect(daily.expiration.days + noncurrent[0].noncurrent_version_expiration.days).toBe(31);
   });
 
   test('a root prefix and other retentions follow the props', () => {
     const custom = one(synth({ rootPrefix: 'lender', dailyRetentionDays: 14, noncurrentVersionExpirationDays: 3 }), 'digitalocean_spaces_bucket');
     expect(custom.lifecycle_rule[0]).toMatchObject({ prefix: 'lender/daily/', expiration: { days: 14 } });
-    expect(custom.lifecycle_rule[3].noncurrent_version_expiration).toEqual({ days: 3 });
+    expect(custom.lifecycle_rule[3]).toMatchObject({ prefix: 'lender/safety/', expiration: { days: 14 } });
+    expect(custom.lifecycle_rule[4].noncurrent_version_expiration).toEqual({ days: 3 });
+  });
+
+  test('weekly and monthly 0 remove their rules and empty their prefixes', () => {
+    let env: any;
+    const out = synth({ weeklyRetentionWeeks: 0, monthlyRetentionMonths: 0 }, (v) => { env = v.grantWrite('DumpJob'); });
+    const ids = one(out, 'digitalocean_spaces_bucket').lifecycle_rule.map((r: any) => r.id);
+    expect(ids).toEqual(['expire-daily', 'expire-safety', 'clean-noncurrent-versions-and-uploads']);
+    expect([env.weeklyPrefix, env.monthlyPrefix, env.safetyPrefix]).toEqual(['', '', 'safety/']);
+    expect(env.environment.plain).toMatchObject({ BACKUP_WEEKLY_PREFIX: '', BACKUP_MONTHLY_PREFIX: '', BACKUP_SAFETY_PREFIX: 'safety/' });
   });
 });
 
@@ -99,9 +117,31 @@ describe('SpacesBackupVault grants', () => {
     expect(warnings[0]).toMatch(/can also list, read and delete every backup/);
   });
 
-  test('grantRead makes a read-only key for restores', () => {
+  test('grantRead makes a read-only key', () => {
     const out = synth({}, (v) => { v.grantRead('Restore'); });
     expect(one(out, 'digitalocean_spaces_key').grant[0].permission).toBe('read');
+  });
+
+  test('grantRestore makes a readwrite key on this Space only (the narrowest that can put safety dumps), and warns what it can do', () => {
+    let vault!: SpacesBackupVault;
+    let env: any;
+    const out = synth({ rootPrefix: 'erp' }, (v) => { vault = v; env = v.grantRestore('Restore'); v.grantRestore('Restore'); });
+    const key = one(out, 'digitalocean_spaces_key');
+    expect(key.grant).toEqual([{ bucket: '${digitalocean_spaces_bucket.Vault_23237E5B.name}', permission: 'readwrite' }]);
+    expect(key.name).toMatch(/^erp-backup-restore-restore-[0-9a-f]{8}$/);
+    expect([...vault.keys.keys()]).toEqual(['RestoreRestorerKey']);
+    expect(env.safetyPrefix).toBe('erp/safety/');
+    expect(Object.keys(env.environment.secret).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
+    const warnings = vault.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/grantRestore\("Restore"\) can write and delete every backup/);
+  });
+
+  test('a writer and a restorer of the same id get two keys with different names', () => {
+    const out = synth({}, (v) => { v.grantWrite('Job'); v.grantRestore('Job'); });
+    const names = Object.values<any>(out.resource.digitalocean_spaces_key).map((k) => k.name);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
   });
 
   test('fails when a grant asks for a role principal, which Spaces does not have', () => {
@@ -139,7 +179,8 @@ describe('SpacesBackupVault validation', () => {
   });
 
   test('fails on the shared retention checks too', () => {
-    expectFails({ weeklyRetentionWeeks: 0 }, 'weeklyRetentionWeeks');
+    expectFails({ weeklyRetentionWeeks: -2 }, 'weeklyRetentionWeeks', /or 0 to keep no weekly dumps/);
+    expectFails({ monthlyRetentionMonths: 1.5 }, 'monthlyRetentionMonths');
     expectFails({ dailyRetentionDays: 10, objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 20 } }, 'objectLock.days');
   });
 

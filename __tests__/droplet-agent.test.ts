@@ -10,7 +10,7 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
 import { Testing, TerraformStack } from 'cdktf';
-import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync, rmSync, readdirSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync, rmSync, readdirSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ErpAppService, ErpAppServiceProps } from '../lib/app-service/app-service';
@@ -18,7 +18,7 @@ import { DropletRuntime } from '../lib/app-service/runtimes/droplet/droplet-runt
 import { S3ReleaseStore } from '../lib/app-service/runtimes/droplet/release-store';
 import { DatabaseEngineFamily } from '../lib/common/contracts';
 import { DoRegion } from '../lib/common/region';
-import { FakeDatabase, FakeTunnel } from './app-service-fakes';
+import { FakeDatabase, FakeTunnel, FakeVault } from './app-service-fakes';
 import { TestStore } from './agent/store';
 import { AppSecret } from '../lib/app-service/secret';
 
@@ -31,6 +31,8 @@ interface Variant {
   readonly tunnelToken?: string;
   /** The app's time zone: its scheduled job becomes a systemd timer. */
   readonly timeZone?: string;
+  /** Back the database up (a job of several stages, and its restore). */
+  readonly backups?: boolean;
 }
 
 /** Synthesizes the app and returns the text of every release object of its droplet, by key, as Terraform writes it. */
@@ -60,6 +62,7 @@ function release(alertUrl: string, v: Variant = {}): Record<string, string> {
   const tunnel = new FakeTunnel();
   if (v.tunnelToken) (tunnel.connector as { token: string }).token = v.tunnelToken;
   app.serveThrough(tunnel);
+  if (v.backups) app.backupTo(new FakeVault());
   const synth = JSON.parse(Testing.synth(stack));
   const objects: Record<string, string> = {};
   for (const o of Object.values<any>(synth.resource.aws_s3_object)) {
@@ -310,5 +313,46 @@ describe('the droplet agent, run with bash against a release store', () => {
     expect(systemctlCalls()).toEqual(['disable --now erp-job-erp-report.timer', 'daemon-reload']);
     expect(readdirSync(paths().systemd)).toEqual([]);
     expect(readFileSync(join(paths().cron, 'erp'), 'utf8')).toMatch(/^0 6 \* \* \* root flock -n \/run\/lock\/erp-report\.lock /m);
+  });
+  test('a release with backups makes the scratch folder of each job, owned by the stages\' user, and cron starts the backup through erp-agent run', async () => {
+    publish(release(`${url}/alert`, { backups: true }));
+    const r = await agent();
+    expect(r.code).toBe(0);
+    const scratch = join(paths().state, 'data', 'scratch', 'backup');
+    const st = statSync(scratch);
+    expect(st.mode & 0o777).toBe(0o700);
+    if (process.getuid?.() === 0) expect([st.uid, st.gid]).toEqual([999, 999]);
+    expect(existsSync(join(paths().state, 'data', 'scratch', 'backup-restore'))).toBe(true);
+    const cron = readFileSync(join(paths().cron, 'erp'), 'utf8');
+    expect(cron).toMatch(/^0 2 \* \* \* root flock -n \/run\/lock\/erp-backup\.lock \/usr\/local\/sbin\/erp-agent run backup 2>&1/m);
+    expect(cron).not.toContain('restore');
+  });
+
+  test('erp-agent run starts a job\'s stages in order with the variables given, and every stage runs even after one fails', async () => {
+    const restore = ['backup-restore.fetch', 'backup-restore.safety-dump', 'backup-restore.keep-safety', 'backup-restore.load', 'backup-restore'];
+    const runs = (calls: string[]) => calls.filter((c) => c.includes(' run --rm ')).map((c) => c.replace(/^compose -p erp -f \S+ run --rm --no-deps /, ''));
+    let r = await agent(['run', 'backup-restore', 'RESTORE_AT=2026-12-01']);
+    expect(r.code).toBe(0);
+    expect(runs(r.calls)).toEqual(restore.map((svc) => `-e RESTORE_AT=2026-12-01 ${svc}`));
+    stubEnv.STUB_RUN_FAIL = 'backup-restore.fetch';
+    r = await agent(['run', 'backup-restore']);
+    expect(runs(r.calls)).toEqual(restore);
+    expect(r.code).toBe(0);
+    stubEnv.STUB_RUN_FAIL = 'backup-restore';
+    r = await agent(['run', 'backup-restore']);
+    expect(r.code).toBe(1);
+    delete stubEnv.STUB_RUN_FAIL;
+  });
+
+  test('fails to run a job the release does not have, or a request that is not VAR=value', async () => {
+    publish(release(`${url}/alert`, { backups: true }));
+    expect((await agent()).code).toBe(0);
+    let r = await agent(['run', 'nightly']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the current release has no job nightly (report backup backup-restore )');
+    expect(r.calls).toEqual([]);
+    r = await agent(['run', 'backup-restore', '--at', '2026-12-01']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--at is not VAR=value');
   });
 });

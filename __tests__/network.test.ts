@@ -271,7 +271,7 @@ describe('connectTo fails when the app and the database cannot share a network',
     const stack = newStack();
     const db = database(stack, { vpc: VPC_A });
     const erp = app(stack, dropletRuntime(stack, { vpcId: VPC_B }));
-    const vault = { grantWrite: () => { throw new Error('not reached'); } };
+    const vault = { grantWrite: () => { throw new Error('not reached'); }, grantRestore: () => { throw new Error('not reached'); } };
     expect(validationError(() => erp.backupTo(vault, { database: db })).problems.map((p) => p.prop))
       .toEqual(['backupTo.options.database.network.vpcId']);
   });

@@ -83,9 +83,11 @@ describe('a runtime of its own, on the runtime base', () => {
     expect(model.processes.map((p) => [p.name, p.role])).toEqual([
       ['web', ProcessRole.WEB], ['queue', ProcessRole.WORKER], ['redis', ProcessRole.CACHE],
     ]);
-    expect(model.jobs.map((j) => j.name)).toEqual(['reports', 'backup']);
+    expect(model.jobs.map((j) => j.name)).toEqual(['reports', 'backup', 'backup-restore']);
+    // the restore runs only when started (onDemand); its schedule never comes, for a runtime that does not read the flag
+    expect(model.jobs.find((j) => j.name === 'backup-restore')).toMatchObject({ onDemand: true, schedule: '0 0 30 2 *' });
     const locals = Object.values<Json>(synth.locals);
-    expect(locals.map((l) => l.role ?? l.schedule).sort()).toEqual(['0 2 * * *', '30 6 * * *', 'cache', 'web', 'worker']);
+    expect(locals.map((l) => l.role ?? l.schedule).sort()).toEqual(['0 0 30 2 *', '0 2 * * *', '30 6 * * *', 'cache', 'web', 'worker']);
   });
 
   test('connectTo admits the runtime through the database firewall and hands app code the connection', () => {

@@ -156,6 +156,16 @@ describe('the description\'s secrets', () => {
     expect(synth.variable.mail_password.description).toContain('TF_VAR_mail_password');
   });
 
+  test('the backup heartbeat URL comes from a sensitive variable and reaches the backup jobs\' secrets only', () => {
+    const d = validateAppDescription({ ...LARAVEL_INVOICING_EXAMPLE, backups: { heartbeat: { variable: 'backup_heartbeat_url' } } }) as AppDescription;
+    const [dev] = buildStacks(Testing.app() as App, d, { TF_VAR_backup_heartbeat_url: 'https://hc-ping.com/set' });
+    const synth = JSON.parse(Testing.synth(dev));
+    expect(synth.variable.backup_heartbeat_url).toMatchObject({ type: 'string', sensitive: true, nullable: false });
+    const releases = Object.values<Json>(synth.resource.aws_s3_object).filter((o) => String(o.content).includes('${var.backup_heartbeat_url}'));
+    expect(releases.map((o) => o.key).sort()).toEqual(['facturador-dev-1/env/backup-backup.env', 'facturador-dev-1/env/restore-backup.env']);
+    expect(() => buildStacks(Testing.app() as App, d, {})).toThrow(/backups\.heartbeat\.variable: TF_VAR_backup_heartbeat_url is not set/);
+  });
+
   test('fails when a variable secret is not set and the state is local, naming TF_VAR_; a cloud backend leaves it to the workspace', () => {
     const d = validateAppDescription(withSecrets({ MAIL_PASSWORD: { variable: 'mail_password' } })) as AppDescription;
     expect(() => buildStacks(Testing.app() as App, d, {})).toThrow(/secrets\.MAIL_PASSWORD\.variable: TF_VAR_mail_password is not set.*export TF_VAR_mail_password/);

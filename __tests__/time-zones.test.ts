@@ -103,10 +103,11 @@ describe('the time zone of schedules in the model', () => {
   test('resolved jobs carry the app\'s zone, an entry\'s own zone and the backup\'s own; Etc/UTC when none is set', () => {
     expect(ZONES(droplet(model('America/Lima')).app.resolve().jobs)).toEqual({
       'schedule-run': 'America/Lima', 'report': 'America/Lima', 'scrape-bcv': 'America/Caracas', 'backup': 'America/Lima',
+      'backup-restore': 'America/Lima',
     });
     expect(ZONES(droplet(model('America/Lima', 'America/Mexico_City')).app.resolve().jobs).backup).toBe('America/Mexico_City');
     expect(ZONES(droplet(model()).app.resolve().jobs)).toEqual({
-      'schedule-run': 'Etc/UTC', 'report': 'Etc/UTC', 'scrape-bcv': 'America/Caracas', 'backup': 'Etc/UTC',
+      'schedule-run': 'Etc/UTC', 'report': 'Etc/UTC', 'scrape-bcv': 'America/Caracas', 'backup': 'Etc/UTC', 'backup-restore': 'Etc/UTC',
     });
   });
 
@@ -230,7 +231,8 @@ describe('droplets: jobs in a time zone run from systemd timers', () => {
       writeFileSync(join(dir, 'docker.service'), '[Unit]\nDescription=Docker (stand-in)\n[Service]\nExecStart=/bin/true\n');
       const units = Object.entries(files).filter(([k]) => k.startsWith('timers/')).map(([k, text]) => {
         const file = join(dir, k.split('/')[1]);
-        writeFileSync(file, text.replace('/usr/bin/docker', dockerStub));
+        // the agent's launcher is installed by the droplet's bootstrap
+        writeFileSync(file, text.replace('/usr/bin/docker', dockerStub).replace('/usr/local/sbin/erp-agent', dockerStub));
         return file;
       });
       expect(units).toHaveLength(8);
@@ -318,7 +320,9 @@ describe('local Docker: the job loop reads the minute in the job\'s zone', () =>
     expect(report.labels).toEqual([{ label: 'erp.schedule', value: '0 6 * * *' }, { label: 'erp.time-zone', value: 'America/Lima' }]);
     expect((report.env as string[]).some((e) => e.startsWith('TZ='))).toBe(false);
     expect(containers['erp-cron-scrape-bcv'].command[2]).toContain('\nzone=America/Caracas\n');
-    expect(containers['erp-cron-backup'].command[2]).toContain('\nzone=America/Lima\n');
+    // the backup's stages are started by the jobs runner, whose loop reads the same zone
+    expect(containers['erp-jobs'].command[2]).toContain('\nzone=America/Lima\n');
+    expect(containers['erp-jobs'].command[2]).toContain('/usr/local/bin/erp-run-job backup');
   });
 
   /** Runs the loop body once at `epoch` (seconds) with the real `date` and tzdata; returns whether it fired and what it said. */
@@ -401,7 +405,7 @@ describe('the description\'s time zone', () => {
       expect(objects.some((o) => String(o.key).endsWith('/cron'))).toBe(false);
     }
     const cronJobs = Object.fromEntries(Object.values<Json>(tiers.ha.resource.kubernetes_cron_job_v1).map((c) => [c.metadata.name, c.spec.timezone]));
-    expect(cronJobs).toEqual({ 'schedule-run': 'America/Lima', 'rates': 'America/Caracas', 'backup': 'America/Lima' });
+    expect(cronJobs).toEqual({ 'schedule-run': 'America/Lima', 'rates': 'America/Caracas', 'backup': 'America/Lima', 'backup-restore': 'America/Lima' });
     const loops = Object.values<Json>(tiers.local.resource.docker_container).filter((c) => c.name.includes('-cron-'));
     expect(loops.map((c) => c.labels.find((l: Json) => l.label === 'erp.time-zone')?.value).sort()).toEqual(['America/Caracas', 'America/Lima']);
   });

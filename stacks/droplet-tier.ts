@@ -9,7 +9,7 @@ import { ManagedDatabase } from '../lib/database/managed-database';
 import { TunnelIngress } from '../lib/tunnel/tunnel-ingress';
 import { TierName } from './description/description';
 import {
-  DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
+  DEFAULT_REGION, appProcesses, appUrls, backupOptions, backupVault, cloudProviders, managedCache, monitoring, privateNetwork,
   resourceName, sqlDatabase, stackOutputs, tunnelIngress, uploadsBucket,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
@@ -73,7 +73,7 @@ export abstract class DropletTierStack extends TierStack {
     });
     if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
     uploadsBucket(this, d, tier, this.app);
-    this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
+    this.app.backupTo(this.vault, backupOptions(this, d, props.env));
     this.tunnel = tunnelIngress(this, d, tier, this.app);
     this.app.serveThrough(this.tunnel, { connectors: s.connectors });
     monitoring(this, d, tier, name);

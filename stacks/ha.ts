@@ -15,7 +15,7 @@ import { ExistingNfsShare, NfsShare } from '../lib/storage/nfs-share';
 import { AppDescription } from './description/description';
 import { HaPlatformStack, nfsShareName } from './ha-platform';
 import {
-  DEFAULT_AWS_REPLICA_REGION, DEFAULT_REGION, appProcesses, appUrls, backupVault, cloudProviders, managedCache, monitoring,
+  DEFAULT_AWS_REPLICA_REGION, DEFAULT_REGION, appProcesses, appUrls, backupOptions, backupVault, cloudProviders, managedCache, monitoring,
   readReplicaEnvironment, resourceName, uploadsBucket, sqlDatabase, stackOutputs, tunnelIngress, vpcName,
 } from './parts';
 import { TierStack, TierStackProps } from './tier-stack';
@@ -90,7 +90,7 @@ export class HaStack extends TierStack {
     });
     if (this.cache) this.app.connectTo(this.cache, { aliases: d.cache?.aliases });
     uploadsBucket(this, d, 'ha', this.app);
-    this.app.backupTo(this.vault, { schedule: d.backups?.schedule ?? '0 2 * * *' });
+    this.app.backupTo(this.vault, backupOptions(this, d, props.env));
     this.tunnel = tunnelIngress(this, d, 'ha', this.app);
     this.app.serveThrough(this.tunnel);
     monitoring(this, d, 'ha');

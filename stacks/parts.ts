@@ -12,7 +12,8 @@ import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider'
 import { Vpc } from '@cdktf/provider-digitalocean/lib/vpc';
 import { AppFile } from '../lib/app-service/app-file';
 import { AppProcesses, MountedFile } from '../lib/app-service/process-model';
-import { ErpAppService } from '../lib/app-service/app-service';
+import { BackupOptions, ErpAppService } from '../lib/app-service/app-service';
+import { backupHeartbeatUrl } from './secrets';
 import { S3BackupVault } from '../lib/backup/s3-backup-vault';
 import { ObjectLockMode } from '../lib/backup/props';
 import { DoRegion } from '../lib/common/region';
@@ -148,6 +149,17 @@ export function backupVault(stack: Construct, d: AppDescription, tier: TierName,
     objectLock: s.objectLockDays ? { mode: ObjectLockMode.COMPLIANCE, days: Math.min(s.objectLockDays, daily) } : undefined,
     replication: replicaProvider ? { provider: replicaProvider } : undefined,
   });
+}
+
+/** The options of the app's backups: the description's schedule, heartbeat, drill and scratch size. */
+export function backupOptions(stack: TerraformStack, d: AppDescription, env?: NodeJS.ProcessEnv): BackupOptions {
+  const b = d.backups ?? {};
+  return {
+    schedule: b.schedule ?? '0 2 * * *',
+    heartbeatUrl: backupHeartbeatUrl(stack, d, env),
+    restoreDrillSchedule: b.restoreDrillSchedule,
+    scratchSizeGib: b.scratchSizeGib,
+  };
 }
 
 /** The description's processes in the process model of ErpAppService. */

@@ -73,6 +73,20 @@ export function appSecrets(stack: TerraformStack, d: AppDescription, env: NodeJS
  * The description's private registries as `ImageRegistry`s: DigitalOcean's by name, others with a
  * token from a sensitive variable (checked like the secrets' variables when the state is local).
  */
+/**
+ * The backup heartbeat's ping URL, from its sensitive variable (`backups.heartbeat.variable`), or
+ * undefined without one; missing `TF_VAR_` with local state stops synthesis like the secrets'.
+ */
+export function backupHeartbeatUrl(stack: TerraformStack, d: AppDescription, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const name = d.backups?.heartbeat?.variable;
+  if (name === undefined) return undefined;
+  const variables = new SecretVariables(stack, d, env);
+  const variable = variables.get(name, 'backups.heartbeat.variable',
+    `Ping URL of the backup's dead-man's-switch check (pinged after each backup, <url>/fail after a failure): set TF_VAR_${name} where Terraform runs`);
+  variables.throwIfMissing();
+  return variable.stringValue;
+}
+
 export function appRegistries(stack: TerraformStack, d: AppDescription, env: NodeJS.ProcessEnv = process.env): ImageRegistry[] | undefined {
   const list = d.registries ?? [];
   if (list.length === 0) return undefined;

@@ -7,6 +7,8 @@
  *   npm run ops -- prod retry                       try the published release again after a failed rollout
  *   npm run ops -- prod logs web --tail 100 -f      a process's logs
  *   npm run ops -- prod exec web php artisan tinker a one-off container with the app's image and environment
+ *   npm run ops -- prod run backup                  a job of the current release now (its stages in order)
+ *   npm run ops -- prod run backup-restore RESTORE_AT=2026-12-01   restore the newest daily dump of that day
  *
  * Options before the command: `--droplet N` (1-based) picks a droplet, `--all` runs on every one.
  * The droplets' addresses come from the stack's `droplet_addresses` output (`terraform output -json`
@@ -16,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './root';
 
-const COMMANDS = ['status', 'rollback', 'retry', 'logs', 'exec'] as const;
+const COMMANDS = ['status', 'rollback', 'retry', 'logs', 'exec', 'run'] as const;
 type Command = (typeof COMMANDS)[number];
 
 export interface OpsPlan {
@@ -30,7 +32,7 @@ export interface OpsPlan {
 
 /** Reads the command line; throws an Error with the usage on bad input. */
 export function parseOps(argv: string[], env: NodeJS.ProcessEnv = process.env): OpsPlan {
-  const usage = 'usage: npm run ops -- <stack> [--droplet N | --all] <status|rollback|retry|logs <process> [options]|exec <process> <command...>>';
+  const usage = 'usage: npm run ops -- <stack> [--droplet N | --all] <status|rollback|retry|logs <process> [options]|exec <process> <command...>|run <job> [VAR=value...]>';
   const [stack, ...rest] = argv;
   if (!stack || stack.startsWith('-')) throw new Error(usage);
   let droplets: number[] | 'all' | undefined;
@@ -47,13 +49,13 @@ export function parseOps(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const command = rest.shift() as Command;
   if (!COMMANDS.includes(command)) throw new Error(`"${command ?? ''}" is not a command\n${usage}`);
-  if ((command === 'logs' || command === 'exec') && rest.length < (command === 'exec' ? 2 : 1)) throw new Error(usage);
+  if ((command === 'logs' || command === 'exec' || command === 'run') && rest.length < (command === 'exec' ? 2 : 1)) throw new Error(usage);
   return {
     dir: env.ERP_OPS_DIR ?? join(ROOT, 'cdktf.out', 'stacks', stack),
     command,
     args: rest,
     droplets: droplets ?? (command === 'status' ? 'all' : [0]),
-    interactive: command === 'exec' || command === 'logs',
+    interactive: command === 'exec' || command === 'logs' || command === 'run',
   };
 }
 

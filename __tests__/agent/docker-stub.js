@@ -8,7 +8,7 @@
  *   --no-recreate adds containers of F's current definition of S until there
  *   are N; without, replaces those whose definition differs and sets the count to N;
  * - `compose ... pull ...`: fails when a pulled service's image is in $STUB_PULL_FAIL;
- * - `compose ... run --rm [--no-deps] S ...`: fails when S is in $STUB_RUN_FAIL;
+ * - `compose ... run --rm [--no-deps] [-e VAR=value]... S ...`: fails when S is in $STUB_RUN_FAIL;
  * - `inspect --format ... ID`: `unhealthy` for images listed in $STUB_UNHEALTHY, else `healthy`;
  * - `stop IDS`, `rm [-f] IDS`: stop and remove containers.
  */
@@ -32,7 +32,7 @@ function compose(rest) {
   const definition = (svc) => JSON.stringify(doc.services[svc]);
   const image = (svc) => doc.services[svc] && doc.services[svc].image;
   const [sub, ...opts] = rest;
-  const services = opts.filter((o, i) => !o.startsWith('-') && !(opts[i - 1] === '--scale'));
+  const services = opts.filter((o, i) => !o.startsWith('-') && !(opts[i - 1] === '--scale') && !(opts[i - 1] === '-e'));
   switch (sub) {
     case 'ps':
       state.containers.filter((c) => c.service === services[0]).forEach((c) => console.log(c.id));

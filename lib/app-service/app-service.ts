@@ -9,7 +9,8 @@ import { ErpValidationError } from '../errors';
 import { atSynthesis } from '../private/at-synthesis';
 import { Problems, checkInt, isUnresolved } from '../private/validate';
 import { readMountedFiles, resolveMountedFiles } from './private/app-files';
-import { backupJob } from './private/backup-job';
+import { BACKUP_SCRIPT_FILE, BackupJobParts, DEFAULT_SCRATCH_GIB, STORE_CLIENT_IMAGE, backupJobs, backupScriptFile, databaseClientImage } from './private/backup-job';
+import { checkBackupSchedule } from './private/backup-schedule';
 import { cacheProcess, cacheProcessEnvironment } from './private/cache-process';
 import { withCache } from './private/render-common';
 import { DNS_LABEL_RE, RESERVED_NAMES, checkImage, checkSchedule, checkTimeZone, validateProcessModel } from './private/validate-model';
@@ -36,6 +37,9 @@ export interface ErpAppServiceProps extends ProcessModel {
   readonly registries?: readonly ImageRegistry[];
 }
 
+/** A valid cron line that never fires (30 February): the schedule of jobs started by hand. */
+const NEVER = '0 0 30 2 *';
+
 /** Options of `ErpAppService.backupTo`. */
 export interface BackupOptions {
   /**
@@ -59,10 +63,42 @@ export interface BackupOptions {
    */
   readonly name?: string;
   /**
-   * Image the job runs in; the dump tool and the AWS CLI are installed at run time when the image lacks them.
-   * @default 'alpine:3.20'
+   * Image of the stages that run the database client (dump, safety dump, load): it must hold
+   * `bash`, `gzip`, coreutils and the client (`pg_dump` and `psql`, or `mysqldump` and `mysql`) of the
+   * server's major version, and let uid 999 run them.
+   * @default - the engine's official image at the server's major, pinned: `postgres:17.6-bookworm` (and 13 to 16 likewise), `mysql:8.4.6`
    */
-  readonly image?: string;
+  readonly databaseImage?: string;
+  /**
+   * Image of the stages that talk to the vault (upload, fetch, report): the AWS CLI v2 with `bash` and `curl`.
+   * @default 'amazon/aws-cli:2.27.9'
+   */
+  readonly storeImage?: string;
+  /**
+   * URL pinged (an HTTP POST with a one-line summary) after every successful backup, restore and
+   * drill: the check of a dead-man's-switch service (Healthchecks.io, Cronitor, Better Stack), which
+   * alerts when a ping is late. Kept with the job's secrets: such a URL is a credential.
+   * @default - no ping
+   */
+  readonly heartbeatUrl?: string;
+  /**
+   * URL pinged after a failed run, with the reason.
+   * @default - `<heartbeatUrl>/fail` (the Healthchecks.io convention) when `heartbeatUrl` is given
+   */
+  readonly heartbeatFailureUrl?: string;
+  /**
+   * Size of the scratch directory the dump passes through, in GiB: at least the compressed dump
+   * (a restore holds the dump and a safety dump at once). An emptyDir with this limit on Kubernetes.
+   * @default 4
+   */
+  readonly scratchSizeGib?: number;
+  /**
+   * Restore the newest daily dump into a scratch database on this schedule (read in `timeZone`),
+   * check that every table came back, drop the scratch database and report through the heartbeat.
+   * The database user needs the right to create and drop databases (PostgreSQL `CREATEDB`).
+   * @default - no drill; the restore job still exists, started by hand
+   */
+  readonly restoreDrillSchedule?: string;
   /**
    * Require TLS to the database. When the database hands over its CA
    * certificate (`DATABASE_CA_CERT`, managed MySQL), the job also verifies the
@@ -119,6 +155,8 @@ interface AddedJob {
   readonly secrets: Record<string, string>;
   /** The CA certificate of the dumped database, which the job verifies the server with. */
   readonly caCertificate?: string;
+  /** The name of that certificate's file when it is not the app's: one per backup (its restore and drill share it). */
+  readonly caFileName: string;
 }
 
 /** Options of {@link ErpAppService.storeFilesIn}. */
@@ -328,21 +366,53 @@ export class ErpAppService extends Construct {
   }
 
   /**
-   * Grants this app write access to the vault and adds the backup job: dump
-   * (pg_dump or mysqldump), gzip, upload to the daily prefix on every run, to
-   * the weekly prefix on Sundays and to the monthly prefix on the 1st.
+   * Grants this app write access to the vault and adds three jobs, each a few containers in a row
+   * that share a scratch directory (`scratchSizeGib`) and run as uid 999 with a read-only root
+   * filesystem, from pinned images that bring their tools (nothing is installed at run time):
+   *
+   * - `<name>` on `schedule`: dump (the database's client image), then upload (the AWS CLI's) to the
+   *   daily prefix; the first dump of each ISO week and of each month (in `timeZone`) also goes to the
+   *   weekly and monthly prefixes, when the vault keeps them. It then checks that the newest daily dump
+   *   is the one just written, and reports through `heartbeatUrl`. A schedule that skips whole weeks
+   *   or months while the vault keeps weekly or monthly dumps fails here, with the week it skips.
+   * - `<name>-restore`, started by hand (see docs/operations.md): fetch a dump (the newest, or the newest
+   *   at or before a date; a Glacier object gets a retrieval request first), take a safety dump of the
+   *   current database and keep it under the vault's safety prefix, restore (PostgreSQL in one
+   *   transaction; MySQL put back from the safety dump when the restore fails), check the tables, report.
+   * - `<name>-drill` on `restoreDrillSchedule`, when given: restore the newest dump into a scratch
+   *   database, check it, drop it, report.
+   *
+   * The restore and the drill use a second identity of the vault (`grantRestore`), which may read
+   * dumps; the backup's writer may not.
    */
   public backupTo(vault: IBackupDestination, options: BackupOptions = {}): void {
     const p = new Problems();
     const jobName = options.name ?? 'backup';
     const schedule = options.schedule ?? '0 2 * * *';
-    p.check(typeof jobName === 'string' && DNS_LABEL_RE.test(jobName), 'backupTo.options.name', jobName, 'is not a DNS label', "use lowercase letters, digits and '-' (backup, backup-ledger)");
+    const timeZone = options.timeZone ?? this.model.timeZone ?? UTC_ZONE;
+    p.check(typeof jobName === 'string' && DNS_LABEL_RE.test(jobName) && jobName.length <= 55, 'backupTo.options.name', jobName,
+      'is not a DNS label of at most 55 characters (the restore job is <name>-restore)', "use lowercase letters, digits and '-' (backup, backup-ledger)");
     const taken = this.allProcessNames();
-    p.check(!taken.includes(jobName), 'backupTo.options.name', jobName, 'is already the name of a process or job', 'give each backup job its own name');
+    if (taken.includes(jobName)) {
+      p.add('backupTo.options.name', jobName, 'is already the name of a process or job', 'give each backup job its own name');
+    } else {
+      for (const name of [`${jobName}-restore`, `${jobName}-drill`]) {
+        p.check(!taken.includes(name), 'backupTo.options.name', jobName, `makes the job ${name}, which is already the name of a process or job`, 'give each backup job its own name');
+      }
+    }
     checkSchedule(p, 'backupTo.options.schedule', schedule);
     checkTimeZone(p, 'backupTo.options.timeZone', options.timeZone);
-    const image = options.image ?? 'alpine:3.20';
-    checkImage(p, 'backupTo.options.image', image, true, (m) => Annotations.of(this).addWarning(m));
+    if (options.restoreDrillSchedule !== undefined) checkSchedule(p, 'backupTo.options.restoreDrillSchedule', options.restoreDrillSchedule);
+    const warn = (m: string) => Annotations.of(this).addWarning(m);
+    if (options.databaseImage !== undefined) checkImage(p, 'backupTo.options.databaseImage', options.databaseImage, true, warn);
+    if (options.storeImage !== undefined) checkImage(p, 'backupTo.options.storeImage', options.storeImage, true, warn);
+    for (const [field, url] of [['heartbeatUrl', options.heartbeatUrl], ['heartbeatFailureUrl', options.heartbeatFailureUrl]] as const) {
+      if (url === undefined || isUnresolved(url)) continue;
+      p.check(typeof url === 'string' && /^https?:\/\/[^\s'"]+$/.test(url), `backupTo.options.${field}`, '<hidden>',
+        'is not an http(s) URL without spaces or quotes', 'give the ping URL of the check (https://hc-ping.com/<uuid>)');
+    }
+    const scratchGib = options.scratchSizeGib ?? DEFAULT_SCRATCH_GIB;
+    checkInt(p, 'backupTo.options.scratchSizeGib', scratchGib, 1, 1024, 'give the size in whole GiB, at least the compressed dump');
     const db = options.database ?? [...this.connected].find((d) => d.connection.engine !== DatabaseEngineFamily.VALKEY);
     if (db === undefined) {
       p.add('backupTo.options.database', undefined, 'is not given and the app is connected to no SQL database', 'call connectTo(db) first, or pass options.database');
@@ -350,23 +420,44 @@ export class ErpAppService extends Construct {
       p.check(db.connection.engine !== DatabaseEngineFamily.VALKEY, 'backupTo.options.database', db.connection.engine,
         'is a cache, which has nothing to dump', 'pass a PostgreSQL or MySQL database');
     }
+    const databaseImage = options.databaseImage
+      ?? (db && db.connection.engine !== DatabaseEngineFamily.VALKEY ? databaseClientImage(db.connection.engine, db.connection.engineVersion) : undefined);
+    if (db && db.connection.engine !== DatabaseEngineFamily.VALKEY && databaseImage === undefined) {
+      p.add('backupTo.options.databaseImage', undefined, `is not given, and no client image is pinned for ${db.connection.engine} ${db.connection.engineVersion}`,
+        `pass an image with that major's client (postgres:${db.connection.engineVersion}-bookworm, pinned to a minor release)`);
+    }
     p.throwIfAny(this);
     this.admit(db!, 'backupTo.options.database');
-    const env = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
+    const writer = vault.grantWrite(jobName === 'backup' ? 'BackupWriter' : `BackupWriter-${jobName}`);
+    const restorer = vault.grantRestore(jobName === 'backup' ? 'BackupRestorer' : `BackupRestorer-${jobName}`);
+    // the schedule must fill the tiers the vault keeps; the job reports a dump older than the longest gap
+    const coverage = checkBackupSchedule(schedule, timeZone, { weekly: writer.weeklyPrefix !== '', monthly: writer.monthlyPrefix !== '' });
+    coverage.problems.forEach((problem) => p.add('backupTo.options.schedule', schedule, problem.reason, problem.fix));
+    p.throwIfAny(this);
     const requireTls = options.requireTls ?? !isPlainTextDatabase(db!);
     const caCertificate = requireTls ? db!.connection.environment.plain[DATABASE_CA_CERT_VARIABLE] : undefined;
-    // the job container finds the CA certificate of its database where every container finds the app's
-    const parts = backupJob(jobName, db!.connection, env, requireTls, caCertificate !== undefined ? DATABASE_CA_CERT_PATH : undefined);
-    const group = `backup-${jobName}`;
-    this.jobs.push({
+    // the job's containers find the CA certificate of its database where every container finds the app's
+    const parts = backupJobs({
+      name: jobName, connection: db!.connection, writer, restorer, requireTls,
+      caFile: caCertificate !== undefined ? DATABASE_CA_CERT_PATH : undefined,
+      timeZone, maxAgeSeconds: coverage.maxAgeSeconds, heartbeatUrl: options.heartbeatUrl, heartbeatFailureUrl: options.heartbeatFailureUrl,
+      databaseImage: databaseImage!, storeImage: options.storeImage ?? STORE_CLIENT_IMAGE, scratchMib: scratchGib * 1024,
+    });
+    const add = (name: string, group: string, part: BackupJobParts, jobSchedule: string, onDemand: boolean) => this.jobs.push({
       group,
-      secrets: parts.secret,
+      secrets: part.secret,
       caCertificate,
+      caFileName: `${jobName}-${DATABASE_CA_FILE}`.slice(0, 63).replace(/-+$/, ''),
       job: {
-        name: jobName, schedule, timeZone: options.timeZone ?? this.model.timeZone ?? UTC_ZONE, image, command: ['/bin/sh', '-c', parts.script],
-        environment: parts.plain, secretGroups: [group], isAppCode: false,
+        name, schedule: jobSchedule, timeZone, image: part.final.image, entrypoint: part.final.entrypoint, command: part.final.command,
+        container: part.final.container, stages: part.stages, scratch: part.scratch, environment: part.plain, secretGroups: [group],
+        isAppCode: false, ...(onDemand ? { onDemand } : {}),
       },
     });
+    add(jobName, `backup-${jobName}`, parts.backup, schedule, false);
+    // started by hand: `onDemand`, and a schedule that never comes (30 February), should a runtime not know the flag
+    add(`${jobName}-restore`, `restore-${jobName}`, parts.restore, NEVER, true);
+    if (options.restoreDrillSchedule !== undefined) add(`${jobName}-drill`, `restore-${jobName}`, parts.drill, options.restoreDrillSchedule, false);
   }
 
   /**
@@ -449,7 +540,7 @@ export class ErpAppService extends Construct {
     }
     const mounts = files.map((f) => f.name);
     // files the user mounts into single processes (process name, `release`, `scheduler`), after the CA certificate
-    const own = resolveMountedFiles(this.model, [DATABASE_CA_FILE, ...this.jobs.map((j) => `${j.job.name}-${DATABASE_CA_FILE}`)]);
+    const own = resolveMountedFiles(this.model, [DATABASE_CA_FILE, BACKUP_SCRIPT_FILE, ...this.jobs.map((j) => j.caFileName)]);
     files.push(...own.files);
     const withFiles = <T extends { files?: readonly string[] }>(x: T, owner?: string): T => {
       const names = [...mounts, ...(owner !== undefined ? own.byOwner[owner] ?? [] : [])];
@@ -571,16 +662,18 @@ export class ErpAppService extends Construct {
    */
   private resolveBackupJobs(secretGroups: Record<string, Record<string, string>>, files: ResolvedFile[], ca: string | undefined): ResolvedJob[] {
     const jobs: ResolvedJob[] = [];
+    // every stage of every backup job runs the same script, one public file of the app
+    if (this.jobs.length > 0) files.push(backupScriptFile());
     for (const j of this.jobs) {
       secretGroups[j.group] = j.secrets;
       if (j.caCertificate === undefined) {
-        jobs.push(j.job);
+        jobs.push({ ...j.job, files: [BACKUP_SCRIPT_FILE] });
       } else if (j.caCertificate === ca) {
-        jobs.push({ ...j.job, files: [DATABASE_CA_FILE] });
+        jobs.push({ ...j.job, files: [BACKUP_SCRIPT_FILE, DATABASE_CA_FILE] });
       } else {
-        const name = `${j.job.name}-${DATABASE_CA_FILE}`.slice(0, 63).replace(/-+$/, '');
-        files.push({ name, path: DATABASE_CA_CERT_PATH, content: j.caCertificate });
-        jobs.push({ ...j.job, files: [name] });
+        const name = j.caFileName;
+        if (!files.some((f) => f.name === name)) files.push({ name, path: DATABASE_CA_CERT_PATH, content: j.caCertificate });
+        jobs.push({ ...j.job, files: [BACKUP_SCRIPT_FILE, name] });
       }
     }
     return jobs;

@@ -145,6 +145,39 @@ export interface ResolvedProcess {
   readonly container?: ContainerSettings;
 }
 
+/**
+ * One container of a job that runs in several, one after the other (a backup: the dump in the
+ * database engine's image, the upload in the AWS CLI's). It reads the job's environment, secret
+ * groups and files, and shares the job's `scratch` directory.
+ */
+export interface ResolvedJobStage {
+  /** Stage name, a DNS label unique in the job (`dump`). */
+  readonly name: string;
+  readonly image: string;
+  /**
+   * Exec-form entrypoint, replacing the image's.
+   * @default - the image's
+   */
+  readonly entrypoint?: readonly string[];
+  /** Exec-form command (the entrypoint's arguments). */
+  readonly command: readonly string[];
+  /**
+   * The stage's container settings.
+   * @default - the job's
+   */
+  readonly container?: ContainerSettings;
+}
+
+/** A directory every stage of a job writes to, sized for what passes through it (a dump). */
+export interface ResolvedScratch {
+  /** Absolute path inside the containers. */
+  readonly path: string;
+  /** The most it may hold, in MiB (an emptyDir's limit on Kubernetes). */
+  readonly sizeMib: number;
+  /** Numeric user and group that own it (`'999:999'`). */
+  readonly owner: string;
+}
+
 /** One scheduled command. */
 export interface ResolvedJob {
   /** Name, a DNS label, unique in the app. */
@@ -157,6 +190,11 @@ export interface ResolvedJob {
    */
   readonly timeZone: string;
   readonly image: string;
+  /**
+   * Exec-form entrypoint, replacing the image's.
+   * @default - the image's
+   */
+  readonly entrypoint?: readonly string[];
   /** Exec-form command. */
   readonly command: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
@@ -164,6 +202,23 @@ export interface ResolvedJob {
   readonly resources?: ResourceLimits;
   /** True for app code (reads the app environment and the cache variables). */
   readonly isAppCode: boolean;
+  /**
+   * Containers that run before the job's own (`image`, `command`), in order, each to completion.
+   * Every stage runs even when one before it failed (a stage that finds the failure skips its work),
+   * so that the job's own container, the last, always runs and reports.
+   * @default - none: the job is one container
+   */
+  readonly stages?: readonly ResolvedJobStage[];
+  /**
+   * A working directory the stages and the job's container share.
+   * @default - none
+   */
+  readonly scratch?: ResolvedScratch;
+  /**
+   * Runs only when an operator starts it (a restore), never on `schedule`.
+   * @default false
+   */
+  readonly onDemand?: boolean;
   /**
    * Names of the `ResolvedApp.files` mounted read-only into each run.
    * @default - none

@@ -94,7 +94,10 @@ export class ColdStorage {
 export interface ObjectLockOptions {
   /** Governance (privileged users may bypass) or compliance (nobody may). */
   readonly mode: ObjectLockMode;
-  /** Days each new version is locked against deletion and overwrite. Must not exceed the retention of any prefix. */
+  /**
+   * Days each new version is locked against deletion and overwrite. Must not exceed any kept tier's
+   * retention plus `noncurrentVersionExpirationDays`: the day lifecycle removes the version for good.
+   */
   readonly days: number;
 }
 
@@ -122,22 +125,29 @@ export interface BackupVaultProps {
    */
   readonly bucketPrefix?: string;
   /**
-   * A folder (for example the app name) under which `daily/`, `weekly/` and `monthly/` live.
+   * A folder (for example the app name) under which `daily/`, `weekly/`, `monthly/` and `safety/` live.
    * @default - the prefixes sit at the root of the bucket
    */
   readonly rootPrefix?: string;
   /**
-   * Days a daily dump is kept.
+   * Days a daily dump (and a restore's safety dump) is listed, counted from its upload; its data is
+   * removed `noncurrentVersionExpirationDays` later (30 and the default 1: gone for good after 31 days).
    * @default 30
    */
   readonly dailyRetentionDays?: number;
   /**
-   * Weeks a weekly dump is kept (a week is 7 days).
+   * Weeks a weekly dump is listed (a week is 7 days), counted from its upload; its data is removed
+   * `noncurrentVersionExpirationDays` later. 0 turns weekly dumps off: no `weekly/` rule, no permission
+   * on it, and an empty `weeklyPrefix` in the job environment (dumps already there are then kept until
+   * removed by hand).
    * @default 12
    */
   readonly weeklyRetentionWeeks?: number;
   /**
-   * Months a monthly dump is kept (a month counts as 365/12 days, rounded up).
+   * Months a monthly dump is listed (a month counts as 365/12 days, rounded up), counted from its
+   * upload; its data is removed `noncurrentVersionExpirationDays` later. 0 turns monthly dumps off:
+   * no `monthly/` rule, no permission on it, and an empty `monthlyPrefix` in the job environment
+   * (dumps already there are then kept until removed by hand).
    * @default 12
    */
   readonly monthlyRetentionMonths?: number;
@@ -157,8 +167,16 @@ export interface BackupVaultProps {
    */
   readonly monthlyColdStorage?: ColdStorage;
   /**
-   * Days an overwritten or deleted version is kept before it is removed for good.
-   * @default 30
+   * Days a dump's version is kept after it stops being current, before it is removed for good.
+   *
+   * Dumps are never overwritten, so a version stops being current when its prefix's retention
+   * expires it (S3 puts a delete marker on top) or when someone deletes it. A dump then lasts its
+   * prefix's retention plus this many days in all: with the defaults a daily dump is listed 30 days
+   * and removed for good after 31. Raise it to keep deleted dumps recoverable longer; every tier's
+   * total lifetime grows by the same days (30 here: a daily dump lasts 60 days, a weekly one 12 weeks
+   * and 30 days). S3's minimum is 1 (`NoncurrentDays` must be a positive integer). Each lifecycle step
+   * counts to the next midnight UTC and runs asynchronously, so a removal can come up to a day later.
+   * @default 1
    */
   readonly noncurrentVersionExpirationDays?: number;
   /**
@@ -218,7 +236,7 @@ export class BackupPrincipal {
   ) {}
 }
 
-/** Options of `grantWrite` and `grantRead`. */
+/** Options of `grantWrite`, `grantRead` and `grantRestore`. */
 export interface BackupGrantOptions {
   /**
    * Make a role this principal assumes instead of an IAM user with an access key (S3 only).
@@ -227,13 +245,18 @@ export interface BackupGrantOptions {
   readonly principal?: BackupPrincipal;
 }
 
-/** The key prefixes of a vault, each ending in `/`. */
+/** The key prefixes of a vault, each ending in `/`, or empty for a tier the vault does not keep. */
 export interface BackupPrefixes {
   /** The root prefix, or an empty string. */
   readonly root: string;
+  /** `<root>daily/`. */
   readonly daily: string;
+  /** `<root>weekly/`, or an empty string when `weeklyRetentionWeeks` is 0 (no weekly dumps). */
   readonly weekly: string;
+  /** `<root>monthly/`, or an empty string when `monthlyRetentionMonths` is 0 (no monthly dumps). */
   readonly monthly: string;
+  /** `<root>safety/`: the dumps a restore takes of the database before it replaces it. */
+  readonly safety: string;
 }
 
 /** A vault: somewhere backups are written to and restored from. */
@@ -243,6 +266,11 @@ export interface IBackupVault extends IBackupDestination {
   readonly prefixes: BackupPrefixes;
   /** The S3-compatible endpoint URL. */
   readonly endpoint: string;
-  /** Creates (once per id) an identity that may list and read backups and decrypt them, for restores. */
+  /** Creates (once per id) an identity that may list and read backups and decrypt them. */
   grantRead(id: string, options?: BackupGrantOptions): BackupJobEnvironment;
+  /**
+   * Creates (once per id) an identity for a restore: list and get every dump prefix, bring archived
+   * dumps back (`s3:RestoreObject`), put the safety dump under `safety/`, use the vault's key.
+   */
+  grantRestore(id: string, options?: BackupGrantOptions): BackupJobEnvironment;
 }

@@ -17,7 +17,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { BackupJobEnvironment } from '../common/contracts';
 import { checkS3BackupVaultProps } from './private/check-s3-backup-vault';
-import { VaultPlan, jobEnvironment, nameSafe } from './private/plan';
+import { VaultPlan, dumpPrefixes, jobEnvironment, nameSafe } from './private/plan';
 import { PolicyStatement, policyJson, prefixObjectArns } from './private/policy';
 import { SecureBucket, buildSecureBucket } from './private/secure-bucket';
 import {
@@ -28,7 +28,7 @@ import { accessKeyUser } from '../private/iam';
 /** Props of `S3BackupVault`: the shared vault props, and the name of its IAM identities. */
 export interface S3BackupVaultProps extends BackupVaultProps {
   /**
-   * Names the IAM users `grantWrite` and `grantRead` make: `<identityName>-<writer|reader>-<id>`.
+   * Names the IAM users `grantWrite`, `grantRead` and `grantRestore` make: `<identityName>-<writer|reader|restorer>-<id>`.
    * IAM user names are unique in the whole AWS account, so give one per app and environment
    * (`facturador-prod`): 1 to 40 letters, digits and `+=,.@_-`.
    * @default - the bucket name (or the bucket prefix) without its trailing `-` or `.`, and a hash of the vault's construct path
@@ -45,13 +45,20 @@ export const IAM_USER_NAME_MAX = 64;
  * Safe by default: the bucket (id `Resource`) is protected from `terraform destroy`, never
  * force-destroyed, versioned, owner-enforced (no ACLs), blocks every kind of public access,
  * is encrypted with its own rotated KMS key (bucket key on), and its policy denies requests
- * without TLS and uploads that ask for another encryption or another key. Lifecycle rules keep
- * `daily/` 30 days, `weekly/` 12 weeks and `monthly/` 12 months (moved to Glacier Flexible
- * Retrieval after 30 days), remove old versions after 30 days and abort unfinished uploads after 7.
- * Object lock and replication to a second region are opt-in.
+ * without TLS and uploads that ask for another encryption or another key. Lifecycle rules list
+ * `daily/` dumps 30 days, `weekly/` 12 weeks and `monthly/` 12 months (moved to Glacier Flexible
+ * Retrieval after 30 days), and a restore's `safety/` dumps as long as daily ones, all counted from
+ * the upload. Expiry turns a dump's version noncurrent; it is removed for good 1 day later
+ * (`noncurrentVersionExpirationDays`), so a daily dump is gone after 31 days, not 60. Expired delete
+ * markers are removed and unfinished uploads aborted after 7 days. `weeklyRetentionWeeks: 0` or
+ * `monthlyRetentionMonths: 0` turns that tier off. Object lock and replication to a second region are opt-in.
  *
- * `grantWrite(id)` makes a writer that may only put objects under the three prefixes and use the
- * key to encrypt: it cannot delete, overwrite-destroy (versions are kept), list or read backups.
+ * `grantWrite(id)` makes a writer that may put objects under the dump prefixes (daily, weekly,
+ * monthly, safety), list those prefixes (to see whether this week's or month's copy exists and how
+ * fresh the newest dump is) and use the key to encrypt: it cannot get, read, delete or
+ * overwrite-destroy (versions are kept) backups. `grantRestore(id)` makes a restorer that may list
+ * and get every dump prefix, bring archived dumps back (`s3:RestoreObject`), put its safety dump
+ * under `safety/` and use the key; it cannot delete either.
  *
  * ```ts
  * const vault = new S3BackupVault(stack, 'Backups', { rootPrefix: 'invoicing' });
@@ -99,8 +106,10 @@ export class S3BackupVault extends Construct implements IBackupVault {
   public readonly writerPolicyJson: string;
   /** The IAM policy (JSON) of every identity `grantRead` makes: list, get, decrypt. */
   public readonly readerPolicyJson: string;
+  /** The IAM policy (JSON) of every identity `grantRestore` makes: list, get, restore from cold storage, put safety dumps, use the key. */
+  public readonly restorerPolicyJson: string;
 
-  /** What the IAM users `grantWrite` and `grantRead` make are named after (`identityName`, or its default). */
+  /** What the IAM users `grantWrite`, `grantRead` and `grantRestore` make are named after (`identityName`, or its default). */
   public readonly identityName: string;
 
   private readonly grants = new Map<string, BackupJobEnvironment>();
@@ -148,6 +157,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
     this.uploadArgs = this.keyArn ? ['--sse', 'aws:kms', '--sse-kms-key-id', this.keyArn] : ['--sse', 'AES256'];
     this.writerPolicyJson = policyJson(this.writerStatements());
     this.readerPolicyJson = policyJson(this.readerStatements());
+    this.restorerPolicyJson = policyJson(this.restorerStatements());
 
     if (props.replication) {
       const r = this.replicate(main, { ...props, replication: props.replication }, plan, encryption, bucketPrefix);
@@ -207,18 +217,31 @@ export class S3BackupVault extends Construct implements IBackupVault {
 
   /**
    * Creates (once per id) a writer: an IAM user with an access key, or a role `options.principal`
-   * assumes. It may put objects under the vault's prefixes and encrypt with the vault's key, nothing else.
+   * assumes. It may put objects under the vault's dump prefixes (daily, weekly and monthly unless
+   * off, safety), list those prefixes (`s3:ListBucket` with an `s3:prefix` condition) and encrypt
+   * with the vault's key, nothing else: no get, no delete.
    */
   public grantWrite(id: string, options: BackupGrantOptions = {}): BackupJobEnvironment {
     return this.grant('Writer', id, this.writerPolicyJson, options);
   }
 
-  /** Creates (once per id) a reader for restores: list the bucket, get objects and their versions, decrypt. */
+  /** Creates (once per id) a reader: list the vault's root, get dumps and their versions, decrypt. */
   public grantRead(id: string, options: BackupGrantOptions = {}): BackupJobEnvironment {
     return this.grant('Reader', id, this.readerPolicyJson, options);
   }
 
-  private grant(kind: 'Writer' | 'Reader', id: string, policy: string, options: BackupGrantOptions): BackupJobEnvironment {
+  /**
+   * Creates (once per id) a restorer, `<identityName>-restorer-<id>` (or a role `options.principal`
+   * assumes): it may list and get every dump prefix (objects and versions), ask S3 to bring an
+   * archived dump back from Glacier (`s3:RestoreObject`), put the safety dump of the database it
+   * replaces under `safety/` only, decrypt with the vault's key and encrypt the safety dump with it.
+   * It cannot delete anything.
+   */
+  public grantRestore(id: string, options: BackupGrantOptions = {}): BackupJobEnvironment {
+    return this.grant('Restorer', id, this.restorerPolicyJson, options);
+  }
+
+  private grant(kind: GrantKind, id: string, policy: string, options: BackupGrantOptions): BackupJobEnvironment {
     const cacheKey = `${kind}/${id}`;
     const cached = this.grants.get(cacheKey);
     if (cached) return cached;
@@ -244,11 +267,11 @@ export class S3BackupVault extends Construct implements IBackupVault {
   }
 
   /**
-   * `<identityName>-<writer|reader>-<id>`, at most 64 characters (an id too long for the rest is cut
+   * `<identityName>-<writer|reader|restorer>-<id>`, at most 64 characters (an id too long for the rest is cut
    * and ends in a hash of the whole id, so that two ids never share a name). Without a name or bucket
    * of the user's own, the name is only as unique as the construct path: a warning says so.
    */
-  private iamUserName(kind: 'Writer' | 'Reader', id: string): string {
+  private iamUserName(kind: GrantKind, id: string): string {
     const head = `${this.identityName}-${kind.toLowerCase()}-`;
     let tail = nameSafe(id);
     if (head.length + tail.length > IAM_USER_NAME_MAX) {
@@ -257,24 +280,41 @@ export class S3BackupVault extends Construct implements IBackupVault {
     }
     if (!this.identityNameGiven) {
       Annotations.of(this).addWarning(
-        `The IAM user ${head}${tail} of grant${kind === 'Writer' ? 'Write' : 'Read'}('${id}') is named after the default bucket prefix and this vault's construct path: `
+        `The IAM user ${head}${tail} of ${GRANT_METHOD[kind]}('${id}') is named after the default bucket prefix and this vault's construct path: `
         + 'IAM user names are unique in the whole AWS account, so two apps whose vaults share a construct path would collide. '
         + 'Give identityName (one per app and environment, such as "facturador-prod"), or a bucketPrefix of the app\'s own.');
     }
     return `${head}${tail}`;
   }
 
+  /** Every dump prefix the vault keeps: daily, weekly and monthly (unless off), safety. Never an empty one. */
   private prefixList(): string[] {
-    return [this.prefixes.daily, this.prefixes.weekly, this.prefixes.monthly];
+    return dumpPrefixes(this.prefixes);
+  }
+
+  /** `s3:ListBucket` (and `actions`) on the bucket, only for requests whose `prefix` starts with one of `prefixes`. */
+  private listPrefixes(sid: string, actions: string[], prefixes: string[]): PolicyStatement {
+    return {
+      Sid: sid,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: [this.bucketArn],
+      Condition: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+    };
   }
 
   private writerStatements(): PolicyStatement[] {
-    const statements: PolicyStatement[] = [{
-      Sid: 'PutBackupsUnderVaultPrefixes',
-      Effect: 'Allow',
-      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
-    }];
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'PutBackupsUnderVaultPrefixes',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
+      },
+      // The job lists `weekly/<name>-<week>.` and `monthly/<name>-<month>.` to upload only the first dump
+      // of a period, and `daily/<name>-` to check freshness: listing shows keys and dates, never contents.
+      this.listPrefixes('ListVaultPrefixes', ['s3:ListBucket'], this.prefixList()),
+    ];
     if (this.keyArn) {
       statements.push(
         {
@@ -308,6 +348,44 @@ export class S3BackupVault extends Construct implements IBackupVault {
     ];
     if (this.keyArn) {
       statements.push(this.decryptThroughS3('DecryptWithVaultKey', this.keyArn, this.region));
+    }
+    return statements;
+  }
+
+  private restorerStatements(): PolicyStatement[] {
+    const statements: PolicyStatement[] = [
+      this.listPrefixes('ListBackups', ['s3:ListBucket', 's3:ListBucketVersions'], this.prefixList()),
+      {
+        Sid: 'ReadBackups',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
+      },
+      {
+        // A dump in Glacier Flexible Retrieval or Deep Archive must be brought back before it can be read.
+        Sid: 'RestoreArchivedBackups',
+        Effect: 'Allow',
+        Action: ['s3:RestoreObject'],
+        Resource: prefixObjectArns(this.bucketArn, this.prefixList()),
+      },
+      {
+        Sid: 'PutSafetyDumps',
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Resource: prefixObjectArns(this.bucketArn, [this.prefixes.safety]),
+      },
+    ];
+    if (this.keyArn) {
+      statements.push(
+        {
+          Sid: 'EncryptSafetyDumpsWithVaultKey',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
+          Resource: [this.keyArn],
+          Condition: { StringEquals: { 'kms:ViaService': this.s3Service(this.region) } },
+        },
+        this.decryptThroughS3('DecryptWithVaultKey', this.keyArn, this.region),
+      );
     }
     return statements;
   }
@@ -367,6 +445,12 @@ export class S3BackupVault extends Construct implements IBackupVault {
     return `s3.${region}.${this.partition.dnsSuffix}`;
   }
 }
+
+/** The identities a vault grants, by construct id suffix. */
+type GrantKind = 'Writer' | 'Reader' | 'Restorer';
+
+/** The method that makes each kind of identity, for messages. */
+const GRANT_METHOD: Record<GrantKind, string> = { Writer: 'grantWrite', Reader: 'grantRead', Restorer: 'grantRestore' };
 
 /** The trust policy that lets `principal` assume a role. */
 function trustPolicy(principal: BackupPrincipal): string {

@@ -62,6 +62,12 @@ export enum DatabaseEngineFamily {
 /** How an app connects to a database. Every value may be a token; `password` and `uri` are sensitive. */
 export interface DatabaseConnection {
   readonly engine: DatabaseEngineFamily;
+  /**
+   * The server's major version (`'17'`, `'8'`), when known: a backup job dumps and restores with a
+   * client of the same major (PostgreSQL's `pg_dump` writes settings an older server refuses).
+   * @default - unknown: the newest client the backup job has
+   */
+  readonly engineVersion?: string;
   /** Host to use from inside the private network (the VPC). */
   readonly host: string;
   readonly port: string;
@@ -99,28 +105,55 @@ export interface IConnectableDatabase {
   readonly network?: PrivateNetworkPlacement;
 }
 
-/** Credentials and settings a backup job needs to upload to a vault. */
+/**
+ * Credentials and settings a backup job or a restore needs to reach a vault. Every prefix is a key
+ * prefix in `bucket`, ending in `/`.
+ */
 export interface BackupJobEnvironment {
   /** The S3-compatible endpoint URL. */
   readonly endpoint: string;
   readonly bucket: string;
   readonly region: string;
+  /** Where every dump goes (`<root>daily/`). */
   readonly dailyPrefix: string;
+  /**
+   * Where the first dump of each ISO week goes (`<root>weekly/`). An empty string means this vault
+   * keeps no weekly dumps: the job skips the weekly copy, and its identity has no permission there.
+   */
   readonly weeklyPrefix: string;
+  /**
+   * Where the first dump of each month goes (`<root>monthly/`). An empty string means this vault
+   * keeps no monthly dumps: the job skips the monthly copy, and its identity has no permission there.
+   */
   readonly monthlyPrefix: string;
+  /**
+   * Where a restore puts its safety dump of the database it is about to replace (`<root>safety/`),
+   * kept as long as daily dumps. Never empty.
+   */
+  readonly safetyPrefix: string;
   /** Extra arguments the uploader needs (for example `--sse aws:kms --sse-kms-key-id <arn>`), as a list. */
   readonly uploadArgs: string[];
   /** The variables, split by sensitivity (access key id and secret are in `secret`). */
   readonly environment: AppEnvironment;
 }
 
-/** A place backups can be written to. */
+/** A place backups can be written to and restored from. */
 export interface IBackupDestination {
   /**
-   * Creates (once per id) a writer identity that may only put objects under
-   * the vault's prefixes, and returns what a backup job needs.
+   * Creates (once per id) a writer identity that may put objects under the vault's dump prefixes
+   * and list those prefixes (to find whether this week's or month's copy exists, and how fresh the
+   * newest dump is), but not get, delete or read them; returns what a backup job needs. An
+   * implementation whose store cannot express that (a Spaces key cannot) says so in its documentation.
    */
   grantWrite(id: string): BackupJobEnvironment;
+  /**
+   * Creates (once per id) a restorer identity that may list and get every dump prefix (daily,
+   * weekly, monthly, safety), bring archived dumps back from a cold class (`s3:RestoreObject`),
+   * put the safety dump under `safetyPrefix`, and use the vault's key to decrypt (and to encrypt
+   * the safety dump); returns what a restore needs. What an implementation cannot narrow (a
+   * Spaces key has no per-prefix scope) it says in its own documentation.
+   */
+  grantRestore(id: string): BackupJobEnvironment;
 }
 
 /** Object storage for the app's own files (uploads), which an app is given with `ErpAppService.storeFilesIn`. */

@@ -108,7 +108,7 @@ export class LocalDatabase extends Construct implements IConnectableDatabase, IP
       ...(pg ? { DB_SSLMODE: 'disable', PGHOST: host, PGPORT: port, PGDATABASE: database, PGUSER: user, PGSSLMODE: 'disable' } : {}),
     };
     const secret: Record<string, string> = { DB_PASSWORD: password, DATABASE_URL: uri, ...(pg ? { PGPASSWORD: password } : {}) };
-    this.connection = { engine, host, port, user, password, database, uri, environment: { plain, secret } };
+    this.connection = { engine, engineVersion: version.split('.')[0], host, port, user, password, database, uri, environment: { plain, secret } };
   }
 
   /** Nothing to open: the container is reachable only on the runtime's network. */

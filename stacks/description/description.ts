@@ -191,14 +191,31 @@ export interface DescriptionCache {
 
 /** Backup schedule and retention. */
 export interface DescriptionBackups {
-  /** Five-field cron line of the dump job, in the description's `timeZone`. @default '0 2 * * *' */
+  /**
+   * Five-field cron line of the dump job, in the description's `timeZone`. The first dump of each ISO
+   * week and of each month also goes to weekly/ and monthly/: a schedule that skips whole weeks (or
+   * months) while those are kept is refused. @default '0 2 * * *'
+   */
   readonly schedule?: string;
-  /** @default 30 */
+  /** Days a daily dump is kept, counted from the dump (a day more before S3 removes it for good). @default 30 */
   readonly dailyRetentionDays?: number;
-  /** @default 12 */
+  /** Weeks a weekly dump is kept; 0 keeps none. @default 12 */
   readonly weeklyRetentionWeeks?: number;
-  /** @default 12 */
+  /** Months a monthly dump is kept; 0 keeps none. @default 12 */
   readonly monthlyRetentionMonths?: number;
+  /**
+   * The ping URL of a dead-man's-switch check (Healthchecks.io, Cronitor), from a sensitive variable:
+   * pinged after every successful backup, restore and drill, and `<url>/fail` after a failed one.
+   * @default - no ping
+   */
+  readonly heartbeat?: { readonly variable: string };
+  /**
+   * Restore the newest dump into a scratch database on this schedule, check it and drop it
+   * (the database user needs the right to create databases). @default - no drill
+   */
+  readonly restoreDrillSchedule?: string;
+  /** GiB of scratch space the dump passes through: at least the compressed dump. @default 4 */
+  readonly scratchSizeGib?: number;
 }
 
 /**

@@ -451,11 +451,24 @@ function checkAliases(w: Walker, p: Problems, obj: Obj, path: string): void {
 function checkBackups(w: Walker, p: Problems, d: Obj): void {
   const b = w.object(d, 'backups', '', false);
   if (!b) return;
-  w.known(b, 'backups', ['schedule', 'dailyRetentionDays', 'weeklyRetentionWeeks', 'monthlyRetentionMonths']);
+  w.known(b, 'backups', ['schedule', 'dailyRetentionDays', 'weeklyRetentionWeeks', 'monthlyRetentionMonths', 'heartbeat', 'restoreDrillSchedule', 'scratchSizeGib']);
   w.cron(b, 'schedule', 'backups', false);
+  w.cron(b, 'restoreDrillSchedule', 'backups', false);
+  w.int(b, 'scratchSizeGib', 'backups', false, 1, 1024);
   const daily = w.int(b, 'dailyRetentionDays', 'backups', false, 1, 3650);
-  const weekly = w.int(b, 'weeklyRetentionWeeks', 'backups', false, 1, 520);
-  const monthly = w.int(b, 'monthlyRetentionMonths', 'backups', false, 1, 120);
+  // 0 keeps no weekly (monthly) dumps
+  const weeklyGiven = w.int(b, 'weeklyRetentionWeeks', 'backups', false, 0, 520);
+  const monthly = w.int(b, 'monthlyRetentionMonths', 'backups', false, 0, 120) || undefined;
+  const weekly = weeklyGiven || undefined;
+  if (b.heartbeat !== undefined) {
+    const hb = b.heartbeat;
+    if (typeof hb === 'string') {
+      p.add('backups.heartbeat', '<hidden>', 'is a value: a ping URL is a credential, and the description holds none', 'give { variable: backup_heartbeat_url } and set TF_VAR_backup_heartbeat_url where Terraform runs');
+    } else if (w.object(b, 'heartbeat', 'backups', false)) {
+      w.known(hb as Obj, 'backups.heartbeat', ['variable']);
+      w.string(hb as Obj, 'variable', 'backups.heartbeat', true, VARIABLE_NAME, 'use lowercase letters, digits and "_", starting with a letter (backup_heartbeat_url)');
+    }
+  }
   if (daily !== undefined && weekly !== undefined && weekly * 7 < daily) {
     p.add('backups.weeklyRetentionWeeks', weekly, `keeps weekly dumps (${weekly * 7} days) for less time than daily ones (${daily} days)`, 'keep weekly dumps at least as long as daily ones');
   }

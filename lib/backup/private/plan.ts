@@ -7,19 +7,27 @@ export const VAULT_DEFAULTS = {
   dailyRetentionDays: 30,
   weeklyRetentionWeeks: 12,
   monthlyRetentionMonths: 12,
-  noncurrentVersionExpirationDays: 30,
+  /**
+   * Dumps are never overwritten, so a version becomes noncurrent only when lifecycle expires it (or
+   * someone deletes it): 1 day later it is gone, and a dump lasts its tier's retention + 1 day.
+   * 1 is the least S3 accepts: hashicorp/aws 5.100.0 `noncurrent_version_expiration.noncurrent_days`
+   * "Must be a positive integer" (docs/r/s3_bucket_lifecycle_configuration; the schema validates
+   * AtLeast(1)), and the S3 API's NoncurrentDays "must be a non-zero positive integer".
+   */
+  noncurrentVersionExpirationDays: 1,
   abortIncompleteUploadDays: 7,
   bucketPrefix: 'erp-backups-',
 } as const;
 
 /** One prefix's lifecycle, in days, after validation. */
 export interface PrefixRule {
-  /** `daily`, `weekly` or `monthly`. */
-  readonly name: 'daily' | 'weekly' | 'monthly';
+  /** `daily`, `weekly`, `monthly` or `safety` (a restore's dump of the database it replaces). */
+  readonly name: 'daily' | 'weekly' | 'monthly' | 'safety';
   /** The key prefix, ending in `/`. */
   readonly prefix: string;
   /** The prop that sets the retention, for messages. */
   readonly retentionProp: string;
+  /** Days the dump stays current (listed); its data is removed `noncurrentVersionExpirationDays` later. */
   readonly retentionDays: number;
   /** The prop that sets the transition, for messages. */
   readonly coldProp: string;
@@ -28,7 +36,9 @@ export interface PrefixRule {
 
 /** What every vault implementation builds, the numbers checked to work together. */
 export interface VaultPlan {
+  /** The prefixes; `weekly` or `monthly` is empty when that tier is off. */
   readonly prefixes: BackupPrefixes;
+  /** One rule per kept prefix (daily, weekly and monthly unless off, safety), in that order. */
   readonly rules: readonly PrefixRule[];
   readonly noncurrentVersionExpirationDays: number;
   readonly abortIncompleteUploadDays: number;
@@ -52,8 +62,13 @@ export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCo
   const weeklyWeeks = asNumber(props.weeklyRetentionWeeks ?? VAULT_DEFAULTS.weeklyRetentionWeeks);
   const monthlyMonths = asNumber(props.monthlyRetentionMonths ?? VAULT_DEFAULTS.monthlyRetentionMonths);
   checkInt(p, 'dailyRetentionDays', props.dailyRetentionDays, 1, MAX_DAYS);
-  checkInt(p, 'weeklyRetentionWeeks', props.weeklyRetentionWeeks, 1, Math.floor(MAX_DAYS / 7));
-  checkInt(p, 'monthlyRetentionMonths', props.monthlyRetentionMonths, 1, 1200);
+  checkInt(p, 'weeklyRetentionWeeks', props.weeklyRetentionWeeks, 0, Math.floor(MAX_DAYS / 7),
+    `use a whole number of weeks from 1 to ${Math.floor(MAX_DAYS / 7)}, or 0 to keep no weekly dumps`);
+  checkInt(p, 'monthlyRetentionMonths', props.monthlyRetentionMonths, 0, 1200,
+    'use a whole number of months from 1 to 1200, or 0 to keep no monthly dumps');
+  // 0 turns a tier off; a value that is not a number (recorded above, NaN here) or a token keeps it on.
+  const weeklyOn = weeklyWeeks !== 0;
+  const monthlyOn = monthlyMonths !== 0;
 
   const noncurrent = props.noncurrentVersionExpirationDays ?? VAULT_DEFAULTS.noncurrentVersionExpirationDays;
   checkInt(p, 'noncurrentVersionExpirationDays', noncurrent, 1, MAX_DAYS);
@@ -64,26 +79,42 @@ export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCo
   const prefixes: BackupPrefixes = {
     root,
     daily: `${root}daily/`,
-    weekly: `${root}weekly/`,
-    monthly: `${root}monthly/`,
+    weekly: weeklyOn ? `${root}weekly/` : '',
+    monthly: monthlyOn ? `${root}monthly/` : '',
+    safety: `${root}safety/`,
   };
+
+  const dailyCold = coldStorage(p, 'dailyColdStorage', props.dailyColdStorage, ColdStorage.NONE);
+  const weeklyCold = coldStorage(p, 'weeklyColdStorage', props.weeklyColdStorage, ColdStorage.NONE);
+  const monthlyCold = coldStorage(p, 'monthlyColdStorage', props.monthlyColdStorage, defaultMonthlyCold);
+  if (!weeklyOn) rejectColdOfTierOff(p, 'weeklyColdStorage', props.weeklyColdStorage, 'weeklyRetentionWeeks', 'weekly');
+  if (!monthlyOn) rejectColdOfTierOff(p, 'monthlyColdStorage', props.monthlyColdStorage, 'monthlyRetentionMonths', 'monthly');
 
   const rules: PrefixRule[] = [
     {
       name: 'daily', prefix: prefixes.daily, retentionProp: 'dailyRetentionDays', retentionDays: dailyDays,
-      coldProp: 'dailyColdStorage', cold: coldStorage(p, 'dailyColdStorage', props.dailyColdStorage, ColdStorage.NONE),
-    },
-    {
-      name: 'weekly', prefix: prefixes.weekly, retentionProp: 'weeklyRetentionWeeks', retentionDays: weeklyWeeks * 7,
-      coldProp: 'weeklyColdStorage', cold: coldStorage(p, 'weeklyColdStorage', props.weeklyColdStorage, ColdStorage.NONE),
-    },
-    {
-      name: 'monthly', prefix: prefixes.monthly, retentionProp: 'monthlyRetentionMonths', retentionDays: monthsToDays(monthlyMonths),
-      coldProp: 'monthlyColdStorage', cold: coldStorage(p, 'monthlyColdStorage', props.monthlyColdStorage, defaultMonthlyCold),
+      coldProp: 'dailyColdStorage', cold: dailyCold,
     },
   ];
+  if (weeklyOn) {
+    rules.push({
+      name: 'weekly', prefix: prefixes.weekly, retentionProp: 'weeklyRetentionWeeks', retentionDays: weeklyWeeks * 7,
+      coldProp: 'weeklyColdStorage', cold: weeklyCold,
+    });
+  }
+  if (monthlyOn) {
+    rules.push({
+      name: 'monthly', prefix: prefixes.monthly, retentionProp: 'monthlyRetentionMonths', retentionDays: monthsToDays(monthlyMonths),
+      coldProp: 'monthlyColdStorage', cold: monthlyCold,
+    });
+  }
+  // A restore's safety dump is kept as long as a daily dump, in the hot class (it is the undo of a restore).
+  rules.push({
+    name: 'safety', prefix: prefixes.safety, retentionProp: 'dailyRetentionDays', retentionDays: dailyDays,
+    coldProp: 'safety dumps (always in the hot class)', cold: ColdStorage.NONE,
+  });
   for (const rule of rules) checkTransition(p, rule);
-  checkObjectLock(p, props, rules);
+  checkObjectLock(p, props, rules, asNumber(noncurrent));
   checkBoolean(p, 'protectFromDestroy', props.protectFromDestroy);
 
   return {
@@ -93,6 +124,19 @@ export function planVault(p: Problems, props: BackupVaultProps, defaultMonthlyCo
     abortIncompleteUploadDays: abortDays,
     protectFromDestroy: props.protectFromDestroy ?? true,
   };
+}
+
+/** The dump prefixes a vault keeps, in the order daily, weekly, monthly, safety (a tier that is off is left out). */
+export function dumpPrefixes(prefixes: BackupPrefixes): string[] {
+  return [prefixes.daily, prefixes.weekly, prefixes.monthly, prefixes.safety].filter((prefix) => prefix !== '');
+}
+
+/** Records a problem when a tier that is off (retention 0) is given a move to a colder class. */
+function rejectColdOfTierOff(p: Problems, prop: string, value: ColdStorage | undefined, retentionProp: string, tier: string): void {
+  if (!(value instanceof ColdStorage) || !value.storageClass) return;
+  p.add(prop, { storageClass: value.storageClass.apiName, afterDays: value.afterDays },
+    `moves ${tier} dumps to ${value.storageClass.displayName}, but ${retentionProp} is 0: this vault keeps no ${tier} dumps`,
+    `remove \`${prop}\`, or keep ${tier} dumps (${retentionProp} of 1 or more)`);
 }
 
 /** A number as it is, anything else as NaN (its problem is recorded by checkInt). */
@@ -149,7 +193,7 @@ function checkTransition(p: Problems, rule: PrefixRule): void {
   }
 }
 
-function checkObjectLock(p: Problems, props: BackupVaultProps, rules: readonly PrefixRule[]): void {
+function checkObjectLock(p: Problems, props: BackupVaultProps, rules: readonly PrefixRule[], noncurrentDays: number): void {
   const lock = props.objectLock;
   if (!checkObject(p, 'objectLock', lock, { fix: 'give { mode: ObjectLockMode.COMPLIANCE, days: 7 }, or leave it out' })) return;
   p.check(Object.values(ObjectLockMode).includes(lock.mode), 'objectLock.mode', lock.mode,
@@ -157,14 +201,19 @@ function checkObjectLock(p: Problems, props: BackupVaultProps, rules: readonly P
   p.check(lock.days !== undefined, 'objectLock.days', lock.days, 'is required', 'give the days every backup stays locked, e.g. 7');
   checkInt(p, 'objectLock.days', lock.days, 1, MAX_DAYS);
   if (isUnresolved(lock.days) || !Number.isInteger(lock.days)) return;
-  // Default retention locks every new version of every key, so it must end before the shortest prefix expires.
-  const tooShort = rules.filter((r) => Number.isInteger(r.retentionDays) && r.retentionDays < lock.days);
+  // Default retention locks every new version of every key. Expiry only puts a delete marker on top
+  // (allowed under a lock); the version itself is removed noncurrentDays later, so the lock must end
+  // by then: retention + noncurrentVersionExpirationDays, the dump's whole documented lifetime.
+  const extra = Number.isInteger(noncurrentDays) && noncurrentDays >= 1 ? noncurrentDays : 0;
+  // A retention that is itself invalid (recorded by checkInt) is left out of this comparison.
+  const tooShort = rules.filter((r) => Number.isInteger(r.retentionDays) && r.retentionDays >= 1 && r.retentionDays + extra < lock.days);
   if (tooShort.length > 0) {
-    const names = tooShort.map((r) => `${r.retentionProp} (${r.retentionDays} days)`).join(', ');
-    const shortest = Math.min(...tooShort.map((r) => r.retentionDays));
+    const names = [...new Set(tooShort.map((r) => `${r.retentionProp} (${r.retentionDays} days)`))].join(', ');
+    const longest = Math.min(...tooShort.map((r) => r.retentionDays)) + extra;
     p.add('objectLock.days', lock.days,
-      `locks every backup for ${lock.days} days, longer than ${names}: lifecycle expiry could not delete those backups when they are due`,
-      `lock for ${shortest} days or fewer, or keep those backups longer`);
+      `locks every backup for ${lock.days} days, longer than ${names} plus noncurrentVersionExpirationDays (${extra} ${extra === 1 ? 'day' : 'days'}): `
+      + 'lifecycle could not remove those backups when they are due',
+      `lock for ${longest} days or fewer, or keep those backups longer`);
   }
 }
 
@@ -204,6 +253,7 @@ export function jobEnvironment(vault: VaultLocation, credentials: {
       BACKUP_DAILY_PREFIX: vault.prefixes.daily,
       BACKUP_WEEKLY_PREFIX: vault.prefixes.weekly,
       BACKUP_MONTHLY_PREFIX: vault.prefixes.monthly,
+      BACKUP_SAFETY_PREFIX: vault.prefixes.safety,
       BACKUP_UPLOAD_ARGS: vault.uploadArgs.join(' '),
       ...credentials.plain,
     },
@@ -216,6 +266,7 @@ export function jobEnvironment(vault: VaultLocation, credentials: {
     dailyPrefix: vault.prefixes.daily,
     weeklyPrefix: vault.prefixes.weekly,
     monthlyPrefix: vault.prefixes.monthly,
+    safetyPrefix: vault.prefixes.safety,
     uploadArgs: vault.uploadArgs,
     environment,
   };

@@ -9,7 +9,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { BackupEncryption, ObjectLockOptions } from '../props';
+import { BackupEncryption, BackupPrefixes, ObjectLockOptions } from '../props';
 import { VaultPlan } from './plan';
 import { PolicyStatement, policyJson } from './policy';
 
@@ -27,8 +27,15 @@ export interface SecureBucket {
   readonly objectLock?: S3BucketObjectLockConfigurationA;
 }
 
+/**
+ * What a secure bucket reads of a vault plan: the per-prefix rules and the bucket-wide numbers. The
+ * prefixes themselves are not read (the rules carry theirs), so a bucket that is not a vault (the
+ * release store) may leave them out.
+ */
+export type SecureBucketPlan = Omit<VaultPlan, 'prefixes'> & { readonly prefixes?: Partial<BackupPrefixes> };
+
 export interface SecureBucketOptions {
-  readonly plan: VaultPlan;
+  readonly plan: SecureBucketPlan;
   readonly encryption: BackupEncryption;
   readonly objectLock?: ObjectLockOptions;
   readonly bucketName?: string;
@@ -187,8 +194,13 @@ export function bucketPolicyStatements(bucketArn: string, keyArn: string | undef
   return statements;
 }
 
-/** One rule per prefix (expiry, optional transition), one bucket-wide rule for old versions, delete markers and unfinished uploads. */
-export function lifecycleRules(plan: VaultPlan): S3BucketLifecycleConfigurationRule[] {
+/**
+ * One rule per kept prefix (expiry, optional transition; none for a tier that is off), one bucket-wide
+ * rule for old versions, delete markers and unfinished uploads. Expiry makes a dump's version
+ * noncurrent (a delete marker on top); the bucket-wide rule removes it `noncurrentVersionExpirationDays`
+ * later (1 by default), and then the delete marker: a dump lasts its retention plus those days in all.
+ */
+export function lifecycleRules(plan: SecureBucketPlan): S3BucketLifecycleConfigurationRule[] {
   const perPrefix: S3BucketLifecycleConfigurationRule[] = plan.rules.map((rule) => ({
     id: `expire-${rule.name}`,
     status: 'Enabled',

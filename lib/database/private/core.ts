@@ -206,7 +206,7 @@ export function buildConnection(c: ConnectionParts): DatabaseConnection {
   Object.assign(plain, c.extraPlain ?? {});
   const environment: AppEnvironment = { plain, secret };
   return {
-    engine: c.engine.family, host: c.host, port: c.port, user: c.user, password: c.password,
+    engine: c.engine.family, engineVersion: c.engine.version, host: c.host, port: c.port, user: c.user, password: c.password,
     database: c.database, uri, environment,
   };
 }

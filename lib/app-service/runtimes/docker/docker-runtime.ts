@@ -2,7 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { ITerraformDependable, Lazy, TerraformStack } from 'cdktf';
+import { IResolvable, ITerraformDependable, Lazy, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { ErpValidationError } from '../../../errors';
 import { IDatabaseClient } from '../../../common/contracts';
@@ -29,6 +29,7 @@ export interface DockerRuntimeProps extends AppRuntimeBaseProps {
 }
 
 type ContainerConfig = ConstructorParameters<typeof Container>[2];
+type ContainerVolumes = Exclude<NonNullable<ContainerConfig['volumes']>, IResolvable>[number];
 
 /**
  * Runs an `ErpAppService` on the user's own Docker engine (a local
@@ -131,7 +132,67 @@ export class DockerRuntime extends AppRuntimeBase {
     for (const proc of app.processes.filter(isCache)) before.push(...this.processContainers(app, proc, before));
     if (app.release) before.push(this.releaseContainer(app, app.release, before));
     for (const proc of app.processes.filter((x) => !isCache(x))) this.processContainers(app, proc, before);
-    for (const job of app.jobs) this.jobContainer(app, job, before);
+    for (const job of app.jobs.filter((j) => !j.stages?.length)) this.jobContainer(app, job, before);
+    const staged = app.jobs.filter((j) => j.stages?.length);
+    if (staged.length > 0) this.stagedJobs(app, staged, before);
+  }
+
+  /**
+   * Jobs of several stages (backups): each stage and the job's own container are created, not
+   * started (`start = false`), with the job's environment, files and scratch volume; one runner
+   * container per app, `<app>-jobs` (the Docker CLI, with this engine's socket), starts them in
+   * order, `docker start -a`, when a job's schedule matches, and on request:
+   * `docker exec <app>-jobs erp-run-job <job> [VAR=value...]` (a restore: `RESTORE_AT=2026-12-01`).
+   * The runner makes each scratch volume the stages' user's before a run. The stages' root
+   * filesystem stays writable here: Docker copies the files into a created container, which a
+   * read-only root refuses.
+   */
+  private stagedJobs(app: ResolvedApp, jobs: readonly ResolvedJob[], before: readonly ITerraformDependable[]): void {
+    const runnerVolumes: ContainerVolumes[] = [{ hostPath: DOCKER_SOCKET, containerPath: DOCKER_SOCKET }];
+    const sequences: Record<string, string[]> = {};
+    const owners: Record<string, string> = {};
+    for (const job of jobs) {
+      const volumes = [...((this.pathVolumes(app, job.persistentPaths) ?? []) as ContainerVolumes[])];
+      if (job.scratch) {
+        const scratch = new Volume(this, `ScratchVolume-${job.name}`, { name: `${app.name}-${job.name}-scratch` });
+        volumes.push({ volumeName: scratch.name, containerPath: job.scratch.path });
+        runnerVolumes.push({ volumeName: scratch.name, containerPath: `${RUNNER_SCRATCH}/${job.name}` });
+        owners[job.name] = job.scratch.owner;
+      }
+      const runs = [...job.stages!.map((st) => ({ key: `${job.name}.${st.name}`, ...st })),
+        { key: job.name, name: job.name, image: job.image, entrypoint: job.entrypoint, command: job.command, container: job.container }];
+      sequences[job.name] = runs.map((run) => {
+        const name = `${app.name}-${run.key}`;
+        this.container(`job-${run.key}`, {
+          name,
+          image: this.image(run.image).imageId,
+          entrypoint: run.entrypoint?.map(escapeTerraformTemplate),
+          command: run.command.map(escapeTerraformTemplate),
+          env: envList(app, job.environment, job.secretGroups),
+          upload: uploads(app, job.files),
+          volumes,
+          networksAdvanced: [{ name: this.network.name }],
+          restart: 'no',
+          ...containerSettings({ ...(run.container ?? job.container), readOnlyRootFilesystem: false }),
+          ...limits(job.resources),
+          start: false,
+          mustRun: false,
+          dependsOn: [...before],
+        });
+        return name;
+      });
+    }
+    const loops = jobs.filter((j) => !j.onDemand)
+      .map((j) => `( ${cronLoopScript(j.schedule, [RUNNER_COMMAND, j.name], j.timeZone)} ) &`);
+    this.container('jobs', {
+      name: `${app.name}-jobs`,
+      image: this.image(DOCKER_CLI_IMAGE).imageId,
+      command: ['/bin/sh', '-c', escapeTerraformTemplate([...loops, 'wait; sleep infinity'].join('\n'))],
+      upload: [{ file: RUNNER_COMMAND, content: escapeTerraformTemplate(runnerScript(sequences, owners)), executable: true }],
+      volumes: runnerVolumes,
+      restart: 'unless-stopped',
+      dependsOn: Object.keys(this.containers).filter((k) => k.startsWith('job-')).map((k) => this.containers[k]),
+    });
   }
 
   /** A process's containers, one per replica, rendered by its role. */
@@ -234,6 +295,51 @@ function envList(app: ResolvedApp, env: Readonly<Record<string, string>>, groups
   const merged: Record<string, string> = { ...env };
   for (const g of groups) Object.assign(merged, app.secretGroups[g] ?? {});
   return Object.entries(merged).map(([k, v]) => escapeTerraformTemplate(`${k}=${v}`));
+}
+
+/** The Docker engine's socket, which the jobs runner uses to start the stages' containers. */
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** The image of the jobs runner: the Docker CLI, pinned. */
+export const DOCKER_CLI_IMAGE = 'docker:27.5.1-cli';
+
+/** Where the runner mounts each job's scratch volume (`/scratch/<job>`). */
+const RUNNER_SCRATCH = '/scratch';
+
+/** The runner's command: `erp-run-job <job> [VAR=value...]`. */
+const RUNNER_COMMAND = '/usr/local/bin/erp-run-job';
+
+/**
+ * The runner's script: the containers of each job in order; the request's variables go to
+ * `request.env` in the job's scratch volume, which the first stage reads; every stage runs even
+ * after one failed (a stage that finds the failure skips its work); the last one's status is the job's.
+ */
+export function runnerScript(sequences: Record<string, readonly string[]>, owners: Record<string, string>): string {
+  return [
+    '#!/bin/sh',
+    '# erp-run-job JOB [VAR=value...]: starts the containers of a job in order; written by Terraform',
+    'set -u',
+    'job=${1:?usage: erp-run-job <job> [VAR=value...]}',
+    'shift',
+    'case $job in',
+    ...Object.entries(sequences).map(([job, names]) => `  ${job}) containers='${names.join(' ')}'; owner='${owners[job] ?? ''}' ;;`),
+    `  *) echo "erp-run-job: no job $job (${Object.keys(sequences).join(', ')})" >&2; exit 2 ;;`,
+    'esac',
+    `dir=${RUNNER_SCRATCH}/$job`,
+    'if [ -d "$dir" ]; then',
+    '  : > "$dir/request.env"',
+    '  for a in "$@"; do',
+    `    case $a in [A-Z_]*=*) printf '%s\\n' "$a" >> "$dir/request.env" ;; *) echo "erp-run-job: $a is not VAR=value" >&2; exit 2 ;; esac`,
+    '  done',
+    '  [ -z "$owner" ] || chown -R "$owner" "$dir"',
+    'fi',
+    'status=0',
+    'for c in $containers; do',
+    '  docker start -a "$c"; status=$?',
+    'done',
+    'exit $status',
+    '',
+  ].join('\n');
 }
 
 /**

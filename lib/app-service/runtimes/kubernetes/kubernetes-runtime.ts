@@ -22,12 +22,12 @@ import { ErpValidationError } from '../../../errors';
 import { UTC_ZONE, isUtcZone } from '../../../private/time-zone';
 import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
 import { CACHE_DATA_PATH } from '../../private/cache-process';
-import { groupsInUse } from '../../private/render-common';
+import { escapeTerraformTemplate, groupsInUse } from '../../private/render-common';
 import { DNS_LABEL_RE } from '../../private/validate-model';
 import { SCRATCH_SIZE_LIMIT, cleanPath, parseUser } from '../../private/container-settings';
 import { ContainerSettings, ResourceLimits } from '../../process-model';
 import {
-  ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedProcess, ResolvedRelease,
+  ProcessRole, ResolvedApp, ResolvedFile, ResolvedHealthCheck, ResolvedJob, ResolvedJobStage, ResolvedProcess, ResolvedRelease, ResolvedScratch,
 } from '../../runtime';
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { IKubernetesCluster } from './kubernetes-cluster';
@@ -204,6 +204,12 @@ interface PodInput {
   readonly persistentPaths?: readonly string[];
   /** The process's own user, read-only flag and writable paths. */
   readonly container?: ContainerSettings;
+  /** The container's entrypoint (`command`), replacing the image's. */
+  readonly entrypoint?: readonly string[];
+  /** Containers that run first, in order, each to completion: init containers. */
+  readonly stages?: readonly ResolvedJobStage[];
+  /** A directory the stages and the container share: an emptyDir of its size. */
+  readonly scratch?: ResolvedScratch;
 }
 
 /**
@@ -410,7 +416,8 @@ export class KubernetesRuntime extends AppRuntimeBase {
     const c = new ConfigMapV1(this, `ConfigMap-${file.name}`, {
       provider: this.cluster.kubernetesProvider,
       metadata: { name: truncatedName(`${app.name}-${file.name}`), namespace: this.namespace.metadata.name, labels: this.labels(app, file.name) },
-      data: { [configMapKey(file)]: file.content },
+      // Terraform would read `${` in the text as a template: escaped (a script's own `${var}` stays as written)
+      data: { [configMapKey(file)]: escapeTerraformTemplate(file.content) },
     });
     this.configMaps[file.name] = c;
     return c;
@@ -497,6 +504,8 @@ export class KubernetesRuntime extends AppRuntimeBase {
         // The time zone for the given schedule. If not specified, this will rely on the time zone of the
         // kube-controller-manager process."). UTC stays 'Etc/UTC', as it always was, not the controller's zone.
         timezone: isUtcZone(job.timeZone) ? UTC_ZONE : job.timeZone,
+        // a job started by hand (a restore) is a suspended CronJob: `kubectl create job --from=cronjob/<name>` runs it
+        suspend: job.onDemand ? true : undefined,
         concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: 300,
         successfulJobsHistoryLimit: history,
@@ -510,7 +519,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
               spec: this.podSpec(app, {
                 name: job.name, image: job.image, args: job.command, environment: job.environment, secretGroups: job.secretGroups,
                 resources: job.resources, restartPolicy: 'Never', files: job.files, container: job.container,
-                persistentPaths: job.persistentPaths,
+                persistentPaths: job.persistentPaths, entrypoint: job.entrypoint, stages: job.stages, scratch: job.scratch,
               }),
             },
           },
@@ -751,10 +760,15 @@ export class KubernetesRuntime extends AppRuntimeBase {
       ?? ((this.props.readOnlyRootFilesystem ?? true) && !(this.props.writableRootFilesystem ?? []).includes(input.name));
     const { volumes, mounts } = this.podVolumes(app, input);
     const probes = input.healthCheck && input.restartPolicy === undefined ? this.probes(input.healthCheck) : {};
+    if (input.scratch) {
+      volumes.push({ name: 'scratch', emptyDir: { sizeLimit: `${input.scratch.sizeMib}Mi` } });
+      mounts.push({ name: 'scratch', mountPath: input.scratch.path });
+    }
     const container: Container = {
       name: input.name,
       image: input.image,
       imagePullPolicy: 'IfNotPresent',
+      command: input.entrypoint ? [...input.entrypoint] : undefined,
       args: input.args ? [...input.args] : undefined,
       env: Object.keys(input.environment).length
         ? Object.entries(input.environment).map(([name, value]) => ({ name, value }))
@@ -790,6 +804,27 @@ export class KubernetesRuntime extends AppRuntimeBase {
         fsGroup: String(gid),
         seccompProfile: { type: 'RuntimeDefault' },
       },
+      // a job's stages: init containers, each its own image, command and user, with the job's environment and mounts
+      initContainer: input.stages?.length
+        ? input.stages.map((st) => {
+          const own = parseUser(st.container?.user);
+          const stageUid = own?.uid ?? uid;
+          return {
+            ...container,
+            name: st.name,
+            image: st.image,
+            command: st.entrypoint ? [...st.entrypoint] : undefined,
+            args: [...st.command],
+            securityContext: {
+              ...container.securityContext,
+              runAsNonRoot: stageUid !== 0,
+              runAsUser: String(stageUid),
+              runAsGroup: String(own?.gid ?? stageUid),
+              readOnlyRootFilesystem: st.container?.readOnlyRootFilesystem ?? readOnly,
+            },
+          };
+        })
+        : undefined,
       container: [container],
       volume: volumes,
       topologySpreadConstraint: input.spread

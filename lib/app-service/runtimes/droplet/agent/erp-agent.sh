@@ -22,7 +22,9 @@
 # Nothing connects to the droplet: the agent only reads from the store, with a
 # credential that reads this droplet's prefix and writes its status.json.
 #
-# Usage: erp-agent converge | retry | status | rollback | exec <service> <command...> | logs <service> [docker logs options]
+# Usage: erp-agent converge | retry | status | rollback | run <job> [VAR=value...] | exec <service> <command...> | logs <service> [docker logs options]
+#   run: a scheduled or on-demand job of the current release, its stages in order
+#        (erp-agent run backup-restore RESTORE_AT=2026-12-01)
 set -euo pipefail
 umask 077
 
@@ -74,7 +76,7 @@ store_put() {
 # --- the manifest ----------------------------------------------------------
 # Lines: "release <id>", "label <text>", "health-timeout <seconds>", "alert <url>",
 # "file <path> <sha256>", "service <name> <rolling|recreate> <replicas> <groups|->",
-# "release-service <name>", "path <name>".
+# "release-service <name>", "path <name>", "scratch <job> <uid:gid>", "job <name> <service...>".
 
 manifest_value() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print; exit }' "$2"; }
 manifest_files() { awk '$1 == "file" { print $2, $3 }' "$1"; }
@@ -278,6 +280,13 @@ deploy() {
   for kept in $(awk '$1 == "path" { print $2 }' "$dir/manifest"); do
     mkdir -p "${ERP_DATA_MOUNT:-$STATE/data}/paths/$kept"
   done
+  # the scratch folders of multi-stage jobs (backups), owned by the user their containers run as
+  local job owner
+  while read -r job owner; do
+    mkdir -p "${ERP_DATA_MOUNT:-$STATE/data}/scratch/$job"
+    chown "$owner" "${ERP_DATA_MOUNT:-$STATE/data}/scratch/$job"
+    chmod 0700 "${ERP_DATA_MOUNT:-$STATE/data}/scratch/$job"
+  done < <(awk '$1 == "scratch" { print $2, $3 }' "$dir/manifest")
   local release_svc
   release_svc=$(manifest_value release-service "$dir/manifest")
   if [ -n "$release_svc" ] && { [ -z "$prev" ] || [ "$(service_digest "$dir" "$release_svc")" != "$(service_digest "$prev" "$release_svc")" ]; }; then
@@ -395,6 +404,35 @@ activate() {
   done
 }
 
+# run_job NAME [VAR=value...]: a job of the current release, its stages in order ("job" lines of the
+# manifest); every stage runs even after one fails (a stage that finds the failure skips its work),
+# and the last one's status is the job's
+run_job() {
+  local name=$1 dir=$STATE/current
+  shift
+  local services=() envs=() a svc status=0
+  if [ ! -f "$dir/manifest" ]; then
+    log "no release runs here yet: nothing to run"
+    return 2
+  fi
+  mapfile -t services < <(awk -v n="$name" '$1 == "job" && $2 == n { for (i = 3; i <= NF; i++) print $i }' "$dir/manifest")
+  if [ "${#services[@]}" = 0 ]; then
+    log "the current release has no job $name ($(awk '$1 == "job" { printf "%s ", $2 }' "$dir/manifest"))"
+    return 2
+  fi
+  for a in "$@"; do
+    case $a in
+      [A-Z_]*=*) envs+=(-e "$a") ;;
+      *) log "$a is not VAR=value"; return 2 ;;
+    esac
+  done
+  for svc in "${services[@]}"; do
+    status=0
+    compose "$dir" run --rm --no-deps "${envs[@]}" "$svc" || status=$?
+  done
+  return "$status"
+}
+
 rollback() {
   local current previous
   current=$(current_release)
@@ -437,6 +475,10 @@ main() {
       flock 9
       rollback
       ;;
+    run)
+      [ $# -ge 1 ] || { log "usage: erp-agent run <job> [VAR=value...]"; return 2; }
+      run_job "$@"
+      ;;
     exec)
       [ $# -ge 2 ] || { log "usage: erp-agent exec <service> <command...>"; return 2; }
       local svc=$1
@@ -449,7 +491,7 @@ main() {
       shift
       compose "$STATE/current" logs "$@" "$svc"
       ;;
-    *) log "unknown command $cmd (converge, status, rollback, exec, logs)"; return 2 ;;
+    *) log "unknown command $cmd (converge, status, rollback, run, exec, logs)"; return 2 ;;
   esac
 }
 

@@ -6,6 +6,9 @@ import { DATA_MOUNT } from './compose';
 /** Where the agent keeps its state (releases, status) on the droplet. */
 export const AGENT_STATE_DIR = '/var/lib/erp-agent';
 
+/** Where the bootstrap installs the agent's launcher (which runs the agent the store last delivered). */
+export const AGENT_COMMAND = '/usr/local/sbin/erp-agent';
+
 /** What a droplet's bootstrap knows: nothing that a release changes. */
 export interface BootstrapOptions {
   /** The app's name. */
@@ -41,7 +44,7 @@ export function bootstrapConfig(o: BootstrapOptions): Record<string, unknown> {
     mounts: [[`/dev/disk/by-id/scsi-0DO_Volume_${o.volumeName}`, DATA_MOUNT, 'ext4', 'defaults,nofail,discard,noatime', '0', '2']],
     write_files: [
       { path: '/etc/erp-agent/agent.env', owner: 'root:root', permissions: '0600', content: agentEnv(o) },
-      { path: '/usr/local/sbin/erp-agent', owner: 'root:root', permissions: '0755', content: BOOT_SCRIPT },
+      { path: AGENT_COMMAND, owner: 'root:root', permissions: '0755', content: BOOT_SCRIPT },
       { path: '/etc/systemd/system/erp-agent.service', owner: 'root:root', permissions: '0644', content: AGENT_SERVICE },
       { path: '/etc/systemd/system/erp-agent.timer', owner: 'root:root', permissions: '0644', content: AGENT_TIMER },
       { path: '/etc/systemd/system/erp-metadata-guard.service', owner: 'root:root', permissions: '0644', content: METADATA_GUARD },

@@ -1,7 +1,7 @@
 import { posix } from 'path';
 import { healthTest } from '../../../private/render-common';
 import { ContainerSettings, ResourceLimits } from '../../../process-model';
-import { ProcessRole, ResolvedApp, ResolvedFile, ResolvedJob, ResolvedProcess, ResolvedRelease } from '../../../runtime';
+import { ProcessRole, ResolvedApp, ResolvedFile, ResolvedJob, ResolvedJobStage, ResolvedProcess, ResolvedRelease } from '../../../runtime';
 import { CACHE_DATA_PATH } from '../../../private/cache-process';
 import { isUtcZone } from '../../../../private/time-zone';
 
@@ -47,7 +47,11 @@ export function composeDocument(app: ResolvedApp, options: ComposeOptions): Reco
   for (const proc of app.processes.filter((x) => x.role !== ProcessRole.CACHE)) services[proc.name] = processService(ctx, proc);
   if (options.primary && app.release) services.release = releaseService(ctx, app.release);
   if (options.primary) {
-    for (const job of app.jobs) services[job.name] = jobService(ctx, job);
+    for (const job of app.jobs) {
+      // a job's stages first (`<job>.<stage>`: a dot, which no process or job name has), then the job's own container
+      for (const stage of job.stages ?? []) services[stageServiceName(job, stage)] = stageService(ctx, job, stage);
+      services[job.name] = jobService(ctx, job);
+    }
   }
   for (const proc of caches) services[proc.name] = processService(ctx, proc);
   const doc: Record<string, unknown> = { name: app.name, services };
@@ -89,7 +93,32 @@ function releaseService(ctx: ComposeContext, r: ResolvedRelease): Record<string,
 function jobService(ctx: ComposeContext, job: ResolvedJob): Record<string, unknown> | undefined {
   return oneOffService(ctx, job, 'jobs', {
     deploy: compact({ resources: limits(job.resources) }),
-    labels: { 'erp.schedule': job.schedule, ...(isUtcZone(job.timeZone) ? {} : { 'erp.time-zone': job.timeZone }) },
+    labels: job.onDemand
+      ? { 'erp.on-demand': 'true' }
+      : { 'erp.schedule': job.schedule, ...(isUtcZone(job.timeZone) ? {} : { 'erp.time-zone': job.timeZone }) },
+  });
+}
+
+/** The compose service of one stage of a job. */
+export function stageServiceName(job: ResolvedJob, stage: ResolvedJobStage): string {
+  return `${job.name}.${stage.name}`;
+}
+
+/** The compose services a job runs, in order: its stages, then its own. */
+export function jobServices(job: ResolvedJob): string[] {
+  return [...(job.stages ?? []).map((st) => stageServiceName(job, st)), job.name];
+}
+
+/** Where a job's scratch directory lives on the droplet: on the data volume, created and owned as `scratch` says by the agent. */
+export function scratchHostPath(job: ResolvedJob): string {
+  return `${DATA_MOUNT}/scratch/${job.name}`;
+}
+
+/** One stage of a job: its own image, entrypoint, command and user, the job's environment, files and scratch. */
+function stageService(ctx: ComposeContext, job: ResolvedJob, stage: ResolvedJobStage): Record<string, unknown> | undefined {
+  return oneOffService(ctx, { ...job, image: stage.image, entrypoint: stage.entrypoint, command: stage.command, container: stage.container ?? job.container }, 'jobs', {
+    deploy: compact({ resources: limits(job.resources) }),
+    labels: { 'erp.stage-of': job.name },
   });
 }
 
@@ -97,15 +126,18 @@ function jobService(ctx: ComposeContext, job: ResolvedJob): Record<string, unkno
 function oneOffService(
   ctx: ComposeContext, run: ResolvedRelease | ResolvedJob, profile: string, extra: Record<string, unknown>,
 ): Record<string, unknown> | undefined {
+  const job = 'schedule' in run ? run : undefined;
+  const volumes = [...(mounts(ctx.app, run) ?? []), ...(job?.scratch ? [`${scratchHostPath(job)}:${job.scratch.path}`] : [])];
   return compact({
     image: run.image,
+    entrypoint: job?.entrypoint?.map(composeEscape),
     command: run.command.map(composeEscape),
     restart: 'no',
     profiles: [profile],
     ...containerSettings(run.container),
     env_file: envFiles(run.secretGroups),
     environment: environment(ctx, run.environment),
-    volumes: mounts(ctx.app, run),
+    volumes: volumes.length > 0 ? volumes : undefined,
     ...extra,
     logging: ctx.logging,
   });

@@ -8,8 +8,8 @@ import { dockerConfigJson } from '../../../registry';
 
 /** The release's Docker config with the registries' credentials, beside the compose file. */
 export const DOCKER_CONFIG_FILE = 'docker/config.json';
-import { envFilePath, publicFilePath } from './compose';
-import { timerFiles } from './timers';
+import { envFilePath, jobServices, publicFilePath } from './compose';
+import { jobRunCommand, timerFiles } from './timers';
 
 /** What a droplet's release is rendered from. */
 export interface ReleaseOptions {
@@ -39,9 +39,11 @@ export function releaseFiles(app: ResolvedApp, o: ReleaseOptions): Record<string
   for (const f of app.files ?? []) files[publicFilePath(f)] = f.content;
   if (o.primary) {
     // UTC jobs in the cron table, jobs in another zone as systemd timers (Ubuntu's cron has no CRON_TZ: see ./timers.ts)
-    const utc = app.jobs.filter((j) => isUtcZone(j.timeZone));
+    // (jobs started by hand, the restore, are in neither: `erp-agent run <job>`)
+    const scheduled = app.jobs.filter((j) => !j.onDemand);
+    const utc = scheduled.filter((j) => isUtcZone(j.timeZone));
     if (utc.length > 0) files.cron = cronTable(app, utc);
-    Object.assign(files, timerFiles(app, app.jobs.filter((j) => !isUtcZone(j.timeZone))));
+    Object.assign(files, timerFiles(app, scheduled.filter((j) => !isUtcZone(j.timeZone))));
   }
   // the registries' credentials, which the agent hands to docker through DOCKER_CONFIG
   if (app.registries?.length) files[DOCKER_CONFIG_FILE] = dockerConfigJson(app.registries);
@@ -55,7 +57,9 @@ export function releaseFiles(app: ResolvedApp, o: ReleaseOptions): Record<string
  * (`rolling`: health-checked servers, new beside old; `recreate`: the rest),
  * its replica count and the secret groups it reads. The cache comes first,
  * the connector last. `path <name>` lines name the persistent paths, whose
- * folders the agent creates on the data volume.
+ * folders the agent creates on the data volume; `scratch <job> <uid:gid>` the
+ * scratch folders of multi-stage jobs, which it also chowns; `job <name> <service...>`
+ * the compose services of each job of the primary droplet, in the order `erp-agent run` runs them.
  */
 export function manifestText(app: ResolvedApp, o: ReleaseOptions, hashes: ReadonlyArray<{ key: string; sha256: string }>): string {
   const release = releaseId(hashes.map((h) => h.sha256));
@@ -70,6 +74,8 @@ export function manifestText(app: ResolvedApp, o: ReleaseOptions, hashes: Readon
     ...(o.alertUrl ? [`alert ${o.alertUrl}`] : []),
     ...(o.primary && app.release ? ['release-service release'] : []),
     ...(app.persistentPaths ?? []).map((x) => `path ${x.name}`),
+    ...(o.primary ? app.jobs.flatMap((j) => (j.scratch ? [`scratch ${j.name} ${j.scratch.owner}`] : [])) : []),
+    ...(o.primary ? app.jobs.map((j) => `job ${j.name} ${jobServices(j).join(' ')}`) : []),
     ...hashes.map((h) => `file ${h.key} ${h.sha256}`),
     ...processes.map((p) => `service ${p.name} ${rolling(p) ? 'rolling' : 'recreate'} ${p.replicas} ${p.secretGroups.length ? p.secretGroups.join(',') : '-'}`),
     '',
@@ -94,7 +100,6 @@ export function releaseId(hashes: readonly string[]): string {
 
 /** Host cron runs each UTC job in the current release as `docker compose run`, under `flock` so that a slow run does not overlap the next. */
 function cronTable(app: ResolvedApp, jobs: readonly ResolvedJob[]): string {
-  const compose = `docker compose -p ${app.name} -f ${AGENT_STATE_DIR}/current/compose.yaml`;
   return [
     '# Scheduled jobs of the current release (UTC); each run is a fresh container. Installed by erp-agent.',
     'SHELL=/bin/sh',
@@ -102,7 +107,7 @@ function cronTable(app: ResolvedApp, jobs: readonly ResolvedJob[]): string {
     // a job whose image is not on the droplet yet is pulled with the release's registry credentials
     ...(app.registries?.length ? [`DOCKER_CONFIG=${AGENT_STATE_DIR}/current/docker`] : []),
     ...jobs.map((j) =>
-      `${j.schedule} root flock -n /run/lock/${app.name}-${j.name}.lock ${compose} run --rm --no-deps ${j.name} 2>&1 | logger -t ${app.name}-${j.name}`),
+      `${j.schedule} root flock -n /run/lock/${app.name}-${j.name}.lock ${jobRunCommand(app, j, 'docker')} 2>&1 | logger -t ${app.name}-${j.name}`),
     '',
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import { parseCron } from '../../../private/cron';
 import { ResolvedApp, ResolvedJob } from '../../../runtime';
-import { AGENT_STATE_DIR } from './bootstrap';
+import { AGENT_COMMAND, AGENT_STATE_DIR } from './bootstrap';
 
 /**
  * Scheduled jobs in a time zone other than UTC run from systemd timers on the droplets.
@@ -60,7 +60,6 @@ export function onCalendar(schedule: string, timeZone: string): string[] {
 /** The timer and service units of each job, by release key (`timers/erp-job-<app>-<job>.timer`). */
 export function timerFiles(app: ResolvedApp, jobs: readonly ResolvedJob[]): Record<string, string> {
   const files: Record<string, string> = {};
-  const compose = `/usr/bin/docker compose -p ${app.name} -f ${AGENT_STATE_DIR}/current/compose.yaml`;
   for (const job of jobs) {
     const unit = `${timerUnitPrefix(app.name)}${job.name}`;
     files[`${TIMERS_DIR}/${unit}.timer`] = [
@@ -85,10 +84,19 @@ export function timerFiles(app: ResolvedApp, jobs: readonly ResolvedJob[]): Reco
       '[Service]',
       'Type=oneshot',
       ...(app.registries?.length ? [`Environment=DOCKER_CONFIG=${AGENT_STATE_DIR}/current/docker`] : []),
-      `ExecStart=${compose} run --rm --no-deps ${job.name}`,
+      `ExecStart=${jobRunCommand(app, job, '/usr/bin/docker')}`,
       `SyslogIdentifier=${app.name}-${job.name}`,
       '',
     ].join('\n');
   }
   return files;
+}
+
+/**
+ * How cron and the timers start a job: one container with `docker compose run`; a job of several
+ * stages with `erp-agent run`, which runs them in order (the manifest's `job` line).
+ */
+export function jobRunCommand(app: ResolvedApp, job: ResolvedJob, docker: string): string {
+  if (job.stages?.length) return `${AGENT_COMMAND} run ${job.name}`;
+  return `${docker} compose -p ${app.name} -f ${AGENT_STATE_DIR}/current/compose.yaml run --rm --no-deps ${job.name}`;
 }

@@ -34,6 +34,12 @@ describe('npm run ops', () => {
     expect(calls()).toEqual([`-t|root@203.0.113.5|erp-agent exec web php artisan tinker '--execute=echo "hi";'|`]);
   });
 
+  test('run starts a job of the release on the first droplet, where jobs run, with its variables', () => {
+    expect(ops(['prod', 'run', 'backup-restore', 'RESTORE_AT=2026-12-01'], env)).toBe(0);
+    expect(calls()).toEqual(['-t|root@203.0.113.5|erp-agent run backup-restore RESTORE_AT=2026-12-01|']);
+    expect(() => parseOps(['prod', 'run'])).toThrow(/run <job> \[VAR=value\.\.\.\]/);
+  });
+
   test('--droplet picks one droplet; logs passes its options', () => {
     expect(ops(['prod', '--droplet', '2', 'logs', 'queue', '--tail', '50'], env)).toBe(0);
     expect(calls()).toEqual(['-t|root@203.0.113.6|erp-agent logs queue --tail 50|']);

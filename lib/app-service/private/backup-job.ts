@@ -150,6 +150,8 @@ function backupEnvironment(spec: BackupJobSpec, vault: BackupJobEnvironment): { 
     BACKUP_MAX_AGE_SECONDS: String(spec.maxAgeSeconds),
     BACKUP_SCRATCH: BACKUP_SCRATCH_PATH,
     BACKUP_STAGED: '1',
+    // bash writes here-documents to files in TMPDIR before 5.1 (the AWS CLI image has 4.2); the root filesystem is read-only
+    TMPDIR: BACKUP_SCRATCH_PATH,
     AWS_DEFAULT_REGION: vault.region,
     // the AWS CLI writes nothing it needs to keep; its home is the scratch directory (the root filesystem is read-only)
     HOME: BACKUP_SCRATCH_PATH,

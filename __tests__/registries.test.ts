@@ -159,6 +159,8 @@ describe('registries in the description', () => {
       const synth = JSON.parse(Testing.synth(stack));
       expect([stack.node.id, Object.keys(synth.resource.digitalocean_container_registry_docker_credentials ?? {}).length]).toEqual([stack.node.id, 1]);
       expect([stack.node.id, synth.variable.ghcr_token.sensitive]).toEqual([stack.node.id, true]);
+      // the credentials are made by the DigitalOcean provider, which the local stack then configures too
+      expect([stack.node.id, synth.provider.digitalocean]).toEqual([stack.node.id, expect.anything()]);
     }
   });
 

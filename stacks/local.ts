@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { DigitaloceanProvider } from '@cdktf/provider-digitalocean/lib/provider';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { ErpAppService } from '../lib/app-service/app-service';
 import { DockerRuntime } from '../lib/app-service/runtimes/docker/docker-runtime';
@@ -26,6 +27,8 @@ export class LocalStack extends TierStack {
     const d = this.description;
     const s = this.settings;
     new DockerProvider(this, 'docker', {});
+    // a DigitalOcean Container Registry's pull credentials are made by the DigitalOcean provider (DIGITALOCEAN_TOKEN)
+    if (d.registries?.some((r) => r.digitalOcean !== undefined)) new DigitaloceanProvider(this, 'digitalocean', {});
     this.runtime = new DockerRuntime(this, 'Runtime', { hostPort: s.localPort });
     this.database = new LocalDatabase(this, 'Database', {
       runtime: this.runtime,

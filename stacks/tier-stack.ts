@@ -7,6 +7,7 @@ import { undeclaredReferences } from '../lib/private/terraform-refs';
 import { AppDescription, TierName } from './description/description';
 import { configureBackend } from './backend';
 import { forTier } from './description/placeholders';
+import { LockedInputs, checkStacksLock, lockedInputs } from './stacks-lock';
 import { TierSettings, tierSettings } from './tiers';
 
 /** Props of every tier stack. */
@@ -15,6 +16,12 @@ export interface TierStackProps {
   readonly description: AppDescription;
   /** Environment the backend choice is read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The stacks lock file (stacks/stacks-lock.ts): at synth the stack is compared with what it was synthesized with
+   * before, and a change that would replace a database, volume, bucket, key, droplet or cluster fails synth.
+   * @default - no lock (`buildStacks` takes it from its options, ERP_STACKS_LOCK or the context key `stacksLock`)
+   */
+  readonly lockFile?: string;
 }
 
 /**
@@ -40,6 +47,8 @@ export abstract class TierStack extends TerraformStack {
     // `{{domain}}` and `{{url}}` in environment values become this tier's own
     this.description = forTier(props.description, tier, this.settings.localPort);
     configureBackend(this, props.description, stackName, props.env);
+    this.lockFile = props.lockFile;
+    this.lockInputs = lockedInputs(props.description);
     // Secure-default checks: an error fails synth, a warning becomes an annotation.
     this.checks = new ErpChecks();
     Aspects.of(this).add(this.checks);
@@ -85,6 +94,8 @@ export abstract class TierStack extends TerraformStack {
     this.validating = true;
     try {
       super.runAllValidations();
+      // The stacks lock compares the JSON the checks read (kept for the write) with what the stack was synthesized with.
+      if (this.lockFile) checkStacksLock(this.lockFile, this.stackName, this.lockInputs, this.toTerraform());
     } catch (err) {
       this.validated = undefined;
       throw err;
@@ -115,6 +126,8 @@ export abstract class TierStack extends TerraformStack {
     return tf;
   }
 
+  private readonly lockFile?: string;
+  private readonly lockInputs: LockedInputs;
   private costOutput?: TerraformOutput;
   private costPending = false;
   private validating = false;

@@ -62,6 +62,11 @@ const DEFAULTS: Record<TierName, TierSettings> = {
   },
 };
 
+/** A tier's settings before the description's overrides. */
+export function defaultTierSettings(tier: TierName): TierSettings {
+  return DEFAULTS[tier];
+}
+
 /** The settings of a tier: its defaults with the description's overrides applied. */
 export function tierSettings(description: AppDescription, tier: TierName): TierSettings {
   const o: TierOverrides = description.tiers?.[tier] ?? {};

@@ -106,8 +106,8 @@ export interface ReplicationOptions {
   /** An `AwsProvider` with an `alias`, configured for the second region. The replica bucket and its key are created with it. */
   readonly provider: AwsProvider;
   /**
-   * Prefix of the replica bucket's generated name.
-   * @default - the vault's bucket prefix followed by `replica-`
+   * Prefix of the replica bucket's generated name (37 characters at most).
+   * @default - the vault's bucket prefix followed by `replica-` (cut to 37 characters, ending in a hash of the whole, when longer)
    */
   readonly bucketPrefix?: string;
 }

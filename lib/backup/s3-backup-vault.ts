@@ -118,7 +118,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: S3BackupVaultProps = {}) {
     super(scope, id);
-    const { plan, encryption, bucketPrefix } = checkS3BackupVaultProps(this, props);
+    const { plan, encryption, bucketPrefix, replicaBucketPrefix } = checkS3BackupVaultProps(this, props);
     this.identityNameGiven = props.identityName !== undefined || props.bucketName !== undefined || props.bucketPrefix !== undefined;
     this.identityName = props.identityName
       ?? `${(props.bucketName ?? bucketPrefix).replace(/[-.]+$/, '')}-${this.node.addr.slice(0, 8)}`;
@@ -160,7 +160,7 @@ export class S3BackupVault extends Construct implements IBackupVault {
     this.restorerPolicyJson = policyJson(this.restorerStatements());
 
     if (props.replication) {
-      const r = this.replicate(main, { ...props, replication: props.replication }, plan, encryption, bucketPrefix);
+      const r = this.replicate(main, { ...props, replication: props.replication }, plan, encryption, replicaBucketPrefix);
       this.replicaBucket = r.bucket.bucket;
       this.replicaKey = r.bucket.key;
       this.replicaBucketName = r.bucket.bucket.bucket;
@@ -172,9 +172,8 @@ export class S3BackupVault extends Construct implements IBackupVault {
 
   /** The copy in a second region: a secure bucket like the vault's, a role S3 assumes, the replication rule. */
   private replicate(
-    main: SecureBucket, props: S3BackupVaultProps & { replication: ReplicationOptions }, plan: VaultPlan, encryption: BackupEncryption, bucketPrefix: string,
+    main: SecureBucket, props: S3BackupVaultProps & { replication: ReplicationOptions }, plan: VaultPlan, encryption: BackupEncryption, replicaPrefix: string,
   ): { bucket: SecureBucket; region: string; role: IamRole; configuration: S3BucketReplicationConfigurationA } {
-    const replicaPrefix = props.replication.bucketPrefix ?? `${bucketPrefix}replica-`;
     const replicaScope = new Construct(this, 'Replica');
     const replica = buildSecureBucket(replicaScope, {
       plan,

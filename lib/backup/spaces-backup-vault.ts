@@ -76,7 +76,7 @@ export class SpacesBackupVault extends Construct implements IBackupVault {
     const p = new Problems();
     const plan: VaultPlan = planVault(p, props, ColdStorage.NONE);
     checkRegion(p, 'region', props.region, { required: true });
-    checkBucketName(p, 'bucketName', props.bucketName);
+    checkBucketName(p, 'bucketName', props.bucketName, false);
     rejectUnsupported(p, props, [
       ['objectLock', 'Spaces has no object lock'],
       ['replication', 'Spaces has no replication to another region'],

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import { ErpValidationError } from '../errors';
 import { PrivateNetworkPlacement } from './contracts';
-import { isIpv4Cidr } from '../private/patterns';
+import { checkDoVpcRange } from '../private/limits';
 import { Problems, checkString, isUnresolved } from '../private/validate';
 import { DoRegion, checkRegion } from './region';
 
@@ -178,8 +178,6 @@ export class PrivateNetwork extends Construct implements PrivateNetworkPlacement
 /** Derived names are kept to a DNS label's length, so that they read well in the control panel. */
 const MAX_DERIVED_NAME = 63;
 const VPC_NAME_RE = /^[A-Za-z0-9.-]+$/;
-/** A VPC's private range: DigitalOcean takes /16 to /28. */
-const VPC_RANGE = { minPrefix: 16, maxPrefix: 28 } as const;
 
 function checkOptions(p: Problems, options: PrivateNetworkOptions): void {
   if (checkString(p, 'name', options.name) && !isUnresolved(options.name)) {
@@ -187,7 +185,6 @@ function checkOptions(p: Problems, options: PrivateNetworkOptions): void {
       'use letters, digits, "-" and "." (acme-erp-prod)');
   }
   if (checkString(p, 'ipRange', options.ipRange) && !isUnresolved(options.ipRange)) {
-    p.check(isIpv4Cidr(options.ipRange, VPC_RANGE), 'ipRange', options.ipRange, 'is not a private IPv4 range from /16 to /28',
-      'use e.g. 10.20.0.0/20');
+    checkDoVpcRange(p, 'ipRange', options.ipRange, '10.20.0.0/20');
   }
 }

@@ -69,7 +69,7 @@ export class LocalDatabase extends Construct implements IConnectableDatabase, IP
     const engine = props.engine ?? DatabaseEngineFamily.POSTGRES;
     const p = new Problems();
     p.check(engine === DatabaseEngineFamily.POSTGRES || engine === DatabaseEngineFamily.MYSQL, 'engine', engine, 'is not a SQL engine', 'use DatabaseEngineFamily.POSTGRES or MYSQL (the runtime runs the cache itself)');
-    p.check(props.version === undefined || /^[0-9]+(\.[0-9]+)?$/.test(props.version), 'version', props.version, 'is not a major version', "use e.g. '15' or '8.4'");
+    p.check(props.version === undefined || (typeof props.version === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(props.version)), 'version', props.version, 'is not a major version', "use e.g. '15' or '8.4'");
     const ident = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
     p.check(props.databaseName === undefined || ident.test(props.databaseName), 'databaseName', props.databaseName, 'is not a database name', 'use letters, digits and _');
     p.check(props.user === undefined || ident.test(props.user), 'user', props.user, 'is not a user name', 'use letters, digits and _');

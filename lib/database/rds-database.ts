@@ -61,6 +61,15 @@ export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/globa
  * accessible, TLS enforced by its parameter group, master password managed by AWS in
  * Secrets Manager, and a security group that admits only what `allowFrom` names.
  *
+ * A new major version (`DatabaseEngine.postgres(17)` for 16) upgrades the instance in place
+ * during the apply: a parameter group of the new family is created first (named
+ * `<name>-<family>-tls-<unique suffix>`), the instance switches to it, then the old group goes.
+ * Every change to the instance applies at `terraform apply`, not in the maintenance window.
+ * Changing `engine` from PostgreSQL to MySQL, `databases[0]` or the encryption replaces the
+ * instance, which `preventDestroy` refuses. (An instance made by an earlier version, whose group
+ * was named `<name>-tls`, gets its family's group the same way once; RDS uses a new group after
+ * the instance's next reboot, and the settings are the same.)
+ *
  *   const db = new RdsDatabase(stack, 'Database', {
  *     name: 'erp-prod-db', engine: DatabaseEngine.postgres(16), size: DatabaseSize.DB_S_2VCPU_4GB,
  *     nodeCount: 2, databases: ['erp'], vpcId: vpc.id, subnetIds: [a.id, b.id],
@@ -74,7 +83,7 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
   public readonly securityGroup: SecurityGroup;
   /** The subnet group of the instance. */
   public readonly subnetGroup: DbSubnetGroup;
-  /** The parameter group that forces TLS. */
+  /** The parameter group that forces TLS (one per engine family, `<name>-<family>-tls-<suffix>`). */
   public readonly parameterGroup: DbParameterGroup;
   /** The engine family. */
   public readonly engine: DatabaseEngineFamily;
@@ -111,14 +120,25 @@ export class RdsDatabase extends Construct implements IConnectableDatabase {
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       name: `${props.name}-db`, vpcId: props.vpcId, description: `Database ${props.name}: admits only the sources named by allowFrom`, tags,
     });
+    // A parameter group belongs to one family, and the family follows the engine's major version. In
+    // hashicorp/aws 5.100.0 `name`, `name_prefix`, `family` and `description` force a new group
+    // (internal/service/rds/parameter_group.go; docs/resources/db_parameter_group.md: "`family` - (Required,
+    // Forces new resource)"), and a major upgrade needs the new family's group while the instance still uses
+    // the old one: "The `create_before_destroy` lifecycle configuration is necessary for modifications that force
+    // re-creation of an existing, in-use parameter group. This includes common situations like changing the group
+    // `name` or bumping the `family` version during a major version upgrade" (same page). A fixed name cannot be
+    // created before its namesake is gone, so the group takes a `name_prefix` (with the family in it, for people
+    // reading the console) and Terraform adds a unique suffix.
+    const family = isPostgres ? `postgres${engine.version}` : `mysql${engineVersion}`;
     this.parameterGroup = new DbParameterGroup(this, 'ParameterGroup', {
-      name: `${props.name}-tls`,
-      family: isPostgres ? `postgres${engine.version}` : `mysql${engineVersion}`,
+      namePrefix: `${props.name}-${family.replace(/[^a-z0-9]/g, '-')}-tls-`,
+      family,
       description: `Database ${props.name}: TLS required`,
       parameter: [isPostgres
         ? { name: 'rds.force_ssl', value: '1' }
         : { name: 'require_secure_transport', value: '1' }],
       tags,
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.instance = new DbInstance(this, 'Resource', {
@@ -209,6 +229,16 @@ function instanceConfig(
     skipFinalSnapshot: false,
     finalSnapshotIdentifier: `${props.name}-final`,
     autoMinorVersionUpgrade: true,
+    // A new `engine` major version upgrades the instance in place: "When upgrading the major version of an engine,
+    // `allow_major_version_upgrade` must be set to `true`"; setting it "does not result in an outage"
+    // (docs/resources/db_instance.md, hashicorp/aws 5.100.0), and the engine version only changes when the props do.
+    allowMajorVersionUpgrade: true,
+    // "Specifies whether any database modifications are applied immediately, or during the next maintenance
+    // window. Default is `false`" (same page). The upgrade and the switch to the new family's parameter group must
+    // happen in the apply, before Terraform deletes the old group (the parameter group page's create_before_destroy
+    // example sets `apply_immediately = true` for that reason); otherwise the old group is still in use and its
+    // deletion fails. Resizes then apply at `terraform apply` too, as ManagedDatabase resizes do.
+    applyImmediately: true,
     maintenanceWindow: props.maintenanceWindow ? rdsWindow(props.maintenanceWindow.day, props.maintenanceWindow.hourUtc) : undefined,
     tags,
     lifecycle: { preventDestroy },

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { MonitorAlert } from '@cdktf/provider-digitalocean/lib/monitor-alert';
 import { UptimeAlert } from '@cdktf/provider-digitalocean/lib/uptime-alert';
 import { UptimeCheck } from '@cdktf/provider-digitalocean/lib/uptime-check';
-import { EMAIL } from '../private/patterns';
+import { DO_TAG, EMAIL } from '../private/patterns';
 import {
   Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../private/validate';
@@ -144,7 +144,7 @@ function checkAppMonitoringProps(scope: Construct, props: AppMonitoringProps): v
     'is not an email address', 'give an address such as "ops@example.com"'));
   if (checkString(p, 'dropletTag', props.dropletTag, { fix: 'give a droplet tag such as "erp-web", or leave it out' })
     && props.dropletTag !== '' && !isUnresolved(props.dropletTag)) {
-    p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(props.dropletTag), 'dropletTag', props.dropletTag, 'is not a DigitalOcean tag name',
+    p.check(DO_TAG.test(props.dropletTag), 'dropletTag', props.dropletTag, 'is not a DigitalOcean tag name',
       'use letters, digits, ":", "-" and "_"');
   }
   const t: DropletAlertThresholds = checkObject(p, 'thresholds', props.thresholds,

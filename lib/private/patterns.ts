@@ -74,3 +74,11 @@ const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 export function isIpv6Cidr(text: string): boolean {
   return IPV6_CIDR.test(text);
 }
+
+/**
+ * A DigitalOcean tag: letters, digits, `:`, `-` and `_`, 1 to 255 characters. The provider refuses anything
+ * else ("tags may contain lowercase letters, numbers, colons, dashes, and underscores; there is a limit of
+ * 255 characters per tag": terraform-provider-digitalocean v2.71.0, digitalocean/tag/tags.go, `tagNameRe`),
+ * so `erp.prod` fails `terraform validate`.
+ */
+export const DO_TAG = /^[A-Za-z0-9:_-]{1,255}$/;

@@ -16,6 +16,8 @@ import { AppEnvironment, IAppFileStore } from '../common/contracts';
 import { APP_FILES_CONTENTS, CONTENTS_TAG } from '../private/contents-tag';
 import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
 import { accessKeyUser } from '../private/iam';
+import { fitBucketPrefix, s3BucketPrefixProblem } from '../private/limits';
+import { checkAwsProviderRegion } from '../common/region';
 
 /** HTTP methods a browser may use on the bucket directly (presigned uploads and downloads). */
 export enum CorsMethod {
@@ -51,7 +53,8 @@ export interface AppFilesCors {
 export interface AppFilesBucketProps {
   /**
    * The app and environment (`lender-prod`): lowercase letters, digits and "-", at most 40 characters.
-   * Names the bucket (`<name>-files-<random>`) and the IAM users of `grantReadWrite`
+   * Names the bucket (`<name>-files-<random>`; the prefix cut to S3's 37 characters, ending in a hash
+   * of the whole, when longer) and the IAM users of `grantReadWrite`
    * (`<name>-files-<id>`), which are unique in the whole AWS account.
    */
   readonly name: string;
@@ -130,7 +133,7 @@ export class AppFilesBucket extends Construct implements IAppFileStore {
         protectFromDestroy: props.protectFromDestroy ?? true,
       },
       encryption: BackupEncryption.S3_MANAGED,
-      bucketPrefix: `${props.name}-files-`,
+      bucketPrefix: fitBucketPrefix(`${props.name}-files-`),
       description: `the files of ${props.name}`,
       tags: { [CONTENTS_TAG]: APP_FILES_CONTENTS },
       provider: props.provider,
@@ -203,7 +206,10 @@ function checkAppFilesBucketProps(scope: Construct, props: AppFilesBucketProps):
   if (!isUnresolved(props.name)) {
     p.check(typeof props.name === 'string' && NAME.test(props.name), 'name', props.name,
       'is not a name: lowercase letters, digits and "-", 2 to 40 characters', "use the app and environment, e.g. 'lender-prod'");
+    const why = typeof props.name === 'string' && NAME.test(props.name) ? s3BucketPrefixProblem(fitBucketPrefix(`${props.name}-files-`)) : undefined;
+    if (why) p.add('name', props.name, `makes the bucket prefix ${props.name}-files-, which ${why.problem}`, why.fix);
   }
+  checkAwsProviderRegion(p, 'provider', props.provider);
   checkInt(p, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays, 1, 3650);
   const cors = props.cors;
   if (cors !== undefined) {

@@ -3,7 +3,8 @@ import { Nfs } from '@cdktf/provider-digitalocean/lib/nfs';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DoRegion } from '../common/region';
-import { Problems, checkInt, isUnresolved, requireProps } from '../private/validate';
+import { Problems, checkBoolean, checkInt, isUnresolved, requireProps } from '../private/validate';
+import { checkDoTags } from '../private/limits';
 
 /**
  * Smallest NFS share DigitalOcean makes (terraform-provider-digitalocean v2.71.0, docs/resources/nfs.md:
@@ -116,6 +117,8 @@ export class NfsShare extends Construct {
     p.check(typeof props.vpcId === 'string' && props.vpcId.length > 0, 'vpcId', props.vpcId, 'is required', "give the cluster's VPC id (vpc.id)");
     checkInt(p, 'sizeGib', props.sizeGib, NFS_MIN_SIZE_GIB, NFS_MAX_SIZE_GIB,
       `use a whole number of GiB from ${NFS_MIN_SIZE_GIB} (DigitalOcean's smallest share) to ${NFS_MAX_SIZE_GIB}`);
+    checkDoTags(p, 'tags', props.tags);
+    checkBoolean(p, 'preventDestroy', props.preventDestroy);
     p.throwIfAny(this);
     this.sizeGib = props.sizeGib ?? NFS_MIN_SIZE_GIB;
     // `size` is updated in place (the share grows); `name`, `region` and `vpc_id` identify it.

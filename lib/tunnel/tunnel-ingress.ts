@@ -21,6 +21,7 @@ import {
 } from './edge-certificate';
 import { accessDomain, looksLikeAdmin, pathToRegex } from './private/checks';
 import { checkRoute, checkTunnelIngressProps } from './private/check-tunnel-ingress';
+import { uniqueChildId } from '../private/unique-id';
 import {
   FrameOptions, RateLimitAction, RateLimitRule, ReferrerPolicy, SecurityHeaders, ZoneRateLimits,
 } from './zone-security';
@@ -365,7 +366,7 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
   private addEntry(route: TunnelRoute): void {
     const hostname = route.hostname;
     if (!this.records.has(hostname)) {
-      this.records.set(hostname, new DnsRecord(this, `Dns-${slug(hostname)}`, {
+      this.records.set(hostname, new DnsRecord(this, uniqueChildId(this, `Dns-${slug(hostname)}`, hostname), {
         zoneId: this.props.zoneId,
         name: hostname,
         type: 'CNAME',
@@ -393,7 +394,9 @@ export class TunnelIngress extends Construct implements ITunnelIngress {
 
   private makeAccessGate(route: TunnelRoute, policy: AccessPolicy): TunnelAccessGate {
     const domain = accessDomain(route.hostname, route.path);
-    const idPart = slug(domain);
+    // a domain whose id part another route's domain already took (`a-b.example.com`, `a.b.example.com`) gets a hash of its own
+    const idPart = uniqueChildId(this, slug(domain), domain,
+      (part) => this.node.tryFindChild(`AccessPolicy-${part}`) !== undefined || this.node.tryFindChild(`Access-${part}`) !== undefined);
     const include: ZeroTrustAccessPolicyInclude[] = [
       ...policy.emails.map((email) => ({ email: { email } })),
       ...policy.emailDomains.map((domainName) => ({ emailDomain: { domain: domainName } })),

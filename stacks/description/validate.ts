@@ -1,4 +1,7 @@
-import { DoRegion } from '../../lib/common/region';
+import { DoRegion, checkAwsRegion } from '../../lib/common/region';
+import { DatabaseEngineFamily } from '../../lib/common/contracts';
+import { sqlDatabaseProblem, sqlUserProblem } from '../../lib/private/limits';
+import { checkDerivedNames } from './derived-names';
 import { parseCron } from '../../lib/app-service/private/cron';
 import { parseImageReference } from '../../lib/private/image-ref';
 import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
@@ -9,11 +12,12 @@ import { checkPersistentPaths } from '../../lib/app-service/private/validate-mod
 import { AppDescription, TIER_NAMES } from './description';
 import { checkTierHostnames } from './hostnames';
 import { UNKNOWN_PLACEHOLDER } from './placeholders';
+import { DatabaseSize } from '../../lib/database/engine';
+import { defaultTierSettings } from '../tiers';
 
 /** Names in the description get suffixes (`-prod-db`), so they stay at 32 characters. */
 const DNS_LABEL = dnsLabel(32);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const PG_VERSIONS = [13, 14, 15, 16, 17];
 const MYSQL_VERSIONS = [8];
 
@@ -89,6 +93,11 @@ class Walker {
       return undefined;
     }
     return v;
+  }
+
+  /** Records a problem found by a check of several fields. */
+  public problem(prop: string, value: unknown, problem: string, fix: string): void {
+    this.p.add(prop, value, problem, fix);
   }
 
   public bool(obj: Obj, key: string, path: string): void {
@@ -260,6 +269,10 @@ function checkEnv(w: Walker, p: Problems, obj: Obj, key: string, path: string): 
   for (const [k, v] of Object.entries(env)) {
     if (!ENV_NAME.test(k)) p.add(join(ep, k), k, 'is not a valid variable name', 'use letters, digits and underscores, not starting with a digit');
     if (typeof v !== 'string') p.add(join(ep, k), v, 'must be a string', 'quote the value');
+    else if (key === 'environmentFrom' && !ENV_NAME.test(v)) {
+      // as the app service checks it: the value names a plain variable of the app
+      p.add(join(ep, k), v, 'is not the name of an app variable', 'give the name of a plain variable of the app, e.g. "DB_HOST"');
+    }
     else if (UNKNOWN_PLACEHOLDER.test(v)) {
       p.add(join(ep, k), v, 'holds a placeholder the stacks do not fill', 'use {{domain}} (the tier\'s domain) or {{url}} (the app\'s public URL on the tier)');
     }
@@ -276,10 +289,16 @@ function checkHealth(w: Walker, obj: Obj, path: string): void {
   const hp = join(path, 'healthCheck');
   w.known(h, hp, ['path', 'intervalSeconds', 'timeoutSeconds', 'retries', 'startPeriodSeconds']);
   w.string(h, 'path', hp, true, /^\/[^\s]*$/, 'give an HTTP path starting with "/", e.g. "/health"');
-  w.int(h, 'intervalSeconds', hp, false, 1, 3600);
-  w.int(h, 'timeoutSeconds', hp, false, 1, 3600);
+  const interval = w.int(h, 'intervalSeconds', hp, false, 1, 3600);
+  const timeout = w.int(h, 'timeoutSeconds', hp, false, 1, 3600);
   w.int(h, 'retries', hp, false, 1, 100);
   w.int(h, 'startPeriodSeconds', hp, false, 0, 3600);
+  // as the app service checks it, with its defaults (30 s between checks, 10 s for one): a check may not outlast the interval
+  const given = { interval: h.intervalSeconds === undefined ? 30 : interval, timeout: h.timeoutSeconds === undefined ? 10 : timeout };
+  if (given.interval !== undefined && given.timeout !== undefined && given.timeout > given.interval) {
+    w.problem(join(hp, 'timeoutSeconds'), given.timeout, `is longer than intervalSeconds (${given.interval})${h.timeoutSeconds === undefined ? ', as the default of 10 s' : ''}`,
+      'make timeoutSeconds at most intervalSeconds');
+  }
 }
 
 const IMAGE_FIX = 'give an image reference such as "ghcr.io/acme/erp:1.4.2" (lowercase repository, a tag)';
@@ -429,9 +448,18 @@ function checkDatabase(w: Walker, p: Problems, d: Obj): void {
       p.add('database.poolSize', db.poolSize, 'connection pools exist only for PostgreSQL', 'remove poolSize, or use engine "postgres"');
     }
   }
-  w.string(db, 'name', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
-  w.string(db, 'user', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
-  w.int(db, 'poolSize', 'database', false, 1, 500);
+  const dbName = w.string(db, 'name', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
+  const dbUser = w.string(db, 'user', 'database', false, /^[a-z_][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and underscores (e.g. "facturador")');
+  const family = engine === 'postgres' ? DatabaseEngineFamily.POSTGRES : engine === 'mysql' ? DatabaseEngineFamily.MYSQL : undefined;
+  if (family !== undefined) {
+    // the names the engine and DigitalOcean take: MySQL users of 32 characters at most, `doadmin` and the system databases reserved
+    const nameWhy = dbName !== undefined ? sqlDatabaseProblem(family, dbName) : undefined;
+    if (nameWhy) p.add('database.name', dbName, nameWhy.problem, nameWhy.fix);
+    const userWhy = dbUser !== undefined ? sqlUserProblem(family, dbUser) : undefined;
+    if (userWhy) p.add('database.user', dbUser, userWhy.problem, userWhy.fix);
+  }
+  const poolSize = w.int(db, 'poolSize', 'database', false, 1, 500);
+  if (engine === 'postgres' && poolSize !== undefined) checkPoolFits(p, d, poolSize);
   const params = w.object(db, 'uriParameters', 'database', false);
   for (const [k, v] of Object.entries(params ?? {})) {
     if (!/^[A-Za-z0-9_.-]+$/.test(k) || typeof v !== 'string') p.add(join('database.uriParameters', k), v, 'is not a query parameter', 'give a name and a string value, e.g. pgbouncer: "true"');
@@ -524,21 +552,27 @@ export function validateAppDescription(input: unknown, source = 'app description
   const d = input as Obj;
   w.known(d, '', ['name', 'domain', 'tenantSubdomains', 'region', 'awsRegion', 'awsReplicaRegion', 'processes', 'database', 'cache', 'backups',
     'adminTools', 'environment', 'secrets', 'registries', 'uploads', 'persistentPaths', 'cloudflare', 'sshKeys', 'adminCidrs', 'alertEmail', 'backend', 'tiers', 'timeZone']);
-  w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
+  const name = w.string(d, 'name', '', true, DNS_LABEL, 'use a DNS label of at most 32 characters: lowercase letters, digits and hyphens (e.g. "facturador")');
   const domain = w.string(d, 'domain', '', true, DOMAIN, 'give a lowercase domain name such as "fact.example.com" (no scheme, no path, no wildcard)');
   w.bool(d, 'tenantSubdomains', '');
   const region = w.string(d, 'region', '', false);
   if (region !== undefined && !DoRegion.isKnown(region)) {
     p.add('region', region, 'is not a DigitalOcean region', `use one of ${DoRegion.ALL.map((r) => r.slug).join(', ')}`);
   }
-  w.string(d, 'awsRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
-  w.string(d, 'awsReplicaRegion', '', false, AWS_REGION, 'give an AWS region such as "eu-west-1"');
+  // regions the pinned provider knows (hashicorp/aws 5.100.0): another fails `terraform plan` ("invalid AWS Region")
+  checkAwsRegion(p, 'awsRegion', d.awsRegion);
+  checkAwsRegion(p, 'awsReplicaRegion', d.awsReplicaRegion);
   w.timeZone(d, 'timeZone', '');
   if (d.awsReplicaRegion !== undefined && d.awsReplicaRegion === (d.awsRegion ?? 'eu-central-1')) {
     p.add('awsReplicaRegion', d.awsReplicaRegion, 'is the same region as the vault', 'replicate backups to a second region (e.g. "eu-west-1")');
   }
   const names = checkProcesses(w, p, d);
   checkDatabase(w, p, d);
+  if (name !== undefined) {
+    const db = isObject(d.database) ? d.database : {};
+    const engine = db.engine === 'postgres' ? DatabaseEngineFamily.POSTGRES : db.engine === 'mysql' ? DatabaseEngineFamily.MYSQL : undefined;
+    checkDerivedNames(p, name, { uploads: d.uploads !== undefined, engine, databaseGiven: db.name !== undefined, userGiven: db.user !== undefined });
+  }
   const cache = w.object(d, 'cache', '', false);
   if (cache) {
     w.known(cache, 'cache', ['engine', 'aliases']);
@@ -579,6 +613,53 @@ function checkFiles(w: Walker, p: Problems, obj: Obj, path: string): void {
   });
 }
 
+/**
+ * The plain variables the app has on every tier: the description's `environment`, the variables the
+ * database connection gives on every tier (managed, RDS and the local container alike; lib/database/private/core.ts
+ * and local-database.ts), what `database.aliases` and `cache.aliases` copy them to, and the cache's host and port.
+ */
+function plainVariablesOnEveryTier(d: Obj): Set<string> {
+  const db = isObject(d.database) ? d.database : {};
+  const names = new Set<string>(['DB_CONNECTION', 'DB_HOST', 'DB_PORT', 'DB_DATABASE', 'DB_USERNAME', 'REDIS_HOST', 'REDIS_PORT']);
+  if (db.engine === 'postgres') ['DB_SSLMODE', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSSLMODE'].forEach((n) => names.add(n));
+  if (isObject(d.environment)) Object.keys(d.environment).forEach((n) => names.add(n));
+  for (const aliases of [db.aliases, isObject(d.cache) ? d.cache.aliases : undefined]) {
+    if (!isObject(aliases)) continue;
+    for (const [from, to] of Object.entries(aliases)) if (names.has(from) && typeof to === 'string') names.add(to);
+  }
+  return names;
+}
+
+/**
+ * The pool gets `database.poolSize` backend connections on every tier with a managed database, and a cluster
+ * offers 25 per GiB of memory less 3 (`DatabaseSize.poolConnectionLimit`, which cites DigitalOcean): the pool
+ * must fit the smallest of them, or the tier's ManagedDatabase would refuse it under its own field.
+ */
+function checkPoolFits(p: Problems, d: Obj, poolSize: number): void {
+  const tiers = isObject(d.tiers) ? d.tiers : {};
+  for (const tier of ['dev', 'prod', 'ha'] as const) {
+    const own = isObject(tiers[tier]) ? tiers[tier].databaseSize : undefined;
+    const slug = typeof own === 'string' ? own : defaultTierSettings(tier).databaseSize;
+    const limit = DatabaseSize.of(slug).poolConnectionLimit;
+    if (limit !== undefined && poolSize > limit) {
+      p.add('database.poolSize', poolSize, `is more than the ${limit} backend connections of the ${tier} tier's database (${slug})`,
+        `use at most ${limit}, or give tiers.${tier}.databaseSize a larger size`);
+      return;
+    }
+  }
+}
+
+/** An admin tool's `environmentFrom` copies plain variables of the app: each must exist on every tier. */
+function checkEnvironmentFrom(p: Problems, d: Obj, tool: Obj, path: string): void {
+  if (!isObject(tool.environmentFrom)) return;
+  const known = plainVariablesOnEveryTier(d);
+  for (const [key, from] of Object.entries(tool.environmentFrom)) {
+    if (typeof from !== 'string' || !ENV_NAME.test(from) || known.has(from)) continue;
+    p.add(join(join(path, 'environmentFrom'), key), from, 'is not a plain variable the app has on every tier',
+      `use one of the description's environment variables or a connection variable (${[...known].sort().slice(0, 8).join(', ')}, ...)`);
+  }
+}
+
 function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): void {
   (w.array(d, 'adminTools', '') ?? []).forEach((raw, i) => {
     const ap = join('adminTools', i);
@@ -588,6 +669,7 @@ function checkAdminTools(w: Walker, p: Problems, d: Obj, names: Set<string>): vo
     checkFiles(w, p, raw, ap);
     checkEnv(w, p, raw, 'environment', ap);
     checkEnv(w, p, raw, 'environmentFrom', ap);
+    checkEnvironmentFrom(p, d, raw, ap);
     checkHealth(w, raw, ap);
     const name = w.string(raw, 'name', ap, true, DNS_LABEL, 'use a DNS label (e.g. "pma"); it becomes the subdomain');
     w.image(raw, ap, true);
@@ -656,6 +738,6 @@ function checkBackend(w: Walker, p: Problems, d: Obj): void {
     if (type === 'cloud') w.string(backend, 'organization', 'backend', true, /^[A-Za-z0-9_-]+$/, 'give the Terraform Cloud organization name');
     if (type === 's3') w.string(backend, 'bucket', 'backend', true, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'give the S3 bucket that holds state');
     w.string(backend, 'hostname', 'backend', false, DOMAIN, 'give the Terraform Enterprise host, e.g. "app.terraform.io"');
-    w.string(backend, 'region', 'backend', false, AWS_REGION, 'give an AWS region such as "eu-central-1"');
+    checkAwsRegion(p, 'backend.region', backend.region);
   }
 }

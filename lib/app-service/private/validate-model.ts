@@ -28,8 +28,13 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
     return;
   }
   const names = new Map<string, string>();
-  const claim = (name: string | undefined, prop: string) => {
-    if (name === undefined || isUnresolved(name)) return;
+  const claim = (name: string | undefined, prop: string, missingFix?: string) => {
+    if (name === undefined || name === null) {
+      // a nameless process would be a compose service called `undefined` (replacing another nameless one) on droplets
+      if (missingFix !== undefined) p.add(prop, name, 'is missing: every worker and cron entry needs its own name', missingFix);
+      return;
+    }
+    if (isUnresolved(name)) return;
     const isLabel = typeof name === 'string' && DNS_LABEL_RE.test(name);
     p.check(isLabel, prop, name, 'is not a DNS label', 'use lowercase letters, digits and "-", starting with a letter, at most 63 characters (`queue`, `celery-default`)');
     if (!isLabel) return;
@@ -48,7 +53,7 @@ export function validateProcessModel(p: Problems, model: ProcessModel, warn: (me
   checkWorkers(p, procs, claim, warn);
   checkScheduler(p, procs, claim, warn);
   checkWebSocket(p, procs, claim, warn);
-  if (procs.release !== undefined) {
+  if (optionalObject(p, 'processes.release', procs.release, "give { command: ['php', 'artisan', 'migrate', '--force'] }, or leave release out")) {
     checkImage(p, 'processes.release.image', procs.release.image, false, warn);
     checkCommand(p, 'processes.release.command', procs.release.command);
   }
@@ -111,7 +116,19 @@ export function checkPersistentPaths(p: Problems, paths: ProcessModel['persisten
   }
 }
 
-type Claim = (name: string | undefined, prop: string) => void;
+type Claim = (name: string | undefined, prop: string, missingFix?: string) => void;
+
+/**
+ * True when an optional part of the model is an object; records a problem when it is given but is
+ * not one (`null` from a YAML key left empty, a list, a string), so no runtime reads a field of it.
+ */
+function optionalObject<T>(p: Problems, prop: string, value: T | undefined | null, fix: string): value is T {
+  if (value === undefined) return false;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+  if (isUnresolved(value)) return false;
+  p.add(prop, value, value === null ? 'is null' : 'is not an object', fix);
+  return false;
+}
 type Warn = (message: string) => void;
 type Processes = ProcessModel['processes'];
 
@@ -145,7 +162,11 @@ function checkWorkers(p: Problems, procs: Processes, claim: Claim, warn: Warn): 
     } else {
       procs.workers.forEach((wk, i) => {
         const base = `processes.workers[${i}]`;
-        claim(wk?.name, `${base}.name`);
+        if (wk === null || typeof wk !== 'object' || Array.isArray(wk)) {
+          p.add(base, wk, 'is not a worker', "give { name: 'queue', command: 'php artisan queue:work' }");
+          return;
+        }
+        claim(wk.name, `${base}.name`, "name the worker with a DNS label of its own (queue, celery-default)");
         checkImage(p, `${base}.image`, wk?.image, false, warn);
         checkCommand(p, `${base}.command`, wk?.command);
         checkInt(p, `${base}.replicas`, wk?.replicas, 1, 100);
@@ -159,16 +180,20 @@ function checkWorkers(p: Problems, procs: Processes, claim: Claim, warn: Warn): 
 /** The scheduler: cron entries, an every-minute runner, or both. */
 function checkScheduler(p: Problems, procs: Processes, claim: Claim, warn: Warn): void {
   const sch = procs.scheduler;
-  if (sch !== undefined) {
+  if (optionalObject(p, 'processes.scheduler', sch, "give { everyMinute: 'php artisan schedule:run' } or { entries: [...] }, or leave scheduler out")) {
     checkImage(p, 'processes.scheduler.image', sch.image, false, warn);
     checkResources(p, 'processes.scheduler.resources', sch.resources);
-    const entries = sch.entries ?? [];
+    const entries = sch.entries === undefined ? [] : sch.entries;
     if (!Array.isArray(entries)) {
       p.add('processes.scheduler.entries', entries, 'is not a list', 'give a list of { name, schedule, command }');
     } else {
       entries.forEach((e, i) => {
         const base = `processes.scheduler.entries[${i}]`;
-        claim(e?.name, `${base}.name`);
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+          p.add(base, e, 'is not a cron entry', "give { name: 'cleanup', schedule: '0 4 * * *', command: 'php artisan cleanup' }");
+          return;
+        }
+        claim(e.name, `${base}.name`, "name the cron entry with a DNS label of its own (backup-rates, cleanup)");
         checkSchedule(p, `${base}.schedule`, e?.schedule);
         checkTimeZone(p, `${base}.timeZone`, e?.timeZone);
         checkCommand(p, `${base}.command`, e?.command);
@@ -184,7 +209,7 @@ function checkScheduler(p: Problems, procs: Processes, claim: Claim, warn: Warn)
 /** The WebSocket server. */
 function checkWebSocket(p: Problems, procs: Processes, claim: Claim, warn: Warn): void {
   const ws = procs.websocket;
-  if (ws !== undefined) {
+  if (optionalObject(p, 'processes.websocket', ws, "give { command: 'node ws.js', port: 6001 }, or leave websocket out")) {
     claim(ws.name ?? 'websocket', 'processes.websocket.name');
     checkImage(p, 'processes.websocket.image', ws.image, false, warn);
     checkCommand(p, 'processes.websocket.command', ws.command);
@@ -309,6 +334,7 @@ export function checkTimeZone(p: Problems, prop: string, zone: string | undefine
 }
 
 function checkHealth(p: Problems, prop: string, h: HealthCheck, httpAllowed = true): void {
+  if (!optionalObject(p, prop, h, httpAllowed ? "give { path: '/health' } or { command: '...' }, or leave healthCheck out" : "give { command: '...' }, or leave healthCheck out")) return;
   const hasPath = h.path !== undefined;
   const hasCommand = h.command !== undefined;
   if (hasPath === hasCommand) {
@@ -331,7 +357,7 @@ function checkHealth(p: Problems, prop: string, h: HealthCheck, httpAllowed = tr
 }
 
 function checkResources(p: Problems, prop: string, r: ResourceLimits | undefined): void {
-  if (r === undefined) return;
+  if (!optionalObject(p, prop, r, 'give { cpus: 0.5, memoryMib: 512 }, or leave it out')) return;
   if (!isUnresolved(r.cpus)) {
     p.check(typeof r.cpus === 'number' && r.cpus > 0 && r.cpus <= 256, `${prop}.cpus`, r.cpus, 'must be a number of CPU cores above 0', 'give a fraction or count of cores, e.g. 0.5 or 2');
   }
@@ -341,8 +367,8 @@ function checkResources(p: Problems, prop: string, r: ResourceLimits | undefined
 
 export function checkEnvironment(p: Problems, prop: string, env: Readonly<Record<string, SecretValue>> | undefined): void {
   if (env === undefined) return;
-  if (typeof env !== 'object' || Array.isArray(env)) {
-    p.add(prop, env, 'is not a map of names to values', 'give { NAME: "value" }');
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+    p.add(prop, env, 'is not a map of names to values', 'give { NAME: "value" }, or leave it out');
     return;
   }
   for (const [k, v] of Object.entries(env)) {

@@ -1,6 +1,7 @@
 import { AppEnvironment, BackupJobEnvironment } from '../../common/contracts';
 import { Problems, checkBoolean, checkInt, checkObject, isUnresolved } from '../../private/validate';
 import { BackupPrefixes, BackupVaultProps, ColdStorage, ObjectLockMode } from '../props';
+import { s3BucketNameProblem } from '../../private/limits';
 
 /** Defaults shared by the vault implementations. */
 export const VAULT_DEFAULTS = {
@@ -277,10 +278,13 @@ export function nameSafe(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'grant';
 }
 
-/** Records a problem when a bucket name breaks the S3 (and Spaces) naming rules. */
-export function checkBucketName(p: Problems, prop: string, name: string | undefined): void {
+/**
+ * Records a problem when a bucket name breaks the S3 (and Spaces) naming rules; `awsReserved: false`
+ * (Spaces) leaves out the prefixes and suffixes only AWS reserves (`xn--`, `-s3alias`, ...).
+ */
+export function checkBucketName(p: Problems, prop: string, name: string | undefined, awsReserved = true): void {
   if (name === undefined || isUnresolved(name)) return;
-  const ok = typeof name === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(name);
-  p.check(ok, prop, name, 'is not a valid bucket name',
-    'use 3 to 63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit');
+  const why = typeof name === 'string' ? s3BucketNameProblem(name, awsReserved)
+    : { problem: 'is not a valid bucket name', fix: 'use 3 to 63 lowercase letters, digits, dots and dashes, starting and ending with a letter or digit' };
+  if (why) p.add(prop, name, why.problem, why.fix);
 }

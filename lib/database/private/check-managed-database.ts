@@ -4,6 +4,7 @@ import { DatabaseAccessSource, DatabaseEngineFamily } from '../../common/contrac
 import { PrivateNetwork } from '../../common/network';
 import { DoRegion, checkRegion } from '../../common/region';
 import { UUID } from '../../private/patterns';
+import { utcTimeProblem } from '../../private/limits';
 import {
   Problems, checkArray, checkInt, checkObject, checkString, isUnresolved, requireProps,
 } from '../../private/validate';
@@ -16,7 +17,6 @@ import { checkCoreProps, toAccessSources } from './core';
 /** DigitalOcean's limit of rules (trusted sources) per database firewall. */
 export const MAX_FIREWALL_RULES = 100;
 
-const ISO_UTC_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
@@ -77,9 +77,11 @@ function checkPlatformProps(p: Problems, props: ManagedDatabaseProps): void {
   if (checkObject(p, 'backupRestore', b, { fix: "give { sourceClusterName: 'erp-prod-db' }, or leave it out" })) {
     p.check(typeof b.sourceClusterName === 'string' && NAME_RE.test(b.sourceClusterName), 'backupRestore.sourceClusterName',
       b.sourceClusterName, 'is not a cluster name', 'use the name of the cluster whose backup to restore');
-    if (b.backupCreatedAt !== undefined) {
-      p.check(typeof b.backupCreatedAt === 'string' && ISO_UTC_RE.test(b.backupCreatedAt) && !Number.isNaN(Date.parse(b.backupCreatedAt)),
-        'backupRestore.backupCreatedAt', b.backupCreatedAt, 'is not an ISO 8601 time in UTC', 'use a time like 2026-03-01T12:00:00Z');
+    if (b.backupCreatedAt !== undefined && !isUnresolved(b.backupCreatedAt)) {
+      // the API takes a real moment of a backup: `Date.parse` alone would roll 2026-02-30 over to 2 March
+      const why = typeof b.backupCreatedAt === 'string' ? utcTimeProblem(b.backupCreatedAt)
+        : { problem: 'is not an ISO 8601 time in UTC', fix: 'use a time like 2026-03-01T12:00:00Z' };
+      if (why) p.add('backupRestore.backupCreatedAt', b.backupCreatedAt, why.problem, why.fix);
     }
   }
   checkPools(p, props);

@@ -4,6 +4,7 @@ import { Problems, checkArray, checkInt, checkString, isUnresolved, requireProps
 import { DatabaseSize } from '../engine';
 import type { RdsAccessEntry, RdsDatabaseProps, RdsSecurityGroupSource } from '../rds-database';
 import { checkCoreProps, entrySources } from './core';
+import { rdsIdentifierProblem } from '../../private/limits';
 
 /** An RDS instance class with its vCPUs and memory. */
 interface InstanceClass { readonly name: string; readonly vcpus: number; readonly memoryGib: number }
@@ -34,7 +35,8 @@ export function rdsInstanceClassFor(size: DatabaseSize): string | undefined {
 export function checkRdsDatabaseProps(scope: IConstruct, props: RdsDatabaseProps): { instanceClass: string; initial: IngressRule[] } {
   requireProps(scope, props, '{ name, engine, size, vpcId, subnetIds }');
   const p = new Problems();
-  checkCoreProps(p, props);
+  checkCoreProps(p, props, 'aws');
+  checkRdsNames(p, props.name);
   const family = props.engine?.family;
   p.check(family !== DatabaseEngineFamily.VALKEY, 'engine', props.engine?.toString(),
     'is not available on RDS (RDS runs PostgreSQL and MySQL; Valkey is ElastiCache)',
@@ -81,6 +83,20 @@ export function checkRdsDatabaseProps(scope: IConstruct, props: RdsDatabaseProps
     props.allowPublicInternet ?? false);
   p.throwIfAny(scope);
   return { instanceClass: instanceClass!, initial };
+}
+
+/**
+ * The instance identifier (`name`) and the names made from it: the parameter group (named after it)
+ * and the final snapshot `<name>-final`. hashicorp/aws 5.100.0 refuses two consecutive hyphens and a
+ * hyphen at the end in each (internal/service/rds/validate.go: `validIdentifier`, `validParamGroupName`;
+ * `terraform validate` prints "cannot contain two consecutive hyphens"), and an identifier has at most
+ * 63 characters (RDS API reference, CreateDBInstance, DBInstanceIdentifier). What the shared name
+ * check already refused (a hyphen last, other characters) is not repeated here.
+ */
+function checkRdsNames(p: Problems, name: unknown): void {
+  if (typeof name !== 'string' || isUnresolved(name) || !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(name)) return;
+  const why = rdsIdentifierProblem(name);
+  if (why) p.add('name', name, `${why.problem} (in the instance identifier ${name} and the names made from it: its parameter group ${name}-...-tls-... and its final snapshot ${name}-final)`, why.fix);
 }
 
 /** The security group rules that admit `entries` (CIDRs and security groups); DigitalOcean sources are problems. */

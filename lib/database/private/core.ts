@@ -5,7 +5,8 @@ import {
 import {
   Problems, checkArray, checkBoolean, checkInt, checkObject, isUnresolved,
 } from '../../private/validate';
-import { UUID, parseIpv4Cidr } from '../../private/patterns';
+import { DO_TAG, UUID, parseIpv4Cidr } from '../../private/patterns';
+import { LimitProblem, SqlPlatform, sqlDatabaseProblem, sqlUserProblem } from '../../private/limits';
 import { Weekday } from '../../common/weekday';
 import { DatabaseEngine, DatabaseSize } from '../engine';
 import { DatabaseAccessEntry, DatabaseCoreProps } from '../props';
@@ -13,12 +14,15 @@ import { DatabaseAccessEntry, DatabaseCoreProps } from '../props';
 /** Where apps find the database CA certificate file that `DATABASE_CA_CERT` holds (MySQL clients verify the server with it). */
 export const DATABASE_CA_CERT_PATH = '/etc/ssl/certs/database-ca.pem';
 
-const NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
+/** A DigitalOcean database cluster (or replica) name: 3 to 63 lowercase letters, digits and hyphens, a letter first (a DNS label: the cluster's host names start with it). */
+export const DATABASE_NAME_RE = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
+const NAME_RE = DATABASE_NAME_RE;
 const SQL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
-const TAG_RE = /^[A-Za-z0-9_:.-]{1,255}$/;
+/** DigitalOcean tags (see `DO_TAG`): no dots, which the provider refuses (`erp.prod`). */
+const TAG_RE = DO_TAG;
 
-/** Checks the props every implementation shares. */
-export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
+/** Checks the props every implementation shares; `platform` says whose reserved names apply. */
+export function checkCoreProps(p: Problems, props: DatabaseCoreProps, platform: SqlPlatform = 'digitalocean'): void {
   if (!isUnresolved(props.name)) {
     p.check(typeof props.name === 'string' && NAME_RE.test(props.name), 'name', props.name,
       'is not a valid database name', 'use 3 to 63 lowercase letters, digits and hyphens, starting with a letter (`erp-prod-db`)');
@@ -44,8 +48,9 @@ export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
       'use nodeCount 1, or a larger size such as DatabaseSize.DB_S_1VCPU_2GB');
   }
   const sql = engine instanceof DatabaseEngine ? engine.isSql : true;
-  checkNames(p, 'databases', props.databases, sql);
-  checkNames(p, 'users', props.users, sql);
+  const family = engine instanceof DatabaseEngine ? engine.family : undefined;
+  checkNames(p, 'databases', props.databases, sql, family && ((n: string) => sqlDatabaseProblem(family, n, platform)));
+  checkNames(p, 'users', props.users, sql, family && ((n: string) => sqlUserProblem(family, n, platform)));
   const mw = props.maintenanceWindow;
   if (checkObject(p, 'maintenanceWindow', mw, { fix: "give { day: Weekday.SUNDAY, hourUtc: 3 }, or leave it out" })) {
     p.check(Object.values(Weekday).includes(mw.day), 'maintenanceWindow.day', mw.day, 'is not a day of the week',
@@ -58,12 +63,12 @@ export function checkCoreProps(p: Problems, props: DatabaseCoreProps): void {
   checkArray<unknown>(p, 'tags', props.tags, { fix: "give tags as a list of strings, e.g. ['erp'], or leave it out" }).forEach((tag, i) => {
     if (!isUnresolved(tag)) {
       p.check(typeof tag === 'string' && TAG_RE.test(tag), `tags[${i}]`, tag, 'is not a valid tag',
-        'use letters, digits, `_`, `:`, `.` and `-` (at most 255)');
+        'use letters, digits, `_`, `:` and `-` (at most 255; no dots: DigitalOcean refuses them in tags)');
     }
   });
 }
 
-function checkNames(p: Problems, prop: string, value: unknown, sql: boolean): void {
+function checkNames(p: Problems, prop: string, value: unknown, sql: boolean, limit?: (name: string) => LimitProblem | undefined): void {
   const names = checkArray<unknown>(p, prop, value, { fix: `give ${prop} as a list of names, e.g. ['erp'], or leave it out` });
   if (names.length === 0) return;
   if (!sql) {
@@ -73,8 +78,11 @@ function checkNames(p: Problems, prop: string, value: unknown, sql: boolean): vo
   const seen = new Set<unknown>();
   names.forEach((n, i) => {
     if (isUnresolved(n)) return;
-    p.check(typeof n === 'string' && SQL_NAME_RE.test(n), `${prop}[${i}]`, n, 'is not a valid name',
+    const shaped = typeof n === 'string' && SQL_NAME_RE.test(n);
+    p.check(shaped, `${prop}[${i}]`, n, 'is not a valid name',
       'use up to 63 letters, digits, `_` and `-`, starting with a letter or `_`');
+    const why = shaped && limit ? limit(n as string) : undefined;
+    if (why) p.add(`${prop}[${i}]`, n, why.problem, why.fix);
     p.check(!seen.has(n), `${prop}[${i}]`, n, 'is listed twice', 'list each name once');
     seen.add(n);
   });
@@ -127,7 +135,7 @@ function checkAccessSource(p: Problems, prop: string, s: DatabaseAccessSource, a
       p.check(/^\d+$/.test(v), `${prop}.value`, v, 'is not a droplet id', 'use the numeric droplet id (droplet.id)');
       break;
     case DatabaseAccessSourceType.TAG:
-      p.check(TAG_RE.test(v), `${prop}.value`, v, 'is not a valid tag', 'use letters, digits, `_`, `:`, `.` and `-` (at most 255)');
+      p.check(TAG_RE.test(v), `${prop}.value`, v, 'is not a valid tag', 'use letters, digits, `_`, `:` and `-` (at most 255; no dots: DigitalOcean refuses them in tags)');
       break;
     case DatabaseAccessSourceType.KUBERNETES:
     case DatabaseAccessSourceType.APP:

@@ -89,20 +89,37 @@ export function checkHostname(p: Problems, prop: string, hostname: string, zoneN
     `use a name ending in ".${zoneName}", or make a TunnelIngress for the zone that holds it`);
 }
 
-/** The schemes a tunnel can forward to. */
-const SERVICE_SCHEMES = ['http', 'https', 'tcp', 'ssh', 'rdp', 'smb', 'unix', 'unix+tls'];
+/**
+ * The services a route may name, as the connector reads them (Cloudflare One docs, "Configuration file",
+ * Supported protocols; cloudflared ingress/ingress.go): `http(s)://`, `tcp://`, `ssh://`, `rdp://` and
+ * `smb://` URLs with a host and no path, `unix:` and `unix+tls:` socket paths, `http_status:NNN`,
+ * `hello_world` (the built-in test server) and `bastion`. SOCKS is not a service: it is an origin
+ * setting (`originRequest.proxyType: socks`), which TunnelRoute does not offer.
+ */
+const SERVICE_SCHEMES = ['http', 'https', 'tcp', 'ssh', 'rdp', 'smb'];
 
-/** Checks an origin service: `http://web:8080`, `tcp://db:5432`, `unix:/run/app.sock`, `http_status:404`. */
+const SERVICE_FIX = 'use scheme://host[:port] with a scheme of http, https, tcp, ssh, rdp or smb (for example "http://web:8080"), '
+  + 'unix:/path/to.sock or unix+tls:/path/to.sock, http_status:NNN, or hello_world';
+
+/**
+ * The API of a container engine: a unix socket named `docker.sock` (`/var/run/docker.sock`), `containerd.sock`
+ * or `podman.sock`, or Docker's TCP ports 2375 (plain) and 2376 (TLS), which IANA registers for the Docker API.
+ */
+const ENGINE_SOCKET = /(^|\/)(docker|containerd|podman)\.sock$/;
+const ENGINE_PORTS = ['2375', '2376'];
+const ENGINE_WHY = 'exposes the container engine\'s API: whoever reaches it can start a privileged container and so owns the host '
+  + '(root on the droplet, every container, every secret), and the tunnel puts it on a public hostname';
+const ENGINE_FIX = 'route the tunnel to the app\'s HTTP services only (for example "http://web:8080"); manage the engine over SSH from adminCidrs, never through the tunnel';
+
+/** Checks an origin service: `http://web:8080`, `tcp://db:5432`, `unix:/run/app.sock`, `http_status:404`, `hello_world`. */
 export function checkService(p: Problems, prop: string, service: string): void {
   if (isUnresolved(service)) return;
-  const fix = 'use scheme://host[:port] with a scheme of http, https, tcp, ssh, rdp or smb (for example "http://web:8080"), '
-    + 'unix:/path/to.sock, or http_status:NNN';
   if (typeof service !== 'string') {
-    p.add(prop, service, service === undefined ? 'is required' : 'must be a string', fix);
+    p.add(prop, service, service === undefined ? 'is required' : 'must be a string', SERVICE_FIX);
     return;
   }
   if (service.length === 0) {
-    p.add(prop, service, 'is empty', fix);
+    p.add(prop, service, 'is empty', SERVICE_FIX);
     return;
   }
   const status = /^http_status:(\d+)$/.exec(service);
@@ -111,24 +128,36 @@ export function checkService(p: Problems, prop: string, service: string): void {
     p.check(code >= 100 && code <= 599, prop, service, 'is not an HTTP status between 100 and 599', 'use http_status:404 or another status');
     return;
   }
+  if (service === 'hello_world') return;
+  if (service === 'bastion') {
+    p.add(prop, service, 'turns the connector into a jump host: "cloudflared will act like a jumphost, allowing access to any local address" '
+      + '(Cloudflare One docs, Configuration file), so the hostname would reach every address the connector can',
+    'route each hostname to one service (for example "http://web:8080")');
+    return;
+  }
   const unix = /^(unix|unix\+tls):(\/\/)?(\/.+)$/.exec(service);
-  if (unix) return;
+  if (unix) {
+    if (ENGINE_SOCKET.test(unix[3])) p.add(prop, service, ENGINE_WHY, ENGINE_FIX);
+    return;
+  }
   const m = /^([a-z][a-z0-9+]*):\/\/([^/:?#\s]+)(?::([^/?#]*))?(\/?)([^]*)$/.exec(service);
   if (!m) {
-    p.add(prop, service, 'is not a service URL', fix);
+    p.add(prop, service, 'is not a service URL', SERVICE_FIX);
     return;
   }
   const [, scheme, host, port, , rest] = m;
-  if (!SERVICE_SCHEMES.includes(scheme) || scheme.startsWith('unix')) {
-    p.add(prop, service, `has the scheme "${scheme}", which a tunnel cannot forward to`, fix);
+  if (!SERVICE_SCHEMES.includes(scheme)) {
+    const socks = scheme.startsWith('socks') ? ' (SOCKS is an origin setting of cloudflared, not a service)' : '';
+    p.add(prop, service, `has the scheme "${scheme}", which a tunnel cannot forward to${socks}`, SERVICE_FIX);
     return;
   }
   const hostOk = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/.test(host) || /^\[[0-9a-fA-F:.]+\]$/.test(host);
-  p.check(hostOk, prop, service, `has the host "${host}", which is not a hostname or IP address`, fix);
+  p.check(hostOk, prop, service, `has the host "${host}", which is not a hostname or IP address`, SERVICE_FIX);
   if (port !== undefined) {
     const n = Number(port);
     p.check(/^\d+$/.test(port) && n >= 1 && n <= 65535, prop, service, `has the port "${port}", which is not 1 to 65535`,
       'give a port number from 1 to 65535, or leave it out for the scheme default');
+    if (ENGINE_PORTS.includes(port)) p.add(prop, service, `${ENGINE_WHY} (port ${port} is the Docker API's)`, ENGINE_FIX);
   } else if (scheme === 'tcp') {
     p.add(prop, service, 'has no port', 'a tcp:// service needs a port, for example "tcp://db:5432"');
   }

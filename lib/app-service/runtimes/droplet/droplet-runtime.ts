@@ -8,14 +8,15 @@ import { DatabaseAccessSourceType, IDatabaseClient } from '../../../common/contr
 import { PrivateNetwork } from '../../../common/network';
 import { DoRegion } from '../../../common/region';
 import { ErpChecks } from '../../../checks/erp-checks';
-import { Problems, checkInt, requireProps } from '../../../private/validate';
+import { Problems, checkInt, isUnresolved, requireProps } from '../../../private/validate';
+import { ErpValidationError } from '../../../errors';
 import { escapeTerraformTemplate } from '../../private/render-common';
 import { AppBinding, ResolvedApp } from '../../runtime';
 import { AppRuntimeBase, AppRuntimeBaseProps } from '../base';
 import { DropletSize } from './droplet-size';
 import { IReleaseStore, ReleaseObject, ReleaseStoreReader } from './release-store';
-import { agentScriptText, bootstrapConfig } from './private/bootstrap';
-import { checkDropletRuntimeProps } from './private/check-props';
+import { agentScriptText, bootstrapConfig, userDataProblem } from './private/bootstrap';
+import { DROPLET_BASE_NAME, checkDropletRuntimeProps } from './private/check-props';
 import { composeDocument } from './private/compose';
 import { manifestText, releaseFiles } from './private/release';
 import { Weekday, weekdayAbbreviation } from '../../../common/weekday';
@@ -270,6 +271,15 @@ export class DropletRuntime extends AppRuntimeBase {
   /** Binds the runtime to its app; `ErpAppService` calls it once, from its constructor. */
   public bind(app: AppBinding): void {
     super.bind(app);
+    if (this.props.name === undefined && !isUnresolved(app.name)) {
+      // without a name of its own the runtime names the droplets, volumes and agents' IAM users after the app
+      const p = new Problems();
+      p.check(typeof app.name === 'string' && DROPLET_BASE_NAME.test(app.name), 'name', app.name,
+        'is the app\'s name, which names the droplets when the runtime has none: longer than the 46 characters they take '
+        + '(<name>-<n> is the droplet\'s hostname, <name>-<n>-data a volume name of at most 64, <name>-<n>-agent an IAM user name of at most 64)',
+        "give the DropletRuntime a name of its own (name: 'erp-prod'), or the app a shorter name");
+      p.throwIfAny(this);
+    }
     if (this.droplets.length > 1) {
       Annotations.of(this).addInfo('Release command, scheduler and backup jobs run on the first droplet only.');
     }
@@ -386,7 +396,12 @@ export class DropletRuntime extends AppRuntimeBase {
         : undefined,
       tags: Lazy.listValue({ produce: () => [this.binding().name, ...(props.tags ?? [])] }),
       userData: Lazy.stringValue({
-        produce: () => escapeTerraformTemplate(`#cloud-config\n${yamlText(bootstrapConfig({ app: this.binding().name, reader, volumeName: this.volumeName(i) }))}`),
+        produce: () => {
+          const text = escapeTerraformTemplate(`#cloud-config\n${yamlText(bootstrapConfig({ app: this.binding().name, reader, volumeName: this.volumeName(i) }))}`);
+          const why = userDataProblem(text);
+          if (why) throw new ErpValidationError(this.node.path, [{ prop: `droplets[${i}].userData`, value: `${text.slice(0, 60)}...`, ...why }]);
+          return text;
+        },
       }),
       // "Once a Droplet is created keys can not be added or removed via this provider" (droplet docs, v2.71.0):
       // a new key applies to droplets created later instead of replacing this one

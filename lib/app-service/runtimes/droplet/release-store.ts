@@ -11,6 +11,8 @@ import { Problems, isUnresolved, requireProps } from '../../../private/validate'
 import { escapeTerraformTemplate } from '../../private/render-common';
 import { accessKeyUser } from '../../../private/iam';
 import { CONTENTS_TAG, RELEASE_STATE_CONTENTS } from '../../../private/contents-tag';
+import { fitBucketPrefix, s3BucketPrefixProblem } from '../../../private/limits';
+import { checkAwsProviderRegion } from '../../../common/region';
 
 /** Where a droplet's agent reads its desired state, and the credential it reads it with. */
 export interface ReleaseStoreReader {
@@ -58,7 +60,8 @@ export interface IReleaseStore {
 export interface S3ReleaseStoreProps {
   /**
    * Name of the environment the store serves (`erp-prod`): the bucket's name starts with
-   * `<name>-releases-`. Lowercase letters, digits and "-", at most 40 characters.
+   * `<name>-releases-` (cut to S3's 37 characters, ending in a hash of the whole, when longer).
+   * Lowercase letters, digits and "-", at most 40 characters, not starting with a prefix S3 reserves (`xn--`, `sthree-`).
    */
   readonly name: string;
   /**
@@ -116,7 +119,10 @@ export class S3ReleaseStore extends Construct implements IReleaseStore {
     if (!isUnresolved(props.name)) {
       p.check(typeof props.name === 'string' && NAME.test(props.name), 'name', props.name,
         'is not a store name: lowercase letters, digits and "-", at most 40 characters', "use the app and environment, e.g. 'erp-prod'");
+      const why = typeof props.name === 'string' && NAME.test(props.name) ? s3BucketPrefixProblem(fitBucketPrefix(`${props.name}-releases-`)) : undefined;
+      if (why) p.add('name', props.name, `makes the bucket prefix ${props.name}-releases-, which ${why.problem}`, why.fix);
     }
+    checkAwsProviderRegion(p, 'provider', props.provider);
     const days = props.noncurrentVersionDays ?? 30;
     p.check(Number.isInteger(days) && days >= 1 && days <= 3650, 'noncurrentVersionDays', props.noncurrentVersionDays, 'is not a whole number of days from 1 to 3650', 'use e.g. 30');
     p.throwIfAny(this);
@@ -130,7 +136,7 @@ export class S3ReleaseStore extends Construct implements IReleaseStore {
         protectFromDestroy: true,
       },
       encryption: BackupEncryption.S3_MANAGED,
-      bucketPrefix: `${props.name}-releases-`,
+      bucketPrefix: fitBucketPrefix(`${props.name}-releases-`),
       description: `the desired state of ${props.name}`,
       tags: { [CONTENTS_TAG]: RELEASE_STATE_CONTENTS },
       provider: props.provider,

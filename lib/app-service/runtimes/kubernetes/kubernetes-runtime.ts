@@ -396,7 +396,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
       provider: this.cluster.kubernetesProvider,
       metadata: { name: truncatedName(`${app.name}-${group}`), namespace: this.namespace.metadata.name, labels: this.labels(app, group) },
       type: 'Opaque',
-      data: { ...(app.secretGroups[group] ?? {}) },
+      data: Object.fromEntries(Object.entries(app.secretGroups[group] ?? {}).map(([k, v]) => [k, escapeTerraformTemplate(v)])),
     });
     this.secrets[group] = s;
     return s;
@@ -768,10 +768,11 @@ export class KubernetesRuntime extends AppRuntimeBase {
       name: input.name,
       image: input.image,
       imagePullPolicy: 'IfNotPresent',
-      command: input.entrypoint ? [...input.entrypoint] : undefined,
-      args: input.args ? [...input.args] : undefined,
+      // Terraform reads `${` and `%{` in any string as template syntax: the app's own text (a shell `${VAR}`) is escaped
+      command: input.entrypoint ? input.entrypoint.map(escapeTerraformTemplate) : undefined,
+      args: input.args ? input.args.map(escapeTerraformTemplate) : undefined,
       env: Object.keys(input.environment).length
-        ? Object.entries(input.environment).map(([name, value]) => ({ name, value }))
+        ? Object.entries(input.environment).map(([name, value]) => ({ name, value: escapeTerraformTemplate(value) }))
         : undefined,
       envFrom: input.secretGroups.length
         ? input.secretGroups.map((g) => ({ secretRef: { name: this.secretName(g) } }))
@@ -845,7 +846,7 @@ export class KubernetesRuntime extends AppRuntimeBase {
    */
   private probes(h: ResolvedHealthCheck): Pick<Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
     const action: Pick<Probe, 'httpGet' | 'exec'> = h.command !== undefined
-      ? { exec: { command: [...h.command] } }
+      ? { exec: { command: h.command.map(escapeTerraformTemplate) } }
       : { httpGet: { path: h.httpPath, port: String(h.port) } };
     const timeoutSeconds = h.timeoutSeconds;
     return {

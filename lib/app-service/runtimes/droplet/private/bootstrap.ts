@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { ReleaseStoreReader } from '../release-store';
 import { DATA_MOUNT } from './compose';
+import { DROPLET_USER_DATA_MAX_BYTES } from '../../../../private/limits';
 
 /** Where the agent keeps its state (releases, status) on the droplet. */
 export const AGENT_STATE_DIR = '/var/lib/erp-agent';
@@ -144,4 +145,32 @@ let agentScript: string | undefined;
 export function agentScriptText(): string {
   agentScript ??= readFileSync(join(__dirname, '..', 'agent', 'erp-agent.sh'), 'utf8');
   return agentScript;
+}
+
+/**
+ * Bytes a reference in the user data may stand for once Terraform resolves it: the store
+ * credential (an access key id of 20 characters, a secret of 40) and the store's URL (a bucket's
+ * regional domain name and the droplet's prefix) are each well under this.
+ */
+const REFERENCE_ALLOWANCE_BYTES = 256;
+
+/**
+ * Why a droplet's user data is larger than DigitalOcean takes ("may not exceed 64 KiB in size",
+ * `DROPLET_USER_DATA_MAX_BYTES`), or undefined. The literal text is counted in bytes (UTF-8) and
+ * each reference still in it (`${TfToken[...]}`) at `REFERENCE_ALLOWANCE_BYTES`.
+ *
+ * Nothing a user gives grows the bootstrap any more: releases (environment, secrets, files,
+ * compose project, schedules) travel through the release store, and the user data holds only the
+ * app name, the data volume's name, the store credential and fixed scripts (about 3 KiB). The
+ * check stays, so that a bootstrap that grows fails at synth with its size instead of at apply.
+ */
+export function userDataProblem(text: string): { problem: string; fix: string } | undefined {
+  const references = text.match(/\$\{TfToken\[[^\]]*\]\}/g) ?? [];
+  const literal = references.reduce((rest, ref) => rest.replace(ref, ''), text);
+  const bytes = Buffer.byteLength(literal, 'utf8') + references.length * REFERENCE_ALLOWANCE_BYTES;
+  if (bytes <= DROPLET_USER_DATA_MAX_BYTES) return undefined;
+  return {
+    problem: `is ${bytes} bytes (${(bytes / 1024).toFixed(1)} KiB), more than the 64 KiB (${DROPLET_USER_DATA_MAX_BYTES} bytes) DigitalOcean takes as a droplet's user data`,
+    fix: 'keep the bootstrap small: deliver files, environment and scripts through the release store (the agent fetches them) rather than the user data',
+  };
 }

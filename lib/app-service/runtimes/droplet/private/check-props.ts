@@ -1,10 +1,18 @@
 import { checkRegion } from '../../../../common/region';
+import { checkDoTags, checkDoVpcRange } from '../../../../private/limits';
 import { isIpv4Cidr, isIpv6Cidr } from '../../../../private/patterns';
 import { Problems, checkInt, isUnresolved } from '../../../../private/validate';
 import type { DropletRuntimeProps } from '../droplet-runtime';
 import { DropletSize } from '../droplet-size';
 
 const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;
+
+/**
+ * The base name of the droplets (`<name>-<n>`), their volumes (`<name>-<n>-data`) and their agents'
+ * IAM users (`<name>-<n>-agent`): at most 46 characters, which keeps the droplet name a hostname label
+ * (`DROPLET_NAME_MAX`), the volume name within `DO_VOLUME_NAME_MAX` and the user within `IAM_USER_NAME_MAX`.
+ */
+export const DROPLET_BASE_NAME = /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/;
 
 /**
  * Records the problems of a `DropletRuntime`'s own props, from `region` to
@@ -22,19 +30,18 @@ export function checkDropletRuntimeProps(p: Problems, props: DropletRuntimeProps
   p.check(props.releaseStore !== undefined && props.releaseStore !== null && typeof props.releaseStore.putObject === 'function',
     'releaseStore', props.releaseStore, 'is not a release store', "pass new S3ReleaseStore(stack, 'Releases', { name: 'erp-prod' })");
   if (props.name !== undefined && !isUnresolved(props.name)) {
-    p.check(typeof props.name === 'string' && /^[a-z]([a-z0-9-]{0,44}[a-z0-9])?$/.test(props.name), 'name', props.name,
+    p.check(typeof props.name === 'string' && DROPLET_BASE_NAME.test(props.name), 'name', props.name,
       'is not a droplet name: lowercase letters, digits and "-", starting with a letter, at most 46 characters', "use the app and environment, e.g. 'erp-prod'");
   }
   checkAdminCidrs(p, props);
   if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
-    p.check(isIpv4Cidr(props.vpcIpRange, { minPrefix: 16, maxPrefix: 28 }),
-      'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.20.0.0/20');
+    checkDoVpcRange(p, 'vpcIpRange', props.vpcIpRange, '10.20.0.0/20');
   }
   if (props.backupHourUtc !== undefined) {
     p.check([0, 4, 8, 12, 16, 20].includes(props.backupHourUtc), 'backupHourUtc', props.backupHourUtc, 'is not the start of a DigitalOcean backup window', 'use 0, 4, 8, 12, 16 or 20');
     p.check(props.backups === true, 'backupHourUtc', props.backupHourUtc, 'is set but backups are off', 'set backups: true, or drop backupHourUtc');
   }
-  (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name', 'use letters, digits, ":", "-" and "_"'));
+  checkDoTags(p, 'tags', props.tags);
 }
 
 function checkSshKeys(p: Problems, props: DropletRuntimeProps): void {

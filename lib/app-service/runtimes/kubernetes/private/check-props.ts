@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
+import { checkDoTags, checkDoVpcRange } from '../../../../private/limits';
 import { checkRegion } from '../../../../common/region';
 import { Weekday } from '../../../../common/weekday';
-import { isIpv4Cidr } from '../../../../private/patterns';
 import { Problems, checkBoolean, checkInt, isUnresolved, requireProps } from '../../../../private/validate';
 import { DropletSize } from '../../droplet/droplet-size';
 import { KubernetesClusterProps, KubernetesVersion } from '../kubernetes-cluster';
-import { checkClusterName } from './check-existing-props';
+import { CLUSTER_NAME_RE, checkClusterName } from './check-existing-props';
 
 const DEFAULT_VERSION_PREFIX = '1.33.';
 const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -37,6 +37,7 @@ export function checkKubernetesClusterProps(scope: IConstruct, props: Kubernetes
   checkNodeSize(p, 'nodeSize', size, "DropletSize.of('s-4vcpu-8gb')");
   const systemSize = props.systemNodeSize ?? DropletSize.S_2VCPU_4GB;
   checkNodeSize(p, 'systemNodeSize', systemSize, "DropletSize.of('s-2vcpu-4gb')");
+  checkPoolNames(p, props.name, size);
   const systemCount = props.systemNodeCount ?? 1;
   checkInt(p, 'systemNodeCount', systemCount, 1, 10, 'use 1 to 10 nodes (each pool keeps at least one node)');
   const version = props.version ?? KubernetesVersion.latest(DEFAULT_VERSION_PREFIX);
@@ -57,10 +58,9 @@ export function checkKubernetesClusterProps(scope: IConstruct, props: Kubernetes
       "write the UTC start as 'HH:MM', e.g. '04:00'");
   }
   if (props.vpcIpRange !== undefined && !isUnresolved(props.vpcIpRange)) {
-    p.check(isIpv4Cidr(props.vpcIpRange, { minPrefix: 16, maxPrefix: 28 }), 'vpcIpRange', props.vpcIpRange, 'is not a private IPv4 range from /16 to /28', 'use e.g. 10.30.0.0/20');
+    checkDoVpcRange(p, 'vpcIpRange', props.vpcIpRange, '10.30.0.0/20');
   }
-  (props.tags ?? []).forEach((t, i) => p.check(/^[A-Za-z0-9:_-]{1,255}$/.test(t), `tags[${i}]`, t, 'is not a DigitalOcean tag name',
-    'use letters, digits, ":", "-" and "_"'));
+  checkDoTags(p, 'tags', props.tags);
   checkBoolean(p, 'preventDestroy', props.preventDestroy);
   // A prop of earlier versions, when the cluster configured the provider: say where it went.
   const legacy = props as { providerAlias?: unknown };
@@ -70,6 +70,23 @@ export function checkKubernetesClusterProps(scope: IConstruct, props: Kubernetes
   }
   p.throwIfAny(scope);
   return { minNodes, maxNodes, size, systemSize, systemCount, version };
+}
+
+/**
+ * The node pools are named `<name>-system` and `<name>-<node size>`. DOKS puts a pool's name on each of
+ * its nodes as the label `doks.digitalocean.com/node-pool`, and a Kubernetes label value has at most 63
+ * characters (Kubernetes docs, "Labels and Selectors", syntax and character set), so a pool name must
+ * be a DNS label of at most 63 characters: a cluster name that fits on its own can make one that does not.
+ */
+function checkPoolNames(p: Problems, name: unknown, size: DropletSize | undefined): void {
+  if (typeof name !== 'string' || isUnresolved(name) || !CLUSTER_NAME_RE.test(name)) return;
+  const slug = typeof size?.slug === 'string' && !isUnresolved(size.slug) ? size.slug : undefined;
+  const pools = [`${name}-system`, ...(slug !== undefined ? [`${name}-${slug}`] : [])];
+  const long = pools.filter((pool) => pool.length > 63);
+  if (long.length === 0) return;
+  const room = 63 - Math.max(...pools.map((pool) => pool.length - name.length));
+  p.add('name', name, `makes the node pool name${long.length > 1 ? 's' : ''} ${long.join(', ')}, longer than the 63 characters of the label DOKS puts on every node`,
+    `shorten the cluster name to ${room} characters`);
 }
 
 /** Records a problem when a node size is no size slug, or has less memory than Kubernetes nodes need. */

@@ -29,6 +29,7 @@ import { posixTimeZone } from '../lib/private/time-zone';
 import { AppDescription, LARAVEL_INVOICING_EXAMPLE, buildStacks } from '../stacks';
 import { validateAppDescription } from '../stacks/description/validate';
 import { FakeDatabase, FakeVault } from './app-service-fakes';
+import { systemdRuns } from './support/systemd';
 
 type Json = Record<string, any>;
 type Model = Omit<ErpAppServiceProps, 'name' | 'runtime'>;
@@ -248,15 +249,6 @@ describe('droplets: jobs in a time zone run from systemd timers', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
-  /** The next `n` runs systemd computes for the calendar events of a cron line in a zone, as UTC ISO minutes. */
-  function systemdRuns(schedule: string, zone: string, base: string, n: number): string[] {
-    const runs = onCalendar(schedule, zone).flatMap((spec) => {
-      const out = execFileSync('systemd-analyze', ['calendar', `--iterations=${n}`, `--base-time=${base}`, spec], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
-      return [...out.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4}-\d\d-\d\d \d\d:\d\d):00 UTC/g)].map((m) => m[1]);
-    });
-    return [...new Set(runs)].sort().slice(0, n);
-  }
 
   /** The next `n` minutes after `base` whose wall-clock time in `zone` the cron line names (Vixie's day rule), by brute force. */
   function cronRuns(schedule: string, zone: string, base: string, n: number): string[] {

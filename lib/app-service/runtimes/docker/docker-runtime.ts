@@ -151,6 +151,7 @@ export class DockerRuntime extends AppRuntimeBase {
     const runnerVolumes: ContainerVolumes[] = [{ hostPath: DOCKER_SOCKET, containerPath: DOCKER_SOCKET }];
     const sequences: Record<string, string[]> = {};
     const owners: Record<string, string> = {};
+    const stageContainers: Container[] = [];
     for (const job of jobs) {
       const volumes = [...((this.pathVolumes(app, job.persistentPaths) ?? []) as ContainerVolumes[])];
       if (job.scratch) {
@@ -163,7 +164,7 @@ export class DockerRuntime extends AppRuntimeBase {
         { key: job.name, name: job.name, image: job.image, entrypoint: job.entrypoint, command: job.command, container: job.container }];
       sequences[job.name] = runs.map((run) => {
         const name = `${app.name}-${run.key}`;
-        this.container(`job-${run.key}`, {
+        stageContainers.push(this.container(`job-${run.key}`, {
           name,
           image: this.image(run.image).imageId,
           entrypoint: run.entrypoint?.map(escapeTerraformTemplate),
@@ -178,7 +179,7 @@ export class DockerRuntime extends AppRuntimeBase {
           start: false,
           mustRun: false,
           dependsOn: [...before],
-        });
+        }));
         return name;
       });
     }
@@ -191,7 +192,7 @@ export class DockerRuntime extends AppRuntimeBase {
       upload: [{ file: RUNNER_COMMAND, content: escapeTerraformTemplate(runnerScript(sequences, owners)), executable: true }],
       volumes: runnerVolumes,
       restart: 'unless-stopped',
-      dependsOn: Object.keys(this.containers).filter((k) => k.startsWith('job-')).map((k) => this.containers[k]),
+      dependsOn: stageContainers,
     });
   }
 

@@ -109,6 +109,7 @@ describe('bad descriptions', () => {
     ['fails on a restore drill schedule that is not cron', (d) => { d.backups.restoreDrillSchedule = 'sundays'; }, 'backups.restoreDrillSchedule', /field/],
     ['fails on an admin tool copying a variable the app does not have', (d) => { d.adminTools[0].environmentFrom = { PMA_PORT: 'DB_PORTX' }; }, 'adminTools[0].environmentFrom.PMA_PORT', /not a plain variable the app has on every tier.*DB_HOST/],
     ['fails on a pool larger than the dev tier\'s database offers', (d) => { d.database = { engine: 'postgres', version: 16, poolSize: 97 }; }, 'database.poolSize', /more than the 22 backend connections of the dev tier's database \(db-s-1vcpu-1gb\)/],
+    ['fails on a backup schedule that skips whole weeks while weekly dumps are kept', (d) => { d.backups.schedule = '0 2 1 * *'; }, 'backups.schedule', /leaves whole ISO weeks without a run.*weeklyRetentionWeeks: 0/],
     ['fails on a negative weekly retention', (d) => { d.backups.weeklyRetentionWeeks = -1; }, 'backups.weeklyRetentionWeeks', /0 to 520/],
     ['fails on a pool for MySQL', (d) => { d.database.poolSize = 10; }, 'database.poolSize', /only for PostgreSQL/],
     ['fails on a tier that does not exist', (d) => { d.tiers = { staging: {} }; }, 'tiers.staging', /dev, prod, ha, local/],

@@ -3,6 +3,7 @@ import { DatabaseEngineFamily } from '../../lib/common/contracts';
 import { sqlDatabaseProblem, sqlUserProblem } from '../../lib/private/limits';
 import { checkDerivedNames } from './derived-names';
 import { parseCron } from '../../lib/app-service/private/cron';
+import { checkBackupSchedule } from '../../lib/app-service/private/backup-schedule';
 import { parseImageReference } from '../../lib/private/image-ref';
 import { DOMAIN, EMAIL, HEX32, dnsLabel, parseIpv4Cidr } from '../../lib/private/patterns';
 import { timeZoneProblem } from '../../lib/private/time-zone';
@@ -488,6 +489,13 @@ function checkBackups(w: Walker, p: Problems, d: Obj): void {
   const weeklyGiven = w.int(b, 'weeklyRetentionWeeks', 'backups', false, 0, 520);
   const monthly = w.int(b, 'monthlyRetentionMonths', 'backups', false, 0, 120) || undefined;
   const weekly = weeklyGiven || undefined;
+  // the schedule must fill the tiers kept (the check backupTo makes, here under the description's own field)
+  const schedule = typeof b.schedule === 'string' ? b.schedule : '0 2 * * *';
+  const zone = typeof d.timeZone === 'string' ? d.timeZone : 'Etc/UTC';
+  if (parseCron(schedule).ok && timeZoneProblem(zone) === undefined) {
+    const coverage = checkBackupSchedule(schedule, zone, { weekly: weeklyGiven !== 0, monthly: b.monthlyRetentionMonths !== 0 });
+    coverage.problems.forEach((problem) => p.add('backups.schedule', schedule, problem.reason, problem.fix));
+  }
   if (b.heartbeat !== undefined) {
     const hb = b.heartbeat;
     if (typeof hb === 'string') {
